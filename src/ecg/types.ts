@@ -37,6 +37,8 @@ export interface RecordHeader {
   dx: string[];
   age?: number;
   sex?: string;
+  /** Problems a reader recovered from (e.g. a record line merged with the first signal line). */
+  warnings?: string[];
 }
 
 export interface EcgRecord {

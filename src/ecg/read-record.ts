@@ -1,0 +1,78 @@
+/**
+ * Reading a record from disk: the only ECG module that touches fs. Everything it does beyond finding
+ * and reading files lives in the pure parsers (wfdb-header, wfdb-signals, csv) so a browser can reuse them.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { parseChapmanCsv } from './csv.js';
+import { EcgInputError, type EcgRecord } from './types.js';
+import { parseHeader } from './wfdb-header.js';
+import { decodeRecord, requireTwelveLeads } from './wfdb-signals.js';
+
+export interface ReadRecordOptions {
+  /** Keep the digital (ADC) values alongside the physical ones (default true). */
+  digital?: boolean;
+  /** Require the 12 standard leads and return them in I..V6 order (default false). */
+  twelveLead?: boolean;
+}
+
+/** Reads a file, turning "not found" and friends into an EcgInputError that names it. */
+function readBytes(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? String(e)})`;
+    throw new EcgInputError(path, why);
+  }
+}
+
+/** Where the record lives: `{kind: 'csv', path}` or `{kind: 'wfdb', hea}`. */
+export function resolveRecordPath(path: string): { kind: 'csv' | 'wfdb'; path: string } {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.csv') return { kind: 'csv', path };
+  if (ext === '.hea') return { kind: 'wfdb', path };
+  if (ext === '.mat' || ext === '.dat') return { kind: 'wfdb', path: path.slice(0, -ext.length) + '.hea' };
+  // A bare record name (`100`, `data/JS00001`): the header, else a CSV of that name.
+  if (existsSync(path + '.hea')) return { kind: 'wfdb', path: path + '.hea' };
+  if (existsSync(path + '.csv')) return { kind: 'csv', path: path + '.csv' };
+  if (existsSync(path) && statSync(path).isFile()) {
+    throw new EcgInputError(path, 'unknown record file type (expected .hea, .mat, .dat or .csv)');
+  }
+  throw new EcgInputError(path, `no record found (looked for ${path}.hea and ${path}.csv)`);
+}
+
+/**
+ * Reads a record. `path` may be the `.hea`, a signal file (`.mat`/`.dat`), the record name without
+ * extension, or a Chapman `.csv`. Signal files are looked up next to the header.
+ */
+export function readRecord(path: string, opts: ReadRecordOptions = {}): EcgRecord {
+  const where = resolveRecordPath(path);
+  let record: EcgRecord;
+  if (where.kind === 'csv') {
+    record = parseChapmanCsv(new TextDecoder().decode(readBytes(where.path)), where.path);
+    if (opts.digital === false) record.digital = undefined;
+  } else {
+    const header = parseHeader(new TextDecoder().decode(readBytes(where.path)), where.path);
+    const files = new Map<string, Uint8Array>();
+    const dir = dirname(where.path);
+    for (const s of header.signals) {
+      if (files.has(s.fileName)) continue;
+      const file = join(dir, s.fileName);
+      try {
+        files.set(s.fileName, readBytes(file));
+      } catch (e) {
+        if (e instanceof EcgInputError) throw new EcgInputError(file, `${e.problem} (signal file named in ${where.path})`);
+        throw e;
+      }
+    }
+    try {
+      record = decodeRecord(header, files, where.path, opts.digital !== false);
+    } catch (e) {
+      // The pure decoder only knows file names; give the error the full path.
+      if (e instanceof EcgInputError && files.has(e.file)) throw new EcgInputError(join(dir, e.file), e.problem);
+      throw e;
+    }
+  }
+  return opts.twelveLead ? requireTwelveLeads(record) : record;
+}
