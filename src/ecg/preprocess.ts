@@ -1,0 +1,106 @@
+/**
+ * Signal conditioning before rendering: baseline-wander removal, resampling, and cropping/padding to
+ * a fixed duration. Browser-safe (no Node APIs).
+ */
+import type { EcgRecord } from './types.js';
+
+/** Median of a small window (copies and sorts; windows here are at most ~31 samples). */
+function medianFilter(x: Float32Array, win: number): Float32Array {
+  const n = x.length, h = win >> 1, out = new Float32Array(n), buf: number[] = [];
+  for (let i = 0; i < n; i++) {
+    buf.length = 0;
+    for (let j = Math.max(0, i - h); j <= Math.min(n - 1, i + h); j++) buf.push(x[j]);
+    buf.sort((a, b) => a - b);
+    out[i] = buf[buf.length >> 1];
+  }
+  return out;
+}
+
+/**
+ * Estimates the baseline with the two-stage median filter of de Chazal et al. (200 ms then 600 ms),
+ * computed on a 50 Hz block-averaged copy (the baseline is far below 25 Hz) and interpolated back,
+ * and subtracts it. ST levels relative to the PR segment are preserved; slow drift is removed.
+ */
+export function removeBaselineWander(x: Float32Array, fs: number): Float32Array {
+  const block = Math.max(1, Math.round(fs / 50));
+  const m = Math.ceil(x.length / block);
+  if (m < 3) return Float32Array.from(x);
+  const low = new Float32Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = 0, c = 0;
+    for (let j = i * block; j < Math.min(x.length, (i + 1) * block); j++) { s += x[j]; c++; }
+    low[i] = s / c;
+  }
+  const lfs = fs / block;
+  const w1 = (Math.round(0.2 * lfs) | 1), w2 = (Math.round(0.6 * lfs) | 1);
+  const base = medianFilter(medianFilter(low, w1), w2);
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const p = (i + 0.5) / block - 0.5;
+    const k = Math.max(0, Math.min(m - 2, Math.floor(p)));
+    const f = Math.max(0, Math.min(1, p - k));
+    out[i] = x[i] - (base[k] * (1 - f) + base[k + 1] * f);
+  }
+  return out;
+}
+
+/**
+ * Resamples to `fsOut`: linear interpolation when upsampling; when downsampling each output sample
+ * is the mean over its source interval (box anti-aliasing) so narrow QRS peaks are not aliased.
+ */
+export function resample(x: Float32Array, fsIn: number, fsOut: number): Float32Array {
+  if (fsIn === fsOut) return Float32Array.from(x);
+  const nOut = Math.max(1, Math.round((x.length * fsOut) / fsIn));
+  const out = new Float32Array(nOut), r = fsIn / fsOut;
+  if (r > 1) {
+    for (let i = 0; i < nOut; i++) {
+      const a = Math.floor(i * r), b = Math.min(x.length, Math.max(a + 1, Math.floor((i + 1) * r)));
+      let s = 0;
+      for (let j = a; j < b; j++) s += x[j];
+      out[i] = s / (b - a);
+    }
+  } else {
+    for (let i = 0; i < nOut; i++) {
+      const p = i * r, k = Math.min(x.length - 1, Math.floor(p)), f = p - k;
+      out[i] = k + 1 < x.length ? x[k] * (1 - f) + x[k + 1] * f : x[k];
+    }
+  }
+  return out;
+}
+
+/** First `n` samples, zero-padded at the end when the signal is shorter. */
+export function fitLength(x: Float32Array, n: number): Float32Array {
+  if (x.length === n) return x;
+  const out = new Float32Array(n);
+  out.set(x.subarray(0, Math.min(n, x.length)));
+  return out;
+}
+
+export interface PrepareOptions {
+  /** Target sampling rate (default: keep the record's). */
+  fs?: number;
+  /** Duration in seconds: longer records are cropped to the first `seconds`, shorter ones padded. */
+  seconds?: number;
+  /** Remove baseline wander (default true). */
+  removeBaseline?: boolean;
+}
+
+/**
+ * A copy of `rec` resampled, cropped/padded and baseline-corrected, lead by lead. Only the part
+ * that survives cropping is filtered (PTB's ~115 s records cost no more than 10 s ones).
+ */
+export function prepareRecord(rec: EcgRecord, opts: PrepareOptions = {}): EcgRecord {
+  const fs = opts.fs ?? rec.fs, seconds = opts.seconds;
+  const signals = rec.signals.map((s) => {
+    let x = s;
+    if (seconds !== undefined) {
+      const keep = Math.min(x.length, Math.ceil(seconds * rec.fs) + Math.ceil(rec.fs)); // 1 s margin for the filters
+      x = x.subarray(0, keep);
+    }
+    if (opts.removeBaseline !== false) x = removeBaselineWander(x, rec.fs);
+    if (fs !== rec.fs) x = resample(x, rec.fs, fs);
+    if (seconds !== undefined) x = fitLength(x, Math.round(seconds * fs));
+    return x === s ? Float32Array.from(s) : x;
+  });
+  return { ...rec, fs, signals, digital: undefined };
+}

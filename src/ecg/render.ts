@@ -1,0 +1,174 @@
+/**
+ * Record → image, browser-safe. Two layouts on ECG paper (25 mm/s, 10 mm/mV, 1 mm grid with 5 mm
+ * major lines, calibration pulse, lead labels):
+ *  - `12lead`: 3 rows × 4 columns of 2.5 s (I,aVR,V1,V4 / II,aVL,V2,V5 / III,aVF,V3,V6) + a 10 s lead II
+ *    rhythm strip;
+ *  - `stacked`: every lead over the whole duration, one under the other.
+ * The page is laid out in millimetres and mapped to the requested pixel size (x and y scales may
+ * differ). At classifier size (224×224, <1 px/mm) the minor grid would be noise: only a faint major
+ * grid is drawn and traces are at least 1 px wide.
+ */
+import { Canvas, type Rgb } from '../image/raster.js';
+import { encodePng, type Deflate } from '../image/png.js';
+import { prepareRecord } from './preprocess.js';
+import type { EcgRecord } from './types.js';
+
+export type Layout = '12lead' | 'stacked';
+export type GridStyle = 'auto' | 'full' | 'major' | 'none';
+
+export interface RenderOptions {
+  layout?: Layout;
+  /** Pixels (default 224×224, the classifier input). */
+  width?: number;
+  height?: number;
+  grid?: GridStyle;
+  /** Trace width in pixels (default: 0.35 mm, at least 1 px). */
+  lineWidth?: number;
+  /** Lead labels and the speed/gain footer (default: on when width ≥ 300). */
+  labels?: boolean;
+  /** 1 mV calibration pulse at the start of each row (default true). */
+  calibration?: boolean;
+  /** Baseline-wander removal before drawing (default true). */
+  removeBaseline?: boolean;
+  /** Duration shown (default 10 s: longer records are cropped to the start, shorter padded). */
+  seconds?: number;
+  /** mm/mV (default 10) and mm/s (default 25). */
+  gain?: number;
+  speed?: number;
+}
+
+export interface RenderedImage { width: number; height: number; rgba: Uint8Array }
+
+const ROWS_12 = [['I', 'aVR', 'V1', 'V4'], ['II', 'aVL', 'V2', 'V5'], ['III', 'aVF', 'V3', 'V6']];
+const MINOR: Rgb = [1, 0.8, 0.8];
+const MAJOR: Rgb = [0.93, 0.45, 0.45];
+const FAINT: Rgb = [1, 0.75, 0.75];
+const INK: Rgb = [0, 0, 0];
+const LEFT_MM = 10, RIGHT_MM = 5, TOP_MM = 5, BOTTOM_MM = 5;
+
+/** Normalised options with defaults filled in (also what the render cache hashes). */
+export function renderDefaults(opts: RenderOptions = {}): Required<RenderOptions> {
+  const width = opts.width ?? 224, height = opts.height ?? 224;
+  return {
+    layout: opts.layout ?? '12lead', width, height, grid: opts.grid ?? 'auto', lineWidth: opts.lineWidth ?? 0,
+    labels: opts.labels ?? width >= 300, calibration: opts.calibration ?? true,
+    removeBaseline: opts.removeBaseline ?? true, seconds: opts.seconds ?? 10, gain: opts.gain ?? 10, speed: opts.speed ?? 25,
+  };
+}
+
+/** Finds a lead by name (case-insensitive); derives missing limb leads from I and II when possible. */
+function leadSignal(rec: EcgRecord, name: string): Float32Array | undefined {
+  const idx = rec.leads.findIndex((l) => l.trim().toLowerCase() === name.toLowerCase());
+  if (idx >= 0) return rec.signals[idx];
+  const I = leadSignal1(rec, 'I'), II = leadSignal1(rec, 'II');
+  if (!I || !II) return undefined;
+  const f: Record<string, (a: number, b: number) => number> = {
+    iii: (a, b) => b - a, avr: (a, b) => -(a + b) / 2, avl: (a, b) => a - b / 2, avf: (a, b) => b - a / 2,
+  };
+  const g = f[name.toLowerCase()];
+  if (!g) return undefined;
+  const out = new Float32Array(I.length);
+  for (let i = 0; i < out.length; i++) out[i] = g(I[i], II[i]);
+  return out;
+}
+function leadSignal1(rec: EcgRecord, name: string): Float32Array | undefined {
+  const idx = rec.leads.findIndex((l) => l.trim().toLowerCase() === name.toLowerCase());
+  return idx >= 0 ? rec.signals[idx] : undefined;
+}
+
+interface Row { base: number; segments: { lead: string; t0: number; t1: number; x0: number }[] }
+
+function drawRecord(rec: EcgRecord, o: Required<RenderOptions>): Canvas {
+  const r = prepareRecord(rec, { seconds: o.seconds, removeBaseline: o.removeBaseline });
+  const stripMm = o.seconds * o.speed;
+  const pageW = LEFT_MM + stripMm + RIGHT_MM;
+  const rows: Row[] = [];
+  let pitch: number;
+  if (o.layout === '12lead') {
+    pitch = 5 * o.gain;
+    const colS = o.seconds / 4;
+    ROWS_12.forEach((names, i) => rows.push({
+      base: TOP_MM + (i + 0.6) * pitch,
+      segments: names.map((lead, c) => ({ lead, t0: c * colS, t1: (c + 1) * colS, x0: LEFT_MM + c * colS * o.speed })),
+    }));
+    rows.push({ base: TOP_MM + 3.6 * pitch, segments: [{ lead: 'II', t0: 0, t1: o.seconds, x0: LEFT_MM }] });
+  } else {
+    pitch = 2.5 * o.gain;
+    r.leads.forEach((lead, i) => rows.push({ base: TOP_MM + (i + 0.6) * pitch, segments: [{ lead, t0: 0, t1: o.seconds, x0: LEFT_MM }] }));
+  }
+  const pageH = TOP_MM + rows.length * pitch + BOTTOM_MM;
+  const sx = o.width / pageW, sy = o.height / pageH, s = Math.min(sx, sy);
+  const cv = new Canvas(o.width, o.height);
+
+  // Grid, anchored at the trace origin so major lines fall on whole 0.2 s / 0.5 mV steps.
+  const grid = o.grid === 'auto' ? (s >= 2.5 ? 'full' : s >= 0.5 ? 'major' : 'none') : o.grid;
+  if (grid !== 'none') {
+    const full = grid === 'full';
+    const step = full ? 1 : 5;
+    const yOrigin = rows[0].base;
+    for (let k = Math.ceil(-LEFT_MM / step); k * step <= pageW; k++) {
+      const major = (k * step) % 5 === 0;
+      const x = (LEFT_MM + k * step) * sx;
+      if (full) cv.vline(x, 0, o.height, major ? Math.max(1, 0.2 * sx) : Math.max(0.6, 0.08 * sx), major ? MAJOR : MINOR);
+      else cv.vline(x, 0, o.height, 1, FAINT, 0.55);
+    }
+    for (let k = Math.ceil(-yOrigin / step); yOrigin + k * step <= pageH; k++) {
+      const major = (k * step) % 5 === 0;
+      const y = (yOrigin + k * step) * sy;
+      if (full) cv.hline(y, 0, o.width, major ? Math.max(1, 0.2 * sy) : Math.max(0.6, 0.08 * sy), major ? MAJOR : MINOR);
+      else cv.hline(y, 0, o.width, 1, FAINT, 0.55);
+    }
+  }
+
+  const lw = o.lineWidth > 0 ? o.lineWidth : Math.max(1, 0.35 * s);
+  const fs = r.fs;
+  const labelScale = Math.max(1, Math.round((3 * sy) / 7));
+  for (const row of rows) {
+    if (o.calibration) {
+      const b = row.base, g = o.gain;
+      const xs = [1, 2.5, 2.5, 7.5, 7.5, 9].map((v) => v * sx);
+      const ys = [b, b, b - g, b - g, b, b].map((v) => v * sy);
+      cv.polyline(xs, ys, lw);
+    }
+    for (const seg of row.segments) {
+      const sig = leadSignal(r, seg.lead);
+      if (sig) {
+        const i0 = Math.round(seg.t0 * fs), i1 = Math.min(sig.length - 1, Math.round(seg.t1 * fs));
+        const n = Math.max(0, i1 - i0 + 1);
+        const xs = new Float32Array(n), ys = new Float32Array(n);
+        for (let k = 0; k < n; k++) {
+          xs[k] = (seg.x0 + (k / fs) * o.speed) * sx;
+          ys[k] = (row.base - sig[i0 + k] * o.gain) * sy;
+        }
+        cv.polyline(xs, ys, lw);
+      }
+      if (seg.x0 > LEFT_MM && o.layout === '12lead') cv.polyline([seg.x0 * sx, seg.x0 * sx], [(row.base - 2.5) * sy, (row.base + 2.5) * sy], lw);
+      if (o.labels) cv.text(seg.lead, (seg.x0 + 1) * sx, (row.base - 0.5 * pitch + 1) * sy, labelScale, INK);
+    }
+    cv.stroke(INK);
+  }
+  if (o.labels) {
+    const name = rec.header?.name ? `   ${rec.header.name}` : '';
+    cv.text(`${o.speed} mm/s   ${o.gain} mm/mV${name}`, LEFT_MM * sx, o.height - (BOTTOM_MM - 0.5) * sy, labelScale, INK);
+  }
+  return cv;
+}
+
+/** Draws `rec` and returns 8-bit RGBA pixels. */
+export function renderRecord(rec: EcgRecord, opts: RenderOptions = {}): RenderedImage {
+  const o = renderDefaults(opts);
+  return { width: o.width, height: o.height, rgba: drawRecord(rec, o).toRgba() };
+}
+
+/** Classifier input: CHW float32 in [0, 1] (3 planes RGB, or 1 plane luminance), no PNG round trip. */
+export function renderToTensorData(rec: EcgRecord, opts: RenderOptions & { channels?: 1 | 3 } = {}): Float32Array {
+  return drawRecord(rec, renderDefaults(opts)).toChw(opts.channels ?? 3);
+}
+
+/** PNG file bytes (RGB). Pass a deflate (e.g. zlib in Node) for compression; default is stored blocks. */
+export function renderPng(rec: EcgRecord, opts: RenderOptions = {}, deflate?: Deflate): Uint8Array {
+  const img = renderRecord(rec, opts);
+  const n = img.width * img.height, rgb = new Uint8Array(3 * n);
+  for (let i = 0; i < n; i++) { rgb[3 * i] = img.rgba[4 * i]; rgb[3 * i + 1] = img.rgba[4 * i + 1]; rgb[3 * i + 2] = img.rgba[4 * i + 2]; }
+  return encodePng(rgb, img.width, img.height, 3, deflate);
+}

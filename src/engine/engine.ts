@@ -1,0 +1,208 @@
+/**
+ * The engine: one device, a buffer pool, a pipeline cache, and a command recorder.
+ *
+ * Kernels are recorded into one command encoder (in one compute pass) until something needs results
+ * on the CPU: a training step is one submit with no readback inside it. `sync()` and reads flush.
+ */
+import { acquireDevice, type AdapterDescription, type DeviceOptions } from './device.js';
+import { BufferPool, type PoolStats } from './buffer-pool.js';
+import { PipelineCache, type KernelRef } from './pipelines.js';
+import { UniformArena } from './uniforms.js';
+import { Profiler, type KernelTiming } from './profiler.js';
+import { Waiter, fnv, FNV_START } from './waiter.js';
+
+export interface DispatchArgs {
+  uniform?: ArrayBufferView;
+  reads: GPUBuffer[];
+  writes: GPUBuffer[];
+  workgroups: [number, number?, number?];
+}
+
+export class Engine {
+  readonly pool: BufferPool;
+  readonly pipelines: PipelineCache;
+  readonly waiter = new Waiter();
+  private uniforms: UniformArena;
+  private profiler?: Profiler;
+  private encoder?: GPUCommandEncoder;
+  private pass?: GPUComputePassEncoder;
+  private signature = FNV_START;
+  private firstError?: string;
+  private lastSubmit = 0;
+  private lastSignature = 0;
+  /** Incremented at each submit; the pool uses it to know what was freed during recording. */
+  batch = 1;
+  dispatches = 0;
+  submits = 0;
+  readonly limits: GPUSupportedLimits;
+  /** A small buffer to bind where a kernel declares an input it does not read (fills). */
+  readonly placeholder: GPUBuffer;
+
+  constructor(readonly device: GPUDevice, readonly adapter: AdapterDescription, readonly hasTimestamps: boolean) {
+    this.pool = new BufferPool(device, () => this.batch);
+    this.pipelines = new PipelineCache(device);
+    this.uniforms = new UniformArena(device);
+    this.limits = device.limits;
+    this.placeholder = device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
+    device.addEventListener('uncapturederror', (ev) => {
+      const msg = (ev as GPUUncapturedErrorEvent).error.message;
+      this.firstError ??= msg;
+    });
+  }
+
+  static async create(opts: DeviceOptions = {}): Promise<Engine> {
+    const { device, adapter, hasTimestamps } = await acquireDevice(opts);
+    return new Engine(device, adapter, hasTimestamps);
+  }
+
+  // ---- recording ----------------------------------------------------------------------------
+
+  private getEncoder(): GPUCommandEncoder {
+    return (this.encoder ??= this.device.createCommandEncoder());
+  }
+
+  private endPass(): void {
+    this.pass?.end();
+    this.pass = undefined;
+  }
+
+  dispatch(kernel: KernelRef, a: DispatchArgs): void {
+    const shape = { uniform: Boolean(a.uniform), reads: a.reads.length, writes: a.writes.length };
+    const { pipeline, key } = this.pipelines.get(kernel, shape);
+    const entries: GPUBindGroupEntry[] = [];
+    if (a.uniform) entries.push({ binding: 0, resource: this.uniforms.push(a.uniform) });
+    for (const b of a.reads) entries.push({ binding: entries.length, resource: { buffer: b } });
+    for (const b of a.writes) entries.push({ binding: entries.length, resource: { buffer: b } });
+    const bindGroup = this.device.createBindGroup({ layout: this.pipelines.layout(shape), entries });
+    const [x, y = 1, z = 1] = a.workgroups;
+    const max = this.limits.maxComputeWorkgroupsPerDimension;
+    if (x > max || y > max || z > max) throw new Error(`${key}: grid ${x}×${y}×${z} exceeds ${max} workgroups per dimension`);
+    if (x * y * z === 0) return;
+    const encoder = this.getEncoder();
+    if (this.profiler) {
+      if (this.profiler.full) this.flush();
+      this.endPass();
+      const tw = this.profiler.next(key)!;
+      this.pass = this.getEncoder().beginComputePass({ timestampWrites: tw });
+    } else {
+      this.pass ??= encoder.beginComputePass();
+    }
+    this.pass.setPipeline(pipeline);
+    this.pass.setBindGroup(0, bindGroup);
+    this.pass.dispatchWorkgroups(x, y, z);
+    if (this.profiler) this.endPass();
+    this.dispatches++;
+    let s = this.signature;
+    for (let i = 0; i < key.length; i += 7) s = fnv(s, key.charCodeAt(i));
+    this.signature = fnv(fnv(fnv(s, x), y), z);
+  }
+
+  copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
+    this.endPass();
+    this.getEncoder().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+  }
+
+  /** Uploads host data into a buffer before any command recorded after this call. */
+  write(buffer: GPUBuffer, data: ArrayBufferView, offset = 0): void {
+    this.device.queue.writeBuffer(buffer, offset, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** Submits everything recorded so far. Cheap when nothing is recorded. */
+  flush(): void {
+    if (!this.encoder) return;
+    this.endPass();
+    const encoder = this.encoder;
+    this.encoder = undefined;
+    const afterSubmit: (() => void)[] = [];
+    this.profiler?.resolve(encoder, (fn) => afterSubmit.push(fn));
+    this.uniforms.upload(this.device.queue);
+    this.device.queue.submit([encoder.finish()]);
+    this.submits++;
+    this.batch++;
+    this.lastSubmit = performance.now();
+    this.lastSignature = this.signature;
+    this.signature = FNV_START;
+    for (const fn of afterSubmit) fn();
+    this.throwIfError();
+  }
+
+  /** Waits until the GPU has finished everything submitted, sleeping while it works (see Waiter). */
+  async sync(): Promise<void> {
+    this.flush();
+    await this.waiter.wait(this.lastSignature, this.lastSubmit, () => this.device.queue.onSubmittedWorkDone());
+    this.throwIfError();
+  }
+
+  /** Copies `bytes` of a buffer back to the host. Flushes. */
+  async read(buffer: GPUBuffer, bytes: number, offset = 0): Promise<ArrayBuffer> {
+    const size = Math.ceil(bytes / 4) * 4;
+    const staging = this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.copy(buffer, offset, staging, 0, size);
+    this.flush();
+    await this.waiter.wait(this.lastSignature, this.lastSubmit, () => staging.mapAsync(GPUMapMode.READ));
+    const out = staging.getMappedRange().slice(0, bytes);
+    staging.unmap();
+    staging.destroy();
+    this.throwIfError();
+    return out;
+  }
+
+  private throwIfError(): void {
+    if (this.firstError) {
+      const e = this.firstError;
+      this.firstError = undefined;
+      throw new Error(`WebGPU error: ${e}`);
+    }
+  }
+
+  // ---- profiling & stats ----------------------------------------------------------------------
+
+  /** Turns per-kernel timestamp profiling on or off (needs the timestamp-query feature). */
+  setProfiling(on: boolean): void {
+    this.flush();
+    if (on && !this.hasTimestamps) throw new Error('this adapter has no timestamp-query feature');
+    if (on && !this.profiler) this.profiler = new Profiler(this.device);
+    if (!on && this.profiler) {
+      this.profiler.destroy();
+      this.profiler = undefined;
+    }
+  }
+
+  async profile(): Promise<KernelTiming[]> {
+    if (!this.profiler) return [];
+    await this.sync();
+    return this.profiler.report();
+  }
+
+  resetProfile(): void {
+    this.profiler?.reset();
+  }
+
+  memory(): PoolStats {
+    return this.pool.snapshot();
+  }
+
+  destroy(): void {
+    this.flush();
+    this.pool.trim();
+    this.profiler?.destroy();
+    this.device.destroy();
+  }
+}
+
+let current: Engine | undefined;
+
+/** Creates (once) and returns the default engine. */
+export async function init(opts: DeviceOptions = {}): Promise<Engine> {
+  current ??= await Engine.create(opts);
+  return current;
+}
+
+export function engine(): Engine {
+  if (!current) throw new Error('ecgpu: call `await init()` before using tensors');
+  return current;
+}
+
+export function setEngine(e: Engine | undefined): void {
+  current = e;
+}

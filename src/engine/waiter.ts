@@ -1,0 +1,37 @@
+/**
+ * Waiting for the GPU without stealing its CPU.
+ *
+ * Dawn in Node polls the JS thread in a busy loop while a promise such as `onSubmittedWorkDone` or
+ * `mapAsync` is pending. On a CPU driver (SwiftShader) that loop takes one of the cores the "GPU" runs
+ * on. So before awaiting we sleep for most of the time the same batch of work took last time: batches
+ * are identified by a hash of their pipelines and grid sizes, which repeats exactly from one training
+ * step to the next. Unknown batches are awaited directly and their time learnt.
+ */
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class Waiter {
+  private learnt = new Map<number, number>();
+  /** Fraction of the expected time to sleep before starting to poll. */
+  sleepFraction = 0.9;
+  enabled = true;
+
+  async wait(signature: number, submittedAt: number, poll: () => Promise<unknown>): Promise<void> {
+    const expected = this.learnt.get(signature);
+    if (this.enabled && expected !== undefined) {
+      const remaining = expected * this.sleepFraction - (performance.now() - submittedAt);
+      if (remaining >= 1) await sleep(remaining);
+    }
+    await poll();
+    const took = performance.now() - submittedAt;
+    this.learnt.set(signature, expected === undefined ? took : 0.7 * expected + 0.3 * took);
+  }
+}
+
+/** FNV-1a over 32-bit words, for batch signatures. */
+export function fnv(hash: number, word: number): number {
+  hash ^= word & 0xffff;
+  hash = Math.imul(hash, 16777619);
+  hash ^= word >>> 16;
+  return Math.imul(hash, 16777619) >>> 0;
+}
+export const FNV_START = 2166136261;

@@ -1,0 +1,6 @@
+/** ecgpu: a WebGPU tensor engine with hand-written WGSL kernels, and the ECG classifiers built on it. */
+export { init, engine, Engine } from './engine/engine.js';
+export { Tensor, type Shape, type DType } from './engine/tensor.js';
+export { tidy, dispose } from './engine/scope.js';
+export { NoAdapterError, type AdapterDescription } from './engine/device.js';
+export * from './autograd/index.js';

@@ -1,0 +1,21 @@
+/** Launcher for reduce.wgsl. */
+import { engine } from '../engine/engine.js';
+import { Tensor, type Shape } from '../engine/tensor.js';
+import { params } from '../engine/uniforms.js';
+import { grid1d } from './grid.js';
+
+/** Sums `x` viewed as [outer, red, inner] over the middle axis, times `scale`; result has `outShape`. */
+export function sumMiddle(x: Tensor, outer: number, red: number, inner: number, outShape: Shape, scale = 1): Tensor {
+  if (outer * red * inner !== x.size) throw new Error(`sumMiddle: [${outer},${red},${inner}] does not cover ${x} `);
+  const out = Tensor.empty(outShape);
+  engine().dispatch(
+    { family: 'reduce', entry: 'sum_middle' },
+    {
+      uniform: params().u32(outer, red, inner).f32(scale).bytes(),
+      reads: [x.buffer],
+      writes: [out.buffer],
+      workgroups: grid1d(outer * inner, 1),
+    },
+  );
+  return out;
+}

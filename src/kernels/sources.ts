@@ -1,0 +1,26 @@
+/**
+ * WGSL sources by kernel-family name (`gemm` → `src/kernels/gemm.wgsl`).
+ *
+ * From source (tsx, vitest) the files are read next to this module. Bundles (scripts/build.mjs) replace
+ * `loadFromDisk` with a table of every .wgsl file inlined, so browsers and `dist/` need no file access.
+ */
+import { inlinedSources } from './inlined.js';
+
+const cache = new Map<string, string>();
+
+function loadFromDisk(name: string): string {
+  // Resolved lazily so that browser bundles, which never reach this line, carry no `node:fs`.
+  const req = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process?.getBuiltinModule;
+  if (!req) throw new Error(`kernel source '${name}' is not inlined and there is no file system to read it from`);
+  const fs = req('node:fs') as typeof import('node:fs');
+  return fs.readFileSync(new URL(`./${name}.wgsl`, import.meta.url), 'utf8');
+}
+
+export function kernelSource(name: string): string {
+  let src = cache.get(name);
+  if (src === undefined) {
+    src = inlinedSources[name] ?? loadFromDisk(name);
+    cache.set(name, src);
+  }
+  return src;
+}
