@@ -137,8 +137,8 @@ export function applyClass(p: Patient, cls: number, rng: Rng): void {
       const dir = unit([Math.cos(a), Math.sin(a) * 0.8, -0.75]);
       const wq = rng.uniform(1.0, 1.25);
       w[W.Q].v = scale(unit([0.6, 0.1, -0.2]), A * 0.08);
-      w[W.R] = gauss(-0.03 * wq, 0.017 * wq, scale(dir, A * rng.uniform(1.0, 1.4)));
-      w[W.S] = gauss(0.03 * wq, 0.019 * wq, scale(unit([dir[0] + 0.15, dir[1] - 0.2, dir[2]]), A * rng.uniform(1.1, 1.5)));
+      w[W.R] = gauss(-0.028 * wq, 0.02 * wq, scale(dir, A * rng.uniform(1.0, 1.4)));
+      w[W.S] = gauss(0.028 * wq, 0.021 * wq, scale(unit([dir[0] + 0.15, dir[1] - 0.2, dir[2]]), A * rng.uniform(1.1, 1.5)));
       T.v = scale(dir, -A * rng.uniform(0.35, 0.55));
       w.push(plateau(0.07 * wq, T.t, 0.012, 0.03, scale(dir, -A * rng.uniform(0.08, 0.15))));
       break;
@@ -146,13 +146,13 @@ export function applyClass(p: Patient, cls: number, rng: Rng): void {
     case 4: { // RBBB: normal start, terminal slow rightward-anterior R' (rsR' V1, wide S in I/V6), T down in V1-V3
       const wq = rng.uniform(1.0, 1.2);
       w[W.S].v = scale(w[W.S].v, 0.7);
-      w.push(gauss(0.062 * wq, 0.016 * wq, scale(unit([-0.65, 0.05, 0.75]), A * rng.uniform(0.6, 0.95)), 0.02 * wq));
+      w.push(gauss(0.062 * wq, 0.016 * wq, scale(unit([-0.55, 0.05, 0.85]), A * rng.uniform(0.7, 1.05)), 0.02 * wq));
       T.v = [T.v[0], T.v[1], -Math.abs(T.v[2]) * rng.uniform(0.3, 0.7)];
       break;
     }
     case 5: { // LVH: high voltage leftward-posterior, slightly wider QRS, strain (ST depression + T inversion laterally)
       const k = rng.uniform(1.6, 2.2);
-      w[W.R].v = scale([w[W.R].v[0], w[W.R].v[1], w[W.R].v[2] - 0.2 * A], k);
+      w[W.R].v = scale([w[W.R].v[0], w[W.R].v[1], w[W.R].v[2] - 0.5 * A], k);
       w[W.S].v = scale(w[W.S].v, k * 1.25);
       w[W.R].bl *= 1.15; w[W.R].br *= 1.15;
       if (rng.chance(0.8)) {
@@ -172,7 +172,7 @@ export function applyClass(p: Patient, cls: number, rng: Rng): void {
     case 7: { // ST elevation in contiguous leads (inferior, anterior or lateral), hyperacute T
       const site = rng.pick(['inferior', 'anterior', 'lateral'] as const);
       const dir = unit(site === 'inferior' ? [0.05, 1, -0.1] : site === 'anterior' ? [-0.2, 0, 1] : [1, -0.35, 0.35]);
-      const k = A * (site === 'anterior' ? rng.uniform(0.13, 0.26) : rng.uniform(0.2, 0.38));
+      const k = A * (site === 'anterior' ? rng.uniform(0.15, 0.3) : rng.uniform(0.2, 0.38));
       w.push(plateau(tJ - 0.005, T.t, 0.006, 0.03, scale(dir, k)));
       T.v = [T.v[0] + dir[0] * k * 1.2, T.v[1] + dir[1] * k * 1.2, T.v[2] + dir[2] * k * 1.2];
       break;
