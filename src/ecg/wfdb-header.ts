@@ -100,7 +100,8 @@ function parseSignalLine(line: string, recordName: string, index: number, file: 
     if (res !== 0) spec.adcResolution = res;
   }
   if (tokens.length > 4) spec.adcZero = int(tokens[4], 'ADC zero', file, lineNo);
-  // The spec: the baseline defaults to the ADC zero, the initial value too.
+  // The spec: the baseline defaults to the ADC zero. The initial value (spec default: the ADC zero too)
+  // and the checksum stay undefined when absent, so readers only verify what the header states.
   spec.baseline = baseline ?? spec.adcZero;
   spec.initialValue = tokens.length > 5 ? int(tokens[5], 'initial value', file, lineNo) : undefined;
   if (tokens.length > 6) spec.checksum = int(tokens[6], 'checksum', file, lineNo);
