@@ -15,9 +15,10 @@ function baseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 
-function isNumberCell(cell: string): boolean {
+/** A header row has a name in it: a cell that is neither empty, a number, nor a NaN/Inf marker. */
+function looksLikeName(cell: string): boolean {
   const t = cell.trim();
-  return t !== '' && Number.isFinite(Number(t));
+  return t !== '' && !Number.isFinite(Number(t)) && !/^[-+]?(nan|inf(inity)?)$/i.test(t);
 }
 
 /** Splits one CSV row; cells are plain numbers or names, so quotes only need stripping. */
@@ -38,7 +39,7 @@ export function parseChapmanCsv(text: string, fileName: string, dx: string[] = [
   let order: number[] = STANDARD_LEADS.map((_, i) => i);
   let first = 0;
   const head = cells(lines[0]);
-  if (!head.every(isNumberCell)) {
+  if (head.some(looksLikeName)) {
     first = 1;
     const lower = head.map((h) => h.toLowerCase());
     const idx = STANDARD_LEADS.map((l) => lower.indexOf(l.toLowerCase()));
