@@ -1,0 +1,121 @@
+/**
+ * Scans a directory tree for records (PhysioNet layout `WFDBRecords/NN/NNN/JSxxxxx.hea|.mat`, flat
+ * folders, Chapman `.csv`) and reads headers + labels in parallel worker_threads (one per core).
+ */
+import { readdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { Progress } from './progress.js';
+import { scanFiles, type ScanEntry, type ScannedRecord } from './scan-files.js';
+
+export type { ScannedRecord } from './scan-files.js';
+
+export interface ScanOptions {
+  /** Worker threads (default: number of cores). 0 or 1: scan in this thread. */
+  workers?: number;
+  /** Below this many files the scan runs in-process (starting workers costs more). Default 256. */
+  minParallel?: number;
+  /** Progress bar on stderr (default true). */
+  progress?: boolean;
+  /** Files per message to a worker (default 64). */
+  batch?: number;
+}
+
+export interface BadRecord { path: string; reason: string }
+
+export interface ScanResult {
+  root: string;
+  records: ScannedRecord[];
+  /** Records whose header or signal files could not be used, with the reason. */
+  bad: BadRecord[];
+  /** Records that carry none of the 10 classes (kept in `records`; counted here). */
+  noClass: number;
+  workersUsed: number;
+  elapsedMs: number;
+}
+
+/** All record files under `root`, sorted: `.hea`, and `.csv` without a header of the same name. */
+export function listRecordFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    const entries = readdirSync(dir, { withFileTypes: true });
+    const names = new Set(entries.map((e) => e.name));
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) { if (!e.name.startsWith('.')) walk(p); continue; }
+      const ext = extname(e.name).toLowerCase();
+      if (ext === '.hea') out.push(p);
+      else if (ext === '.csv' && !names.has(e.name.slice(0, -4) + '.hea')) out.push(p);
+    }
+  };
+  walk(resolve(root));
+  return out.sort();
+}
+
+/** How a worker is started: compiled .js directly; from TypeScript sources through tsx's loader. */
+function startWorker(): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.js')) return new Worker(new URL('./scan-worker.js', here));
+  const workerUrl = new URL('./scan-worker.ts', here).href;
+  const tsxApi = pathToFileURL(createRequire(fileURLToPath(here)).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl)}); });`;
+  return new Worker(code, { eval: true });
+}
+
+async function scanParallel(paths: string[], nWorkers: number, batch: number, onDone: (n: number) => void): Promise<ScanEntry[]> {
+  const results: ScanEntry[][] = [];
+  const batches: string[][] = [];
+  for (let i = 0; i < paths.length; i += batch) batches.push(paths.slice(i, i + batch));
+  let next = 0;
+  const workers = Array.from({ length: Math.min(nWorkers, batches.length) }, startWorker);
+  try {
+    await Promise.all(workers.map((w) => new Promise<void>((res, rej) => {
+      const send = () => {
+        if (next >= batches.length) { res(); return; }
+        const id = next++;
+        w.postMessage({ id, paths: batches[id] });
+      };
+      w.on('message', (m: { id: number; entries: ScanEntry[] }) => { results[m.id] = m.entries; onDone(m.entries.length); send(); });
+      w.on('error', rej);
+      w.on('exit', (code) => { if (next < batches.length || code !== 0) rej(new Error(`scan worker exited with code ${code}`)); });
+      send();
+    })));
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results.flat();
+}
+
+/** Scans `root` and reads every record's header and labels. */
+export async function scanRecords(root: string, opts: ScanOptions = {}): Promise<ScanResult> {
+  const t0 = Date.now();
+  const paths = listRecordFiles(root);
+  const nWorkers = Math.max(0, opts.workers ?? cpus().length);
+  const bar = new Progress('scan', paths.length, opts.progress ?? true);
+  let done = 0;
+  const tick = (n: number) => { done += n; bar.update(done); };
+  let entries: ScanEntry[];
+  let workersUsed = 0;
+  if (nWorkers <= 1 || paths.length < (opts.minParallel ?? 256)) {
+    entries = [];
+    const b = opts.batch ?? 64;
+    for (let i = 0; i < paths.length; i += b) { const e = scanFiles(paths.slice(i, i + b)); entries.push(...e); tick(e.length); }
+  } else {
+    workersUsed = nWorkers;
+    try {
+      entries = await scanParallel(paths, nWorkers, opts.batch ?? 64, tick);
+    } catch (e) {
+      // Workers unavailable (e.g. a bundled browser build of this module): fall back to one thread.
+      process.stderr.write(`scan: worker threads failed (${(e as Error).message}); scanning in-process\n`);
+      workersUsed = 0; done = 0;
+      entries = scanFiles(paths);
+    }
+  }
+  bar.done();
+  const records: ScannedRecord[] = [], bad: BadRecord[] = [];
+  for (const e of entries) if (e.ok) records.push(e.record); else bad.push({ path: e.path, reason: e.reason });
+  return { root: resolve(root), records, bad, noClass: records.filter((r) => r.classes.length === 0).length, workersUsed, elapsedMs: Date.now() - t0 };
+}
