@@ -12,6 +12,7 @@ import type { Reliability } from './calibration.js';
 /** matplotlib's tab10. */
 export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 const AXIS = '#333333', GRID = '#e6e6e6', TEXT = '#222222';
+const GAP_FILL = '#f4a6a6';
 const FS = 11, FS_SMALL = 10, FS_TITLE = 13;
 
 /** matplotlib "Blues" sampled at 9 stops; t in [0, 1]. */
@@ -144,7 +145,8 @@ export function confusionMatrixFigure(cm: readonly (readonly number[])[], classN
   const cbX = left + k * cell + 24, cbH = k * cell, steps = 64;
   for (let s = 0; s < steps; s++) {
     const y0 = top + cbH - ((s + 1) / steps) * cbH;
-    prims.push({ t: 'rect', x: cbX, y: y0, w: 14, h: cbH / steps + 0.01, fill: blues((s + 0.5) / steps) });
+    // Each step overlaps the one below by 1px so anti-aliased seams do not show.
+    prims.push({ t: 'rect', x: cbX, y: y0, w: 14, h: cbH / steps + (s === 0 ? 0 : 1), fill: blues((s + 0.5) / steps) });
   }
   prims.push({ t: 'rect', x: cbX, y: top, w: 14, h: cbH, stroke: AXIS, strokeWidth: 1 });
   const { ticks, step } = niceTicks(0, vmax, 5);
@@ -203,13 +205,13 @@ export function reliabilityFigure(rel: Reliability, opts: ReliabilityPlotOptions
     const x0 = ax.px(b.lower), x1 = ax.px(b.upper);
     prims.push({ t: 'rect', x: x0, y: ax.py(b.accuracy), w: x1 - x0, h: ax.py(0) - ax.py(b.accuracy), fill: '#1f77b4', stroke: '#15507f', strokeWidth: 0.8 });
     const lo = Math.min(b.accuracy, b.confidence), hi = Math.max(b.accuracy, b.confidence);
-    if (hi - lo > 1e-6) prims.push({ t: 'rect', x: x0, y: ax.py(hi), w: x1 - x0, h: ax.py(lo) - ax.py(hi), fill: '#d62728', opacity: 0.35, stroke: '#d62728', strokeWidth: 0.8 });
+    if (hi - lo > 1e-6) prims.push({ t: 'rect', x: x0, y: ax.py(hi), w: x1 - x0, h: ax.py(lo) - ax.py(hi), fill: GAP_FILL, stroke: '#d62728', strokeWidth: 0.8 });
   }
   prims.push({ t: 'line', points: [ax.px(0), ax.py(0), ax.px(1), ax.py(1)], stroke: '#555555', width: 1.2, dash: [5, 4] });
   ax.frame(prims);
   legend(prims, left + 10, top + 10, [
     { label: 'Accuracy', color: '#1f77b4', kind: 'box' },
-    { label: 'Gap to confidence', color: '#e79a9a', kind: 'box' },
+    { label: 'Gap to mean confidence', color: GAP_FILL, kind: 'box' },
     { label: 'Perfect calibration', color: '#555555', width: 1.2, dash: [5, 4] },
   ]);
   const eceText = `ECE = ${formatFixed(rel.ece * 100, 2)}%`;
@@ -232,7 +234,7 @@ export function reliabilityFigure(rel: Reliability, opts: ReliabilityPlotOptions
 }
 
 export interface Series { name: string; x: readonly number[]; y: readonly number[]; color?: string; dash?: number[]; markers?: boolean }
-export interface LineChartOptions { title?: string; xLabel?: string; yLabel?: string; yMin?: number; yMax?: number; width?: number; height?: number }
+export interface LineChartOptions { title?: string; xLabel?: string; yLabel?: string; xMin?: number; xMax?: number; yMin?: number; yMax?: number; width?: number; height?: number }
 
 /** Simple multi-series line chart (training curves). */
 export function lineChartFigure(series: readonly Series[], opts: LineChartOptions = {}): Figure {
@@ -240,14 +242,18 @@ export function lineChartFigure(series: readonly Series[], opts: LineChartOption
   const left = 64, top = opts.title ? 36 : 16, right = 16, bottom = 50;
   const xs = series.flatMap((s) => s.x.filter(Number.isFinite));
   const ys = series.flatMap((s) => s.y.filter(Number.isFinite));
-  let xMin = xs.length ? Math.min(...xs) : 0, xMax = xs.length ? Math.max(...xs) : 1;
+  let xMin = opts.xMin ?? (xs.length ? Math.min(...xs) : 0), xMax = opts.xMax ?? (xs.length ? Math.max(...xs) : 1);
   if (xMax === xMin) { xMin -= 0.5; xMax += 0.5; }
+  const integerX = xs.every((v) => Number.isInteger(v));
+  const xt = niceTicks(xMin, xMax, integerX ? Math.min(6, Math.max(1, Math.round(xMax - xMin))) : 5);
   let yMin = opts.yMin ?? (ys.length ? Math.min(...ys) : 0), yMax = opts.yMax ?? (ys.length ? Math.max(...ys) : 1);
   if (yMax === yMin) { yMin -= 0.5; yMax += 0.5; }
   const yt = niceTicks(yMin, yMax, 5);
-  if (opts.yMin === undefined) yMin = Math.min(yMin, yt.ticks[0]);
-  if (opts.yMax === undefined) yMax = Math.max(yMax, yt.ticks[yt.ticks.length - 1]);
-  const xt = niceTicks(xMin, xMax, Math.min(6, Math.max(1, Math.round(xMax - xMin))));
+  if (opts.yMin === undefined) yMin = Math.floor(yMin / yt.step + 1e-9) * yt.step;
+  if (opts.yMax === undefined) yMax = Math.ceil(yMax / yt.step - 1e-9) * yt.step;
+  const xPad = (xMax - xMin) * 0.03;
+  if (opts.xMin === undefined) xMin -= xPad;
+  if (opts.xMax === undefined) xMax += xPad;
   const prims: Prim[] = [];
   const ax = new Axes({ x: left, y: top, w: W - left - right, h: H - top - bottom, xMin, xMax, yMin, yMax, xTicks: xt.ticks.filter((v) => v >= xMin - 1e-9 && v <= xMax + 1e-9), xStep: xt.step, yTicks: niceTicks(yMin, yMax, 5).ticks, yStep: niceTicks(yMin, yMax, 5).step, xLabel: opts.xLabel, yLabel: opts.yLabel, title: opts.title });
   ax.background(prims);
