@@ -1,0 +1,79 @@
+/**
+ * Launchers for the in-place optimiser updates (optim.wgsl). They record into the current command
+ * encoder and return nothing: the parameter and state tensors are updated where they are.
+ */
+import { engine } from '../engine/engine.js';
+import { shapeStr, type Tensor } from '../engine/tensor.js';
+import { params } from '../engine/uniforms.js';
+import { grid1d } from './grid.js';
+
+const PER_THREAD = 4;
+const WG = 64;
+
+function check(name: string, param: Tensor, others: Tensor[]): void {
+  for (const t of others) {
+    if (t.size !== param.size) throw new Error(`${name}: ${t} has ${t.size} values, parameter ${shapeStr(param.shape)} has ${param.size}`);
+  }
+}
+
+export interface SgdKernelArgs {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  /** True on the first step with this momentum buffer (it is initialised to the gradient). */
+  first: boolean;
+}
+
+/** SGD update of `param` in place; `velocity` is required when momentum ≠ 0. */
+export function sgdUpdate(param: Tensor, grad: Tensor, velocity: Tensor | null, a: SgdKernelArgs): void {
+  check('sgd', param, velocity ? [grad, velocity] : [grad]);
+  const n = param.size;
+  const uniform = params()
+    .u32(n)
+    .f32(a.lr, a.momentum, a.dampening, a.weightDecay)
+    .u32(a.nesterov ? 1 : 0, a.first ? 1 : 0, 0)
+    .bytes();
+  engine().dispatch(
+    { family: 'optim', entry: velocity ? 'sgd_momentum' : 'sgd_plain' },
+    {
+      uniform,
+      reads: [grad.buffer],
+      writes: velocity ? [param.buffer, velocity.buffer] : [param.buffer],
+      workgroups: grid1d(Math.ceil(n / PER_THREAD), WG),
+    },
+  );
+}
+
+export interface AdamKernelArgs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 1-based step count, for bias correction. */
+  step: number;
+  /** AdamW: decoupled weight decay. */
+  decoupled: boolean;
+}
+
+/** Adam/AdamW update of `param`, `m` and `v` in place. */
+export function adamUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, a: AdamKernelArgs): void {
+  check('adam', param, [grad, m, v]);
+  const n = param.size;
+  const uniform = params()
+    .u32(n)
+    .f32(a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, 1 - a.beta1 ** a.step, 1 - a.beta2 ** a.step)
+    .u32(a.decoupled ? 1 : 0, 0, 0, 0)
+    .bytes();
+  engine().dispatch(
+    { family: 'optim', entry: 'adam' },
+    {
+      uniform,
+      reads: [grad.buffer],
+      writes: [param.buffer, m.buffer, v.buffer],
+      workgroups: grid1d(Math.ceil(n / PER_THREAD), WG),
+    },
+  );
+}
