@@ -1,0 +1,65 @@
+/** What the trainer sees of a dataset: images (CHW, [0,1]) and labels, by index. */
+import { mulberry32 } from '../reference/random.js';
+import { augmentImage, type AugmentOptions } from './augment.js';
+
+export interface ImageSet {
+  readonly count: number;
+  readonly shape: [number, number, number];
+  image(i: number): Float32Array;
+  label(i: number): number;
+  /** Record name, for reports. */
+  name(i: number): string;
+}
+
+/** Per-channel normalisation computed on the training set and stored with the model. */
+export interface Normalisation { mean: number[]; std: number[] }
+
+export function computeNormalisation(set: ImageSet, maxImages = 256): Normalisation {
+  const [c, h, w] = set.shape;
+  const sum = new Float64Array(c), sq = new Float64Array(c);
+  const n = Math.min(set.count, maxImages);
+  for (let i = 0; i < n; i++) {
+    const img = set.image(Math.floor((i * set.count) / n));
+    for (let ch = 0; ch < c; ch++) {
+      for (let j = ch * h * w; j < (ch + 1) * h * w; j++) {
+        sum[ch] += img[j];
+        sq[ch] += img[j] * img[j];
+      }
+    }
+  }
+  const count = n * h * w;
+  const mean = [...sum].map((s) => s / count);
+  const std = [...sq].map((s, ch) => Math.sqrt(Math.max(s / count - mean[ch] ** 2, 1e-6)));
+  return { mean, std };
+}
+
+/** Fisher–Yates shuffle with a seeded RNG. */
+export function shuffled(n: number, seed: number): number[] {
+  const rand = mulberry32(seed);
+  const a = [...Array(n).keys()];
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+/** Assembles a normalised (and optionally augmented) NCHW batch on the host. */
+export function makeBatch(
+  set: ImageSet, indices: number[], norm: Normalisation, augment?: { options: AugmentOptions; seed: number },
+): { x: Float32Array; y: Int32Array } {
+  const [c, h, w] = set.shape;
+  const per = c * h * w;
+  const x = new Float32Array(indices.length * per);
+  const y = new Int32Array(indices.length);
+  indices.forEach((idx, b) => {
+    let img = set.image(idx);
+    if (augment) img = augmentImage(img, c, h, w, augment.options, mulberry32((augment.seed ^ Math.imul(idx + 1, 0x9e3779b1)) >>> 0));
+    for (let ch = 0; ch < c; ch++) {
+      const m = norm.mean[ch], s = norm.std[ch];
+      for (let j = 0; j < h * w; j++) x[b * per + ch * h * w + j] = (img[ch * h * w + j] - m) / s;
+    }
+    y[b] = set.label(idx);
+  });
+  return { x, y };
+}

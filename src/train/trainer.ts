@@ -1,0 +1,203 @@
+/**
+ * The training loop. One training step is one command buffer: upload the batch, forward, loss,
+ * backward, optimiser update, all recorded and submitted together; the loss and logits are read
+ * after the submit (never inside the step) for the progress line and the NaN check.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Tensor } from '../engine/tensor.js';
+import { tidy } from '../engine/scope.js';
+import { backward, noGrad, softmaxCrossEntropy } from '../autograd/index.js';
+import type { AlexNet } from '../models/alexnet.js';
+import { SGD, Adam, AdamW, cosine, stepDecay, constant, warmup, type Optimizer, type Schedule } from '../optim/index.js';
+import { makeBatch, shuffled, type ImageSet, type Normalisation } from './data.js';
+import { DEFAULT_AUGMENT, type AugmentOptions } from './augment.js';
+import { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
+import { ProgressBar } from './progress-bar.js';
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  optimizer: 'sgd' | 'adam' | 'adamw';
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  schedule: 'cosine' | 'step' | 'constant';
+  warmupEpochs: number;
+  augment: AugmentOptions;
+  seed: number;
+  /** Where checkpoints go; none when undefined. */
+  dir?: string;
+  resume?: boolean;
+  /** Stop after this many epochs in this process (tests simulate a killed run with it). */
+  stopAfterEpochs?: number;
+  log?: (line: string) => void;
+  progress?: boolean;
+}
+
+export const DEFAULT_TRAIN: TrainOptions = {
+  epochs: 20, batchSize: 16, optimizer: 'sgd', lr: 0.01, momentum: 0.9, weightDecay: 5e-4, schedule: 'cosine',
+  warmupEpochs: 1, augment: DEFAULT_AUGMENT, seed: 1,
+};
+
+export interface EpochLog {
+  epoch: number;
+  trainLoss: number;
+  trainAcc: number;
+  valLoss: number;
+  valAcc: number;
+  lr: number;
+  seconds: number;
+  imagesPerSecond: number;
+}
+
+export interface TrainerState {
+  epochsDone: number;
+  step: number;
+  history: EpochLog[];
+  bestEpoch: number;
+  bestValAcc: number;
+  bestValLoss: number;
+}
+
+export class TrainingDivergedError extends Error {}
+
+export function makeOptimizer(model: AlexNet, o: TrainOptions): Optimizer {
+  const params = model.parameters();
+  if (o.optimizer === 'sgd') return new SGD(params, { lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay });
+  if (o.optimizer === 'adam') return new Adam(params, { lr: o.lr, weightDecay: o.weightDecay });
+  return new AdamW(params, { lr: o.lr, weightDecay: o.weightDecay });
+}
+
+export function makeSchedule(o: TrainOptions, stepsPerEpoch: number): Schedule {
+  const total = o.epochs * stepsPerEpoch;
+  const base = o.schedule === 'cosine' ? cosine(o.lr, total, o.lr * 0.01)
+    : o.schedule === 'step' ? stepDecay(o.lr, Math.max(1, Math.round(total / 3)), 0.1)
+    : constant(o.lr);
+  return o.warmupEpochs > 0 ? warmup(Math.round(o.warmupEpochs * stepsPerEpoch), base, 0.1) : base;
+}
+
+/** Batch-norm cannot normalise a batch of one: such a trailing batch is folded into the previous. */
+export function batchesOf(order: number[], size: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < order.length; i += size) out.push(order.slice(i, i + size));
+  if (out.length > 1 && out[out.length - 1].length < 2) out[out.length - 2].push(...out.pop()!);
+  return out;
+}
+
+/** Logits of a whole set, eval mode, no graph. */
+export async function predictLogits(model: AlexNet, set: ImageSet, norm: Normalisation, batchSize = 32): Promise<Float32Array> {
+  const k = model.config.numClasses;
+  const out = new Float32Array(set.count * k);
+  const wasTraining = model.training;
+  model.eval();
+  for (let i = 0; i < set.count; i += batchSize) {
+    const idx = [...Array(Math.min(batchSize, set.count - i)).keys()].map((j) => i + j);
+    const { x } = makeBatch(set, idx, norm);
+    const logits = tidy(() => noGrad(() => model.forward(Tensor.from(x, [idx.length, ...set.shape]))));
+    out.set(await logits.read(), i * k);
+    logits.dispose();
+  }
+  model.train(wasTraining);
+  return out;
+}
+
+export function lossAndAccuracy(logits: Float32Array, labels: ArrayLike<number>, k: number): { loss: number; acc: number } {
+  let loss = 0, correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const row = logits.subarray(i * k, (i + 1) * k);
+    let max = -Infinity, arg = 0;
+    for (let j = 0; j < k; j++) if (row[j] > max) { max = row[j]; arg = j; }
+    let z = 0;
+    for (let j = 0; j < k; j++) z += Math.exp(row[j] - max);
+    loss += Math.log(z) + max - row[labels[i]];
+    if (arg === labels[i]) correct++;
+  }
+  return { loss: loss / Math.max(1, labels.length), acc: correct / Math.max(1, labels.length) };
+}
+
+export interface TrainResult {
+  state: TrainerState;
+  /** Path of the best epoch's checkpoint (by validation accuracy), when a directory was given. */
+  bestCheckpoint?: string;
+}
+
+export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet, norm: Normalisation, options: Partial<TrainOptions> = {}): Promise<TrainResult> {
+  const o = { ...DEFAULT_TRAIN, ...options };
+  const log = o.log ?? (() => {});
+  const optimizer = makeOptimizer(model, o);
+  const stepsPerEpoch = batchesOf([...Array(trainSet.count).keys()], o.batchSize).length;
+  const schedule = makeSchedule(o, stepsPerEpoch);
+  const k = model.config.numClasses;
+  let state: TrainerState = { epochsDone: 0, step: 0, history: [], bestEpoch: -1, bestValAcc: -1, bestValLoss: Infinity };
+  const last = o.dir ? join(o.dir, 'last.ckpt') : undefined;
+  const best = o.dir ? join(o.dir, 'best.ckpt') : undefined;
+  if (o.dir) mkdirSync(o.dir, { recursive: true });
+  if (o.resume && last && existsSync(last)) {
+    state = loadCheckpoint<TrainerState>(last, model, optimizer);
+    log(`resumed from ${last} after epoch ${state.epochsDone} (step ${state.step})`);
+  }
+  let epochsThisRun = 0;
+  try {
+    for (let epoch = state.epochsDone; epoch < o.epochs; epoch++) {
+      if (o.stopAfterEpochs !== undefined && epochsThisRun >= o.stopAfterEpochs) break;
+      model.train();
+      const t0 = performance.now();
+      const batches = batchesOf(shuffled(trainSet.count, o.seed * 1000 + epoch), o.batchSize);
+      const bar = o.progress ? new ProgressBar(`epoch ${epoch + 1}/${o.epochs}`, trainSet.count) : undefined;
+      let seen = 0, lossSum = 0, correct = 0;
+      for (const [b, idx] of batches.entries()) {
+        const { x, y } = makeBatch(trainSet, idx, norm, { options: o.augment, seed: (o.seed * 7919 + state.step) >>> 0 });
+        optimizer.lr = schedule(state.step);
+        const { loss, logits } = tidy(() => {
+          model.setStep(state.step);
+          const input = Tensor.from(x, [idx.length, ...trainSet.shape]);
+          const labels = Tensor.from(y, [idx.length], 'i32');
+          const logits = model.forward(input);
+          const loss = softmaxCrossEntropy(logits, labels);
+          backward(loss);
+          optimizer.step();
+          optimizer.zeroGrad();
+          return { loss: loss.keep(), logits: logits.keep() };
+        });
+        const [lv, lg] = [await loss.read(), await logits.read()];
+        loss.dispose();
+        logits.dispose();
+        if (!Number.isFinite(lv[0])) {
+          throw new TrainingDivergedError(
+            `loss became ${lv[0]} at epoch ${epoch + 1}, step ${state.step} (batch ${b + 1}); ` +
+              (last && existsSync(last) ? `the last good checkpoint is ${last}` : 'no checkpoint was written yet') +
+              '. Try a lower --lr.',
+          );
+        }
+        const m = lossAndAccuracy(lg, y, k);
+        lossSum += lv[0] * idx.length;
+        correct += Math.round(m.acc * idx.length);
+        seen += idx.length;
+        state.step++;
+        bar?.update(seen, `loss ${(lossSum / seen).toFixed(3)} acc ${(correct / seen).toFixed(3)}`);
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      const valLogits = await predictLogits(model, valSet, norm);
+      const val = lossAndAccuracy(valLogits, [...Array(valSet.count).keys()].map((i) => valSet.label(i)), k);
+      const entry: EpochLog = {
+        epoch: epoch + 1, trainLoss: lossSum / seen, trainAcc: correct / seen, valLoss: val.loss, valAcc: val.acc,
+        lr: optimizer.lr, seconds, imagesPerSecond: seen / seconds,
+      };
+      state.history.push(entry);
+      state.epochsDone = epoch + 1;
+      log(`epoch ${entry.epoch}/${o.epochs}  train loss ${entry.trainLoss.toFixed(4)} acc ${entry.trainAcc.toFixed(3)}  ` +
+        `val loss ${entry.valLoss.toFixed(4)} acc ${entry.valAcc.toFixed(3)}  lr ${entry.lr.toExponential(2)}  ` +
+        `${entry.imagesPerSecond.toFixed(1)} img/s`);
+      const improved = val.acc > state.bestValAcc || (val.acc === state.bestValAcc && val.loss < state.bestValLoss);
+      if (improved) Object.assign(state, { bestEpoch: epoch + 1, bestValAcc: val.acc, bestValLoss: val.loss });
+      if (last) await saveCheckpoint(last, model, optimizer, state);
+      if (improved && best) await saveCheckpoint(best, model, optimizer, state);
+      epochsThisRun++;
+    }
+  } finally {
+    optimizer.zeroGrad();
+    optimizer.disposeState();
+  }
+  return { state, bestCheckpoint: best && existsSync(best) ? best : undefined };
+}
