@@ -1,6 +1,7 @@
 /** Differentiable ops (each defined once in the op table) and backward. */
 export * from './ops/elementwise.js';
 export * from './ops/pool.js';
+export * from './ops/normalization.js';
 export { backward } from './backward.js';
 export { noGrad } from '../graph/grad-mode.js';
 export { opTable, apply, defineOp, type OpSpec } from './op.js';

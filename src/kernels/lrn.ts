@@ -1,0 +1,43 @@
+/** Launchers for lrn.wgsl (cross-channel local response normalisation, PyTorch convention). */
+import { engine } from '../engine/engine.js';
+import { Tensor, shapeStr } from '../engine/tensor.js';
+import { params } from '../engine/uniforms.js';
+import { grid1d } from './grid.js';
+
+export interface LrnParams {
+  size: number;
+  alpha: number;
+  beta: number;
+  k: number;
+}
+
+function dims(x: { shape: readonly number[] }): [number, number, number] {
+  if (x.shape.length < 2) throw new Error(`lrn: expected [N, C, ...], got ${shapeStr(x.shape)}`);
+  const [n, c] = x.shape;
+  return [n, c, x.shape.slice(2).reduce((a, b) => a * b, 1)];
+}
+
+const uniform = (n: number, c: number, hw: number, a: LrnParams) => params().u32(n, c, hw, a.size).f32(a.alpha / a.size, a.beta, a.k).u32(0).bytes();
+
+/** Returns the output and s = k + alpha/size · Σ a² (saved for the backward). */
+export function lrnForward(x: Tensor, a: LrnParams): { out: Tensor; scale: Tensor } {
+  const [n, c, hw] = dims(x);
+  if (!(a.size >= 1)) throw new Error(`lrn: size must be ≥ 1, got ${a.size}`);
+  const out = Tensor.empty(x.shape);
+  const scale = Tensor.empty(x.shape);
+  engine().dispatch(
+    { family: 'lrn', entry: 'lrn_fwd' },
+    { uniform: uniform(n, c, hw, a), reads: [x.buffer], writes: [out.buffer, scale.buffer], workgroups: grid1d(n * hw, 64) },
+  );
+  return { out, scale };
+}
+
+export function lrnBackward(x: Tensor, scale: Tensor, grad: Tensor, a: LrnParams): Tensor {
+  const [n, c, hw] = dims(x);
+  const dx = Tensor.empty(x.shape);
+  engine().dispatch(
+    { family: 'lrn', entry: 'lrn_bwd' },
+    { uniform: uniform(n, c, hw, a), reads: [x.buffer, scale.buffer, grad.buffer], writes: [dx.buffer], workgroups: grid1d(n * hw, 64) },
+  );
+  return dx;
+}
