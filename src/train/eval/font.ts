@@ -111,6 +111,11 @@ const GLYPHS: Record<string, string> = {
   '\u25a1': '#####|#...#|#...#|#...#|#...#|#...#|#####',
 };
 
+/** Whether the font has its own glyph for `ch` (others draw as a box). */
+export function hasGlyph(ch: string): boolean {
+  return Object.prototype.hasOwnProperty.call(GLYPHS, ch);
+}
+
 /** Cells (column, row) set in a glyph; row 0 is the top of the capital height, row 7 is below the baseline. */
 export interface Glyph { cells: [number, number][] }
 
