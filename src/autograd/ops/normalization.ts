@@ -2,6 +2,8 @@
 import type { Tensor } from '../../engine/tensor.js';
 import { lrnBackward, lrnForward } from '../../kernels/lrn.js';
 import { lrnRef } from '../../reference/lrn.js';
+import { bnApply, bnBackward, bnStats } from '../../kernels/batchnorm.js';
+import { batchNormRef } from '../../reference/batchnorm.js';
 import { apply, defineOp } from '../op.js';
 
 /** PyTorch's LocalResponseNorm convention: b = a / (k + alpha/size · Σ_window a²)^beta. */
@@ -40,3 +42,73 @@ export const lrnOp = defineOp<LrnAttrs>({
 });
 
 export const lrn = (x: Tensor, attrs: Partial<LrnAttrs> = {}) => apply(lrnOp, [x], { ...ALEXNET_LRN, ...attrs });
+
+/** Running statistics of a batch-norm layer, updated in place on the GPU by training-mode forwards. */
+export interface BatchNormState {
+  runningMean: Tensor;
+  runningVar: Tensor;
+}
+export interface BatchNormOptions {
+  training: boolean;
+  momentum?: number;
+  eps?: number;
+}
+export interface BatchNormAttrs {
+  training: boolean;
+  momentum: number;
+  eps: number;
+  /** Absent in training: batch statistics only, nothing updated. Required in eval. */
+  state?: BatchNormState;
+}
+
+const bnCase = (x: number[], label?: string) => ({
+  shapes: [x, [x[1]], [x[1]]],
+  attrs: { training: true, momentum: 0.1, eps: 1e-5 },
+  label,
+  // Channel means and scales away from 0 and 1, so that the test sees the normalisation.
+  inputs: (rand: () => number) => {
+    const c = x[1], hw = x.slice(2).reduce((a, b) => a * b, 1);
+    const shift = Array.from({ length: c }, () => 4 * rand() - 2), sc = Array.from({ length: c }, () => 0.5 + 2 * rand());
+    const xs = Array.from({ length: x.reduce((a, b) => a * b, 1) }, (_, i) => shift[Math.floor(i / hw) % c] + sc[Math.floor(i / hw) % c] * (2 * rand() - 1));
+    return [xs, Array.from({ length: c }, () => 0.5 + rand()), Array.from({ length: c }, () => 2 * rand() - 1)];
+  },
+});
+
+export const batchNormOp = defineOp<BatchNormAttrs>({
+  name: 'batchNorm',
+  forward: ([x, gamma, beta], attrs) => {
+    if (attrs.training) {
+      const running = attrs.state ? { mean: attrs.state.runningMean, var: attrs.state.runningVar } : null;
+      const { mean, var: variance } = bnStats(x, running, attrs.momentum, attrs.eps);
+      return { out: bnApply(x, mean, variance, gamma, beta, attrs.eps), saved: [mean, variance] };
+    }
+    if (!attrs.state) throw new Error('batchNorm: eval mode needs running statistics (state)');
+    return { out: bnApply(x, attrs.state.runningMean, attrs.state.runningVar, gamma, beta, attrs.eps) };
+  },
+  backward: ({ inputs: [x, gamma], saved, grad, attrs }) => {
+    const [mean, variance] = attrs.training ? saved : [attrs.state!.runningMean, attrs.state!.runningVar];
+    const { dx, dgamma, dbeta } = bnBackward(grad, x, mean, variance, gamma, attrs.eps, attrs.training);
+    return [dx, dgamma, dbeta];
+  },
+  reference: ([x, gamma, beta], attrs) => {
+    const r = batchNormRef(x, gamma, beta, { ...attrs, state: undefined });
+    return { data: r.data, shape: r.shape };
+  },
+  cases: [
+    bnCase([4, 3, 5, 5], 'NCHW'),
+    bnCase([6, 5], '1-D [N, C]'),
+    bnCase([2, 4, 16, 16], 'NCHW, workgroup per channel'),
+    bnCase([3, 2, 7, 13], 'NCHW, odd plane < 64'),
+    bnCase([300, 3], '1-D, many rows'),
+    bnCase([2, 1, 1, 1], 'edge: two values per channel'),
+  ],
+  gradCases: [bnCase([3, 2, 2, 3], 'NCHW'), bnCase([5, 3], '1-D'), bnCase([2, 2, 9, 16], 'workgroup per channel')],
+  gradTolerance: { atol: 3e-3, rtol: 3e-2 },
+});
+
+/**
+ * Batch normalisation over axis 1 of [N, C, H, W] or [N, C]. Training uses batch statistics and
+ * updates `state` in place; eval uses `state`'s running statistics.
+ */
+export const batchNorm = (x: Tensor, gamma: Tensor, beta: Tensor, state: BatchNormState | null | undefined, opts: BatchNormOptions) =>
+  apply(batchNormOp, [x, gamma, beta], { training: opts.training, momentum: opts.momentum ?? 0.1, eps: opts.eps ?? 1e-5, state: state ?? undefined });
