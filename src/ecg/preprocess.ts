@@ -4,14 +4,26 @@
  */
 import type { EcgRecord } from './types.js';
 
-/** Median of a small window (copies and sorts; windows here are at most ~31 samples). */
+/** Running median over a centred window of `win` samples (sliding sorted window, O(n·win)). */
 function medianFilter(x: Float32Array, win: number): Float32Array {
-  const n = x.length, h = win >> 1, out = new Float32Array(n), buf: number[] = [];
+  const n = x.length, h = win >> 1, out = new Float32Array(n);
+  const sorted = new Float64Array(win);
+  let len = 0;
+  const insert = (v: number) => {
+    let i = len++;
+    while (i > 0 && sorted[i - 1] > v) { sorted[i] = sorted[i - 1]; i--; }
+    sorted[i] = v;
+  };
+  const remove = (v: number) => {
+    let i = 0;
+    while (i < len && sorted[i] !== v) i++;
+    for (len--; i < len; i++) sorted[i] = sorted[i + 1];
+  };
+  for (let j = 0; j <= Math.min(n - 1, h); j++) insert(x[j]);
   for (let i = 0; i < n; i++) {
-    buf.length = 0;
-    for (let j = Math.max(0, i - h); j <= Math.min(n - 1, i + h); j++) buf.push(x[j]);
-    buf.sort((a, b) => a - b);
-    out[i] = buf[buf.length >> 1];
+    out[i] = sorted[len >> 1];
+    if (i + h + 1 < n) insert(x[i + h + 1]);
+    if (i - h >= 0) remove(x[i - h]);
   }
   return out;
 }

@@ -37,17 +37,21 @@ function schedule(p: Patient, rng: Rng, seconds: number): Beat[] {
     }
   }
   const beats: Beat[] = [];
-  let t = -rng.uniform(0.2, 1) * rr0;
+  let t = -rng.uniform(0.2, 1) * rr0, prev = t - rr0;
   for (let i = 0; t < seconds + 1; i++) {
     const rr = rr0 * (1 + lf * Math.sin(2 * Math.PI * fl * t + pl) + hf * Math.sin(2 * Math.PI * fr * t + pr) + rng.normal(0, 0.008));
     const amp = 1 + 0.05 * Math.sin(2 * Math.PI * fr * t + pr + 1) + rng.normal(0, 0.015);
     if (ectopicAt.has(i) && p.ectopic) {
+      // The premature beat comes early after the previous beat; a PVC leaves the sinus node alone
+      // (full compensatory pause: next sinus beat 2 RR after the previous one); a PAC resets it.
       const pvc = p.ectopic.kind === 'pvc';
-      const te = t + rr * (pvc ? rng.uniform(0.5, 0.65) : rng.uniform(0.6, 0.75));
+      const te = prev + rr * (pvc ? rng.uniform(0.5, 0.65) : rng.uniform(0.6, 0.75));
       beats.push({ t: te, kind: p.ectopic.kind, amp });
-      t = pvc ? t + 2 * rr : te + rr * rng.uniform(1.0, 1.1); // PVC: full compensatory pause; PAC: reset
+      prev = te;
+      t = pvc ? t + rr : te + rr * rng.uniform(1.05, 1.2);
     } else {
       beats.push({ t, kind: 'sinus', amp });
+      prev = t;
       t += rr;
     }
   }

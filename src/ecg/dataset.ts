@@ -1,0 +1,229 @@
+/**
+ * Datasets: a balanced (or complete) selection of scanned records at one of the paper's levels, a
+ * seeded stratified 70/15/15 split saved as JSON, a synthetic database on disk, and rendered image
+ * tensors with an on-disk cache.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { primaryClass, DEFAULT_PRIORITY } from './labels.js';
+import { readRecord } from './read-record.js';
+import { renderDefaults, renderToTensorData, type RenderOptions } from './render.js';
+import { Rng } from './rng.js';
+import type { BadRecord, ScanResult } from './scan.js';
+import { generateRecord } from './synthetic.js';
+import { CLASS_NAMES, EcgInputError, NUM_CLASSES } from './types.js';
+import { writeRecord } from './wfdb-writer.js';
+import { Progress } from './progress.js';
+
+/** `paper204` (≈20/class, 204 in all), `paper440` (44/class), `all`, or N per class. */
+export type DatasetLevel = 'paper204' | 'paper440' | 'all' | number;
+
+export interface DatasetOptions {
+  level?: DatasetLevel;
+  seed?: number;
+  /** Label priority for records with several classes (default labels.DEFAULT_PRIORITY). */
+  priority?: readonly number[];
+  /** Train/val/test fractions (default 0.7/0.15/0.15). */
+  fractions?: [number, number, number];
+}
+
+export interface DatasetItem { path: string; label: number; classes: number[] }
+
+export interface DatasetReport {
+  level: DatasetLevel;
+  seed: number;
+  /** Records per primary class found by the scan. */
+  available: number[];
+  /** Records per class taken. */
+  taken: number[];
+  /** Classes that had fewer records than asked (took all they had). */
+  short: { cls: number; name: string; wanted: number; had: number }[];
+  /** Records skipped because they could not be read, with the reason. */
+  bad: BadRecord[];
+  /** Records carrying none of the 10 classes (not used), and a few of their paths. */
+  noClass: number;
+  noClassExamples: string[];
+  /** Human-readable summary lines. */
+  lines: string[];
+}
+
+export interface Dataset { train: DatasetItem[]; val: DatasetItem[]; test: DatasetItem[]; report: DatasetReport }
+
+/** Records per class for a level (`all` → Infinity). */
+export function perClassTarget(level: DatasetLevel, cls: number): number {
+  if (level === 'all') return Infinity;
+  if (level === 'paper440') return 44;
+  if (level === 'paper204') return 20 + (cls < 4 ? 1 : 0); // 4×21 + 6×20 = 204
+  if (!(Number.isInteger(level) && level > 0)) throw new Error(`dataset level must be paper204, paper440, all or a positive integer, got ${level}`);
+  return level;
+}
+
+function shuffle<T>(xs: T[], rng: Rng): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [xs[i], xs[j]] = [xs[j], xs[i]];
+  }
+  return xs;
+}
+
+/** Selects records at `level` and splits them per class (stratified) with `seed`. */
+export function buildDataset(scan: ScanResult, opts: DatasetOptions = {}): Dataset {
+  const level = opts.level ?? 'paper440', seed = opts.seed ?? 1;
+  const [fTrain, fVal] = opts.fractions ?? [0.7, 0.15, 0.15];
+  const priority = opts.priority ?? DEFAULT_PRIORITY;
+  const byClass: DatasetItem[][] = Array.from({ length: NUM_CLASSES }, () => []);
+  const noClass: string[] = [];
+  for (const r of scan.records) {
+    const label = primaryClass(r.classes, priority);
+    if (label === undefined) noClass.push(r.path);
+    else byClass[label].push({ path: r.path, label, classes: r.classes });
+  }
+  const rng = new Rng(seed);
+  const out: Dataset = { train: [], val: [], test: [], report: undefined as unknown as DatasetReport };
+  const taken: number[] = [], short: DatasetReport['short'] = [];
+  byClass.forEach((items, cls) => {
+    items.sort((a, b) => (a.path < b.path ? -1 : 1)); // independent of scan order
+    const want = perClassTarget(level, cls);
+    const pick = shuffle(items.slice(), rng).slice(0, want);
+    if (want !== Infinity && items.length < want) short.push({ cls, name: CLASS_NAMES[cls], wanted: want, had: items.length });
+    taken.push(pick.length);
+    const nTrain = Math.round(pick.length * fTrain), nVal = Math.round(pick.length * fVal);
+    out.train.push(...pick.slice(0, nTrain));
+    out.val.push(...pick.slice(nTrain, nTrain + nVal));
+    out.test.push(...pick.slice(nTrain + nVal));
+  });
+  const lines = [
+    `dataset ${level} (seed ${seed}): ${out.train.length} train / ${out.val.length} val / ${out.test.length} test`,
+    ...CLASS_NAMES.map((n, c) => `  ${c} ${n}: ${taken[c]} of ${byClass[c].length}`),
+    ...short.map((s) => `  note: class ${s.cls} (${s.name}) has only ${s.had} records, fewer than ${s.wanted}: took all of them`),
+    `  ${noClass.length} records carry none of the 10 classes (not used)`,
+    `  ${scan.bad.length} records skipped as unreadable`,
+    ...scan.bad.slice(0, 20).map((b) => `    ${b.reason}`),
+  ];
+  out.report = {
+    level, seed, available: byClass.map((x) => x.length), taken, short, bad: scan.bad,
+    noClass: noClass.length, noClassExamples: noClass.slice(0, 10), lines,
+  };
+  return out;
+}
+
+interface SplitFile { version: 1; root: string; level: DatasetLevel; seed: number; classes: readonly string[]; train: [string, number, number[]][]; val: [string, number, number[]][]; test: [string, number, number[]][]; report: Omit<DatasetReport, 'lines'> }
+
+/** Saves the split (paths relative to `root`) so a later run uses exactly the same records. */
+export function saveSplit(file: string, ds: Dataset, root: string): void {
+  const enc = (xs: DatasetItem[]) => xs.map((x): [string, number, number[]] => [relative(resolve(root), resolve(x.path)), x.label, x.classes]);
+  const { lines: _lines, ...report } = ds.report;
+  const body: SplitFile = { version: 1, root: resolve(root), level: ds.report.level, seed: ds.report.seed, classes: CLASS_NAMES, train: enc(ds.train), val: enc(ds.val), test: enc(ds.test), report };
+  mkdirSync(dirname(resolve(file)), { recursive: true });
+  writeFileSync(file, JSON.stringify(body, null, 1));
+}
+
+/** Loads a split file; paths are resolved against `root` (default: the root it was saved with). */
+export function loadSplit(file: string, root?: string): Dataset {
+  const s = JSON.parse(readFileSync(file, 'utf8')) as SplitFile;
+  if (s.version !== 1) throw new Error(`${file}: unsupported split file version ${s.version}`);
+  const base = root ?? s.root;
+  const dec = (xs: [string, number, number[]][]) => xs.map(([p, label, classes]) => ({ path: isAbsolute(p) ? p : join(base, p), label, classes }));
+  return { train: dec(s.train), val: dec(s.val), test: dec(s.test), report: { ...s.report, lines: [] } };
+}
+
+/** Writes `perClass` synthetic records of each class into `dir` as WFDB (.hea + .mat). */
+export function prepareSynthetic(dir: string, perClass: number, seed: number, opts: { progress?: boolean } = {}): string[] {
+  const paths: string[] = [];
+  const bar = new Progress('synthetic', perClass * NUM_CLASSES, opts.progress ?? false);
+  for (let i = 0; i < perClass; i++) {
+    for (let cls = 0; cls < NUM_CLASSES; cls++) {
+      const name = `SYN${cls}_${String(i).padStart(5, '0')}`;
+      const rec = generateRecord(cls, (Math.imul(seed, 1000003) + i) >>> 0, { name });
+      paths.push(writeRecord(dir, rec, name));
+      bar.update(paths.length);
+    }
+  }
+  bar.done();
+  return paths;
+}
+
+export const RENDER_CACHE_VERSION = 1;
+export type TensorOptions = RenderOptions & { channels?: 1 | 3 };
+
+/** On-disk cache of rendered tensors, keyed by record path + mtime + size + render options. */
+export class RenderCache {
+  hits = 0;
+  misses = 0;
+  constructor(readonly dir: string) {}
+
+  key(path: string, opts: TensorOptions): string {
+    const abs = resolve(path);
+    const st = statSync(abs);
+    const o = { ...renderDefaults(opts), channels: opts.channels ?? 3 };
+    return createHash('sha256').update(JSON.stringify([RENDER_CACHE_VERSION, abs, st.mtimeMs, st.size, o])).digest('hex').slice(0, 32);
+  }
+
+  private file(key: string): string { return join(this.dir, key.slice(0, 2), `${key}.f32`); }
+
+  get(key: string, length: number): Float32Array | undefined {
+    const f = this.file(key);
+    if (!existsSync(f)) return undefined;
+    const b = readFileSync(f);
+    if (b.byteLength !== 4 * length) return undefined;
+    const out = new Float32Array(length);
+    new Uint8Array(out.buffer).set(b);
+    return out;
+  }
+
+  put(key: string, data: Float32Array): void {
+    const f = this.file(key);
+    mkdirSync(dirname(f), { recursive: true });
+    const tmp = `${f}.${process.pid}.tmp`;
+    writeFileSync(tmp, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    renameSync(tmp, f);
+  }
+}
+
+export interface TensorBatch {
+  /** N × C × H × W float32 in [0, 1]. */
+  data: Float32Array;
+  labels: Int32Array;
+  /** Items actually included (bad ones removed), in order. */
+  items: DatasetItem[];
+  bad: BadRecord[];
+  shape: [number, number, number, number];
+  cacheHits: number;
+  rendered: number;
+}
+
+/**
+ * Reads and renders `items` to one tensor (through `cacheDir` when given). Records the reader
+ * rejects (EcgInputError) are skipped and listed in `bad`; other errors propagate.
+ */
+export function renderItems(items: DatasetItem[], opts: TensorOptions & { cacheDir?: string; progress?: boolean } = {}): TensorBatch {
+  const o = renderDefaults(opts), c = opts.channels ?? 3, per = c * o.width * o.height;
+  const cache = opts.cacheDir ? new RenderCache(opts.cacheDir) : undefined;
+  const kept: DatasetItem[] = [], bad: BadRecord[] = [], parts: Float32Array[] = [];
+  let hits = 0, rendered = 0;
+  const bar = new Progress('render', items.length, opts.progress ?? false);
+  for (const it of items) {
+    try {
+      const key = cache?.key(it.path, opts);
+      let t = key ? cache!.get(key, per) : undefined;
+      if (t) hits++;
+      else {
+        t = renderToTensorData(readRecord(it.path, { digital: false }), { ...opts, channels: c });
+        rendered++;
+        if (key) cache!.put(key, t);
+      }
+      parts.push(t);
+      kept.push(it);
+    } catch (e) {
+      if (e instanceof EcgInputError) bad.push({ path: it.path, reason: e.message });
+      else if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') bad.push({ path: it.path, reason: `${it.path}: file not found` });
+      else throw e;
+    }
+    bar.update(kept.length + bad.length);
+  }
+  bar.done();
+  const data = new Float32Array(parts.length * per);
+  parts.forEach((p, i) => data.set(p, i * per));
+  return { data, labels: Int32Array.from(kept.map((k) => k.label)), items: kept, bad, shape: [kept.length, c, o.height, o.width], cacheHits: hits, rendered };
+}
