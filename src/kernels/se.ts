@@ -1,0 +1,43 @@
+/** Launchers for se.wgsl (global average pooling, per-channel scaling). No autograd here. */
+import { engine } from '../engine/engine.js';
+import { Tensor, shapeStr } from '../engine/tensor.js';
+import { params } from '../engine/uniforms.js';
+import { grid1d } from './grid.js';
+
+function planes(x: { shape: readonly number[] }, name: string): [number, number] {
+  if (x.shape.length < 2) throw new Error(`${name}: expected [N, C, ...], got ${shapeStr(x.shape)}`);
+  return [x.shape[0] * x.shape[1], x.shape.slice(2).reduce((a, b) => a * b, 1)];
+}
+const uniform = (pl: number, hw: number, scale = 1) => params().u32(pl, hw).f32(scale).u32(0).bytes();
+
+/** [N, C, ...] → [N, C] means. */
+export function globalAvgPoolForward(x: Tensor): Tensor {
+  const [pl, hw] = planes(x, 'globalAvgPool');
+  const out = Tensor.empty([x.shape[0], x.shape[1]]);
+  engine().dispatch({ family: 'se', entry: 'global_avg' }, { uniform: uniform(pl, hw, 1 / hw), reads: [x.buffer], writes: [out.buffer], workgroups: grid1d(pl, 64) });
+  return out;
+}
+
+export function globalAvgPoolBackward(grad: Tensor, inputShape: readonly number[]): Tensor {
+  const [pl, hw] = planes({ shape: inputShape }, 'globalAvgPool');
+  const dx = Tensor.empty(inputShape);
+  engine().dispatch({ family: 'se', entry: 'expand_plane' }, { uniform: uniform(pl, hw, 1 / hw), reads: [grad.buffer], writes: [dx.buffer], workgroups: grid1d(Math.ceil(dx.size / 4), 64) });
+  return dx;
+}
+
+/** x[N, C, ...] · s[N, C] (s broadcast over each plane). */
+export function channelScaleKernel(x: Tensor, s: Tensor): Tensor {
+  const [pl, hw] = planes(x, 'channelScale');
+  if (s.size !== pl) throw new Error(`channelScale: scales ${shapeStr(s.shape)} do not match [N, C] of ${shapeStr(x.shape)}`);
+  const out = Tensor.empty(x.shape);
+  engine().dispatch({ family: 'se', entry: 'channel_scale' }, { uniform: uniform(pl, hw), reads: [x.buffer, s.buffer], writes: [out.buffer], workgroups: grid1d(Math.ceil(x.size / 4), 64) });
+  return out;
+}
+
+/** Σ over each plane of a · b: [N, C, ...] × 2 → shaped `outShape` (N·C values). */
+export function planeDot(a: Tensor, b: Tensor, outShape: readonly number[]): Tensor {
+  const [pl, hw] = planes(a, 'planeDot');
+  const out = Tensor.empty(outShape);
+  engine().dispatch({ family: 'se', entry: 'plane_dot' }, { uniform: uniform(pl, hw), reads: [a.buffer, b.buffer], writes: [out.buffer], workgroups: grid1d(pl, 64) });
+  return out;
+}
