@@ -7,7 +7,7 @@ import type { EcgRecord } from './types.js';
 /** Running median over a centred window of `win` samples (sliding sorted window, O(n·win)). */
 function medianFilter(x: Float32Array, win: number): Float32Array {
   const n = x.length, h = win >> 1, out = new Float32Array(n);
-  const sorted = new Float64Array(win);
+  const sorted = new Float64Array(win + 1);
   let len = 0;
   const insert = (v: number) => {
     let i = len++;
@@ -22,8 +22,8 @@ function medianFilter(x: Float32Array, win: number): Float32Array {
   for (let j = 0; j <= Math.min(n - 1, h); j++) insert(x[j]);
   for (let i = 0; i < n; i++) {
     out[i] = sorted[len >> 1];
-    if (i + h + 1 < n) insert(x[i + h + 1]);
     if (i - h >= 0) remove(x[i - h]);
+    if (i + h + 1 < n) insert(x[i + h + 1]);
   }
   return out;
 }
