@@ -267,8 +267,28 @@ export function lineChartFigure(series: readonly Series[], opts: LineChartOption
   });
   ax.frame(prims);
   if (items.length) {
+    // Legend in the corner of the plot that covers the fewest data points (ties: top right).
     const lw = 8 + 26 + 6 + Math.max(...items.map((i) => measureText(i.label, FS_SMALL))) + 8;
-    legend(prims, W - right - lw - 8, top + 8, items);
+    const lh = items.length * 16 + 8;
+    const x0 = left + 8, x1 = W - right - lw - 8, y0 = top + 8, y1 = H - bottom - lh - 8;
+    const corners: [number, number][] = [[x1, y0], [x1, y1], [x0, y0], [x0, y1]];
+    const covered = ([cx, cy]: [number, number]) => {
+      let c = 0;
+      for (const s of series) {
+        const pts = ax.line(s.x, s.y);
+        for (let j = 0; j + 3 < pts.length; j += 2) {
+          // Sample each segment so long segments crossing the box count too.
+          for (let t = 0; t <= 1; t += 0.125) {
+            const px = pts[j] + (pts[j + 2] - pts[j]) * t, py = pts[j + 1] + (pts[j + 3] - pts[j + 1]) * t;
+            if (px >= cx && px <= cx + lw && py >= cy && py <= cy + lh) c++;
+          }
+        }
+      }
+      return c;
+    };
+    let best = corners[0], bestC = covered(best);
+    for (const c of corners.slice(1)) { const v = covered(c); if (v < bestC) { best = c; bestC = v; } }
+    legend(prims, best[0], best[1], items);
   }
   return { width: W, height: H, prims, title: opts.title ?? 'chart' };
 }
