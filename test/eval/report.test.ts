@@ -69,7 +69,7 @@ describe('buildReport', () => {
 describe('writeReport', () => {
   it('writes report.html, results.json and SVG + PNG figures, embedding saliency images', () => {
     const out = join(dir, 'out');
-    const w = writeReport(out, input);
+    const w = writeReport(out, input, { pngScale: 1 });
     expect(existsSync(join(out, 'report.html'))).toBe(true);
     const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(json.models[1].name).toBe('AlexNet-M-SE');
