@@ -45,6 +45,8 @@ export class AlexNet extends Module {
   readonly features: Sequential;
   readonly head: Sequential;
   readonly summary: LayerSummary[] = [];
+  /** Index in `features.layers` of the ReLU after the last convolution (Grad-CAM's target layer). */
+  readonly lastConvActivation: number;
   private dropouts: Dropout[] = [];
 
   constructor(readonly config: AlexNetConfig) {
@@ -88,7 +90,9 @@ export class AlexNet extends Module {
     conv(1, 5, 1, 2); norm(2); pool(2);
     conv(2, 3, 1, 1);
     conv(3, 3, 1, 1);
-    conv(4, 3, 1, 1); pool(5);
+    conv(4, 3, 1, 1);
+    this.lastConvActivation = trunk.length - 1;
+    pool(5);
     if (bn) {
       const se = new SqueezeExcite(shape[0], c.seReduction, init);
       trunk.push(se);

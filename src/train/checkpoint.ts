@@ -49,8 +49,7 @@ export function checkpointExists(path: string): boolean {
   return existsSync(path);
 }
 
-/** Restores model tensors and optimiser state; returns the trainer state saved with them. */
-export function loadCheckpoint<T>(path: string, model: Module, optimizer: Optimizer): T {
+function readCheckpointFile<T>(path: string): { header: Checkpoint<T>; arrays: Map<string, Float32Array> } {
   const bytes = readFileSync(path);
   if (bytes.length < 12 || bytes.toString('latin1', 0, 8) !== MAGIC) throw new Error(`${path}: not an ecgpu checkpoint`);
   const len = bytes.readUInt32LE(8);
@@ -63,15 +62,32 @@ export function loadCheckpoint<T>(path: string, model: Module, optimizer: Optimi
     arrays.set(t.name, new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + end)));
     offset = end;
   }
+  return { header, arrays };
+}
+
+function restoreModel(path: string, model: Module, arrays: Map<string, Float32Array>): void {
   for (const [name, t] of model.namedTensors()) {
     const a = arrays.get(`model/${name}`);
     if (!a) throw new Error(`${path}: no tensor for ${name} (was the checkpoint made by another architecture?)`);
     overwrite(t, a);
   }
+}
+
+/** Restores model tensors and optimiser state; returns the trainer state saved with them. */
+export function loadCheckpoint<T>(path: string, model: Module, optimizer: Optimizer): T {
+  const { header, arrays } = readCheckpointFile<T>(path);
+  restoreModel(path, model, arrays);
   const { slotCounts, ...meta } = header.optimizer;
   optimizer.loadState({
     ...meta,
     slots: slotCounts.map((n, i) => (n ? Array.from({ length: n }, (_, k) => arrays.get(`optim/${i}/${k}`)!) : null)),
   });
+  return header.trainer;
+}
+
+/** Restores only the model tensors (e.g. the best epoch's weights for evaluation). */
+export function loadCheckpointWeights<T>(path: string, model: Module): T {
+  const { header, arrays } = readCheckpointFile<T>(path);
+  restoreModel(path, model, arrays);
   return header.trainer;
 }

@@ -1,0 +1,85 @@
+/** `ecgpu compare | train | prepare`: the paper's experiment, one architecture, or data only. */
+import { init } from '../engine/engine.js';
+import type { Architecture } from '../models/alexnet.js';
+import type { DatasetLevel } from '../ecg/dataset.js';
+import { runExperiment } from '../train/experiment.js';
+import { getPreset, PRESETS } from '../train/presets.js';
+import { prepareData } from '../train/prepare.js';
+import type { TrainOptions } from '../train/trainer.js';
+import { num, parse, UsageError } from './args.js';
+
+export const EXPERIMENT_USAGE = (cmd: string) => `usage: ecgpu ${cmd} [options]
+
+${cmd === 'compare' ? 'Trains AlexNet and AlexNet-M-SE on the same split and reports them side by side (the paper).'
+  : cmd === 'train' ? 'Trains one architecture and reports it.'
+  : 'Prepares the dataset only: scan or generate records, select the level, split 70/15/15, render into the cache.'}
+With no --data, runs on synthetic 12-lead records generated on first use (cached).
+
+  --data DIR          records folder (e.g. a downloaded Chapman WFDBRecords/), .hea+.mat/.dat or .csv
+  --preset NAME       ${Object.values(PRESETS).map((p) => p.name).join(' | ')} (default quick; paper = the paper's exact settings)
+  --level L           paper204 | paper440 | all | N per class (default: the preset's)
+  --out DIR           run folder: split.json, checkpoints, models, report.html (default runs/<preset>)
+  --seed N            seed for data, split, initialisation, dropout and augmentation (default 1)${cmd === 'prepare' ? '' : `
+  --arch A            alexnet | alexnet-m-se${cmd === 'train' ? ' (default alexnet-m-se)' : ''}
+  --epochs N --batch N --lr X --optimizer sgd|adam|adamw --weight-decay X
+  --resume            continue a killed run from its last checkpoint (same weights as an uninterrupted run)`}
+  --no-progress       no progress bars
+  --help`;
+
+export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    data: { type: 'string' }, preset: { type: 'string' }, level: { type: 'string' }, out: { type: 'string' },
+    seed: { type: 'string' }, arch: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
+    lr: { type: 'string' }, optimizer: { type: 'string' }, 'weight-decay': { type: 'string' },
+    resume: { type: 'boolean' }, 'no-progress': { type: 'boolean' },
+  }, false);
+  if (values.help) {
+    console.log(EXPERIMENT_USAGE(cmd));
+    return 0;
+  }
+  const preset = getPreset(values.preset ?? 'quick');
+  const level = parseLevel(values.level) ?? preset.level;
+  const out = values.out ?? `runs/${preset.name}`;
+  const seed = num(values.seed, 'seed', 1)!;
+  const progress = !values['no-progress'];
+  const log = (l: string) => console.error(l);
+  if (cmd === 'prepare') {
+    await prepareData({ data: values.data, out, level, seed, render: preset.render, progress, log });
+    return 0;
+  }
+  const archs = parseArchs(values.arch, cmd);
+  const train: Partial<TrainOptions> = {};
+  if (values.epochs) train.epochs = num(values.epochs, 'epochs');
+  if (values.batch) train.batchSize = num(values.batch, 'batch');
+  if (values.lr) train.lr = num(values.lr, 'lr');
+  if (values['weight-decay']) train.weightDecay = num(values['weight-decay'], 'weight-decay');
+  if (values.optimizer) {
+    if (!['sgd', 'adam', 'adamw'].includes(values.optimizer)) throw new UsageError(`--optimizer must be sgd, adam or adamw`);
+    train.optimizer = values.optimizer as TrainOptions['optimizer'];
+  }
+  await init();
+  const { outcomes, reportDir } = await runExperiment({ preset, architectures: archs, data: values.data, out, level, seed, resume: Boolean(values.resume), train, progress, log });
+  const ci = (i: { estimate: number; lower: number; upper: number }) => `${i.estimate.toFixed(3)} [${i.lower.toFixed(3)}, ${i.upper.toFixed(3)}]`;
+  console.log(`\n${'model'.padEnd(13)} ${'test accuracy (95% CI)'.padEnd(24)} ${'macro F1 (95% CI)'.padEnd(24)} ${'macro AUC (95% CI)'.padEnd(24)} best epoch`);
+  for (const o of outcomes) {
+    const b = o.evaluation.bootstrap;
+    console.log(`${o.run.name.padEnd(13)} ${ci(b.accuracy).padEnd(24)} ${ci(b.macroF1).padEnd(24)} ${ci(b.macroAuc).padEnd(24)} ${o.state.bestEpoch}`);
+  }
+  console.log(`\nreport: ${reportDir}/report.html`);
+  return 0;
+}
+
+function parseLevel(s: string | undefined): DatasetLevel | undefined {
+  if (s === undefined) return undefined;
+  if (s === 'paper204' || s === 'paper440' || s === 'all') return s;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--level must be paper204, paper440, all or a number of records per class, got '${s}'`);
+  return n;
+}
+
+function parseArchs(s: string | undefined, cmd: string): Architecture[] {
+  if (!s) return cmd === 'compare' ? ['alexnet', 'alexnet-m-se'] : ['alexnet-m-se'];
+  const list = s.split(',');
+  for (const a of list) if (a !== 'alexnet' && a !== 'alexnet-m-se') throw new UsageError(`--arch must be alexnet or alexnet-m-se, got '${a}'`);
+  return list as Architecture[];
+}

@@ -1,0 +1,16 @@
+/** `ecgpu info`: which adapter ecgpu finds and what it allows. */
+import { init } from '../engine/engine.js';
+
+export async function infoCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help')) return console.log('usage: ecgpu info\n\nPrints the WebGPU adapter ecgpu uses and its limits.'), 0;
+  const e = await init();
+  const a = e.adapter;
+  console.log(`adapter: ${a.description || a.device} (vendor ${a.vendor}, architecture ${a.architecture})`);
+  console.log(`class: ${a.adapterClass}${a.isFallbackAdapter ? ' (fallback adapter)' : ''}, runtime ${a.runtime}`);
+  console.log(`timestamp queries: ${e.hasTimestamps ? 'yes' : 'no'}`);
+  const l = e.limits;
+  console.log(`limits: storage binding ${(l.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB, buffer ${(l.maxBufferSize / 2 ** 20).toFixed(0)} MiB, ` +
+    `workgroup storage ${l.maxComputeWorkgroupStorageSize} B, invocations/workgroup ${l.maxComputeInvocationsPerWorkgroup}`);
+  e.destroy();
+  return 0;
+}

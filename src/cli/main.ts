@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/** The `ecgpu` command line. With no command it runs the paper's comparison on synthetic data. */
+import { NoAdapterError } from '../engine/device.js';
+import { EcgInputError } from '../ecg/types.js';
+import { UsageError } from './args.js';
+import { experimentCommand } from './experiment-commands.js';
+import { evalCommand, predictCommand } from './model-commands.js';
+import { inspectCommand } from './inspect.js';
+import { infoCommand } from './info.js';
+
+const USAGE = `usage: ecgpu [command] [options]     (ecgpu <command> --help for each)
+
+  (none)     same as "compare": AlexNet vs AlexNet-M-SE on synthetic ECGs, quick preset (~10 min on 2 CPU cores)
+  compare    train both architectures on the same split and report them side by side
+  train      train one architecture
+  prepare    build the dataset: scan or generate records, balanced level, 70/15/15 split, render cache
+  eval       evaluate a saved model on a split and write its report
+  predict    classify one record: calibrated probabilities and a Grad-CAM saliency image
+  inspect    print a record's samples as the WFDB tool rdsamp does
+  info       the WebGPU adapter ecgpu finds, and its limits`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case undefined: return await experimentCommand('compare', []);
+      case 'compare': case 'train': case 'prepare': return await experimentCommand(cmd, rest);
+      case 'eval': return await evalCommand(rest);
+      case 'predict': return await predictCommand(rest);
+      case 'inspect': return await inspectCommand(rest);
+      case 'info': return await infoCommand(rest);
+      case '--help': case '-h': case 'help': console.log(USAGE); return 0;
+      default:
+        if (cmd.startsWith('--')) return await experimentCommand('compare', argv);
+        console.error(`ecgpu: unknown command '${cmd}'\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof EcgInputError) {
+      console.error(`ecgpu ${cmd ?? ''}: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof NoAdapterError) {
+      console.error(e.message);
+      return 3;
+    }
+    throw e;
+  }
+}
+
+const invoked = process.argv[1] ?? '';
+if (/(?:main\.ts|cli\.js|ecgpu(?:\.mjs)?)$/.test(invoked)) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
+    console.error(e instanceof Error ? e.stack ?? e.message : e);
+    process.exit(1);
+  });
+}

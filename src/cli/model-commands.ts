@@ -1,0 +1,115 @@
+/** `ecgpu predict <record>` and `ecgpu eval`: use a saved model file. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { init } from '../engine/engine.js';
+import { Tensor } from '../engine/tensor.js';
+import { tidy } from '../engine/scope.js';
+import { noGrad } from '../autograd/index.js';
+import { loadModel, type ModelMeta } from '../models/model-file.js';
+import type { AlexNet } from '../models/alexnet.js';
+import { readRecord } from '../ecg/read-record.js';
+import { renderRecord, renderToTensorData } from '../ecg/render.js';
+import { loadSplit, renderItems } from '../ecg/dataset.js';
+import { CLASS_NAMES } from '../ecg/types.js';
+import { encodePng } from '../image/png.js';
+import { applyThresholds, softmax } from '../train/eval/index.js';
+import { writeReport } from '../train/eval/report-node.js';
+import { gradCam, overlaySaliency } from '../train/saliency.js';
+import { BatchImageSet, cacheRoot } from '../train/prepare.js';
+import { predictLogits } from '../train/trainer.js';
+import { parse, num, UsageError } from './args.js';
+
+const DEFAULT_MODEL = 'runs/quick/alexnet-m-se/model.ecgpu';
+
+export const PREDICT_USAGE = `usage: ecgpu predict <record> [--model FILE] [--top N] [--saliency FILE.png]
+
+Classifies one 12-lead record (.hea/.mat/.dat or Chapman .csv) and prints the top classes with
+calibrated probabilities (temperature scaling fitted on validation), the decision after the per-class
+thresholds, and writes a Grad-CAM saliency image over the rendered ECG.
+
+  --model FILE      a model saved by ecgpu train/compare (default ${DEFAULT_MODEL})
+  --top N           classes to list (default 3)
+  --saliency FILE   where to write the saliency PNG (default <record>-saliency.png in the current folder)`;
+
+export const EVAL_USAGE = `usage: ecgpu eval --model FILE --split SPLIT.json [--out DIR]
+
+Evaluates a saved model on the test part of a split file written by ecgpu prepare/train/compare
+(validation part for calibration), and writes report.html + results.json into DIR (default: beside the model).`;
+
+function openModel(path: string): { model: AlexNet; meta: ModelMeta } {
+  if (!existsSync(path)) throw new UsageError(`model file ${path} not found (train one with: ecgpu compare)`);
+  return loadModel(new Uint8Array(readFileSync(path)), path);
+}
+
+function normalise(img: Float32Array, meta: ModelMeta, hw: number): Float32Array {
+  const out = new Float32Array(img.length);
+  for (let i = 0; i < img.length; i++) {
+    const ch = Math.floor(i / hw);
+    out[i] = (img[i] - meta.input.mean[ch]) / meta.input.std[ch];
+  }
+  return out;
+}
+
+export async function predictCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { model: { type: 'string' }, top: { type: 'string' }, saliency: { type: 'string' } });
+  if (values.help) return console.log(PREDICT_USAGE), 0;
+  if (positionals.length !== 1) throw new UsageError(`predict takes one record\n${PREDICT_USAGE}`);
+  await init();
+  const { model, meta } = openModel(values.model ?? DEFAULT_MODEL);
+  const rec = readRecord(positionals[0], { digital: false });
+  const s = model.config.inputSize;
+  const img = renderToTensorData(rec, { ...meta.input.render, channels: model.config.inChannels as 1 | 3 });
+  const x = normalise(img, meta, s * s);
+  const logits = tidy(() => noGrad(() => model.forward(Tensor.from(x, [1, model.config.inChannels, s, s]))));
+  const raw = await logits.read();
+  logits.dispose();
+  const k = raw.length;
+  const T = meta.calibration.temperature;
+  const probs = softmax(raw, k, T);
+  const order = [...probs.keys()].sort((a, b) => probs[b] - probs[a]);
+  const top = num(values.top, 'top', 3)!;
+  console.log(`${basename(positionals[0])}: ${rec.leads.length} leads, ${rec.fs} Hz, ${(rec.signals[0].length / rec.fs).toFixed(1)} s`);
+  console.log(`calibrated probabilities (temperature ${T.toFixed(3)}):`);
+  for (const c of order.slice(0, top)) console.log(`  ${String(c).padStart(2)} ${meta.classNames[c].padEnd(22)} ${(100 * probs[c]).toFixed(1).padStart(5)}%`);
+  const decision = meta.calibration.thresholds.length ? applyThresholds(probs, meta.calibration.thresholds)[0] : order[0];
+  console.log(`decision${meta.calibration.thresholds.length ? ' (per-class thresholds tuned on validation)' : ''}: ${meta.classNames[decision]}`);
+  const cam = await gradCam(model, x, decision);
+  const big = renderRecord(rec, { ...meta.input.render, width: 880, height: 880, labels: true });
+  const out = values.saliency ?? `${basename(positionals[0]).replace(/\.[^.]+$/, '')}-saliency.png`;
+  writeFileSync(out, encodePng(overlaySaliency(big.rgba, big.width, big.height, cam), big.width, big.height, 4, (d) => new Uint8Array(deflateSync(d))));
+  console.log(`saliency (Grad-CAM for ${meta.classNames[decision]}): ${out}`);
+  model.dispose();
+  return 0;
+}
+
+export async function evalCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { model: { type: 'string' }, split: { type: 'string' }, out: { type: 'string' } }, false);
+  if (values.help) return console.log(EVAL_USAGE), 0;
+  if (!values.split) throw new UsageError(`--split is required\n${EVAL_USAGE}`);
+  if (!existsSync(values.split)) throw new UsageError(`split file ${values.split} not found`);
+  await init();
+  const modelPath = values.model ?? DEFAULT_MODEL;
+  const { model, meta } = openModel(modelPath);
+  const ds = loadSplit(values.split);
+  const opts = { ...meta.input.render, channels: model.config.inChannels as 1 | 3, cacheDir: join(cacheRoot(), 'render'), progress: true };
+  const [val, test] = [new BatchImageSet(renderItems(ds.val, opts)), new BatchImageSet(renderItems(ds.test, opts))];
+  const norm = { mean: meta.input.mean, std: meta.input.std };
+  const labels = (s: BatchImageSet) => Array.from(s.batch.labels);
+  const out = values.out ?? join(modelPath, '..', 'eval');
+  const name = model.config.architecture === 'alexnet' ? 'AlexNet' : 'AlexNet-M-SE';
+  const report = writeReport(out, {
+    title: `ecgpu eval: ${name} (${modelPath})`,
+    classNames: meta.classNames.length ? meta.classNames : CLASS_NAMES,
+    dataset: { name: values.split, splits: { val: val.count, test: test.count } },
+    models: [{
+      name, parameters: model.paramCount,
+      val: { labels: labels(val), logits: await predictLogits(model, val, norm) },
+      test: { labels: labels(test), logits: await predictLogits(model, test, norm) },
+    }],
+  });
+  const ev = report.evaluations[0];
+  console.log(`${ev.test.line}\n${ev.test.reportText}\nreport: ${join(out, 'report.html')}`);
+  model.dispose();
+  return 0;
+}

@@ -1,0 +1,149 @@
+/**
+ * The paper's experiment as one call: prepare the data, train each architecture on the same split,
+ * evaluate on the test set with the best validation epoch's weights, calibrate on validation, draw
+ * Grad-CAM saliency for a few test records, save each model file, and write report.html + results.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { engine } from '../engine/engine.js';
+import { createModel, type AlexNet, type Architecture } from '../models/alexnet.js';
+import { saveModel } from '../models/model-file.js';
+import { readRecord } from '../ecg/read-record.js';
+import { renderRecord } from '../ecg/render.js';
+import { CLASS_NAMES } from '../ecg/types.js';
+import { encodePng } from '../image/png.js';
+import { evaluateModel, type ModelEvaluation, type ModelRunInput, type SaliencyImage } from './eval/index.js';
+import { writeReport } from './eval/report-node.js';
+import { computeNormalisation, makeBatch, type Normalisation } from './data.js';
+import { prepareData, type PreparedData } from './prepare.js';
+import type { Preset } from './presets.js';
+import { loadCheckpointWeights } from './checkpoint.js';
+import { gradCam, overlaySaliency } from './saliency.js';
+import { predictLogits, train, type TrainOptions, type TrainerState } from './trainer.js';
+import type { DatasetLevel } from '../ecg/dataset.js';
+
+export interface ExperimentOptions {
+  preset: Preset;
+  architectures: Architecture[];
+  data?: string;
+  out: string;
+  level?: DatasetLevel;
+  seed: number;
+  resume: boolean;
+  train?: Partial<TrainOptions>;
+  progress: boolean;
+  log: (line: string) => void;
+  saliencyCount?: number;
+}
+
+export interface ModelOutcome {
+  architecture: Architecture;
+  run: ModelRunInput;
+  modelFile: string;
+  state: TrainerState;
+  evaluation: ModelEvaluation;
+}
+
+const deflate = (d: Uint8Array) => new Uint8Array(deflateSync(d, { level: 6 }));
+
+export async function runExperiment(o: ExperimentOptions): Promise<{ outcomes: ModelOutcome[]; reportDir: string; data: PreparedData }> {
+  mkdirSync(o.out, { recursive: true });
+  const log = o.log;
+  const e = engine();
+  log(`adapter: ${e.adapter.description || e.adapter.device} (${e.adapter.adapterClass}${e.adapter.isFallbackAdapter ? ', fallback' : ''})`);
+  log(`preset ${o.preset.name}: ${o.preset.why}`);
+  const data = await prepareData({ data: o.data, out: o.out, level: o.level ?? o.preset.level, seed: o.seed, render: o.preset.render, progress: o.progress, log });
+  const norm = computeNormalisation(data.train);
+  const outcomes: ModelOutcome[] = [];
+  for (const arch of o.architectures) outcomes.push(await runModel(arch, o, data, norm));
+  const report = writeReport(o.out, {
+    title: `ecgpu: ${o.architectures.join(' vs ')} on ${data.synthetic ? 'synthetic' : basename(data.root)} ECG images`,
+    classNames: CLASS_NAMES,
+    dataset: {
+      name: data.synthetic ? 'synthetic 12-lead records (ecgpu generator)' : data.root,
+      description: data.lines.join('\n'),
+      splits: { train: data.train.count, val: data.val.count, test: data.test.count },
+      classCounts: Object.fromEntries((['train', 'val', 'test'] as const).map((s) => [s, counts(data[s])])),
+      facts: {
+        preset: o.preset.name, image: `${data.train.shape.join('×')}`, layout: String(o.preset.render.layout), seed: o.seed,
+        adapter: e.adapter.description || e.adapter.device, split: data.splitFile,
+      },
+    },
+    models: outcomes.map((x) => x.run),
+    notes: [`preset ${o.preset.name}: ${o.preset.why}`],
+  });
+  log(`report: ${join(o.out, 'report.html')} and results.json (${report.files.length} files)`);
+  return { outcomes, reportDir: o.out, data };
+}
+
+function counts(set: { count: number; label(i: number): number }): number[] {
+  const c = new Array(CLASS_NAMES.length).fill(0);
+  for (let i = 0; i < set.count; i++) c[set.label(i)]++;
+  return c;
+}
+
+async function runModel(arch: Architecture, o: ExperimentOptions, data: PreparedData, norm: Normalisation): Promise<ModelOutcome> {
+  const log = o.log;
+  const dir = join(o.out, arch);
+  mkdirSync(dir, { recursive: true });
+  const model = createModel({ ...o.preset.model, architecture: arch, seed: o.seed });
+  log(model.describe());
+  const t0 = performance.now();
+  const result = await train(model, data.train, data.val, norm, {
+    ...o.preset.train, ...o.train, seed: o.seed, dir, resume: o.resume, log: (l) => log(`[${arch}] ${l}`), progress: o.progress,
+  });
+  const trainSeconds = (performance.now() - t0) / 1000;
+  if (result.bestCheckpoint) {
+    loadCheckpointWeights(result.bestCheckpoint, model);
+    log(`[${arch}] evaluating the best validation epoch (${result.state.bestEpoch}, val acc ${result.state.bestValAcc.toFixed(3)})`);
+  }
+  const t1 = performance.now();
+  const testLogits = await predictLogits(model, data.test, norm);
+  const inferSeconds = (performance.now() - t1) / 1000;
+  const valLogits = await predictLogits(model, data.val, norm);
+  const labels = (s: typeof data.test) => Array.from({ length: s.count }, (_, i) => s.label(i));
+  const saliency = await saliencyImages(model, data, norm, dir, o.saliencyCount ?? 4);
+  const run: ModelRunInput = {
+    name: arch === 'alexnet' ? 'AlexNet' : 'AlexNet-M-SE',
+    description: model.describe(),
+    parameters: model.paramCount,
+    val: { labels: labels(data.val), logits: valLogits },
+    test: { labels: labels(data.test), logits: testLogits },
+    history: result.state.history,
+    timings: { train: trainSeconds, inference: inferSeconds, perImage: inferSeconds / Math.max(1, data.test.count) },
+    saliency,
+  };
+  const ev = evaluateModel(run, CLASS_NAMES);
+  log(`[${arch}] ${ev.test.line}\n${ev.test.reportText}`);
+  const modelFile = join(dir, 'model.ecgpu');
+  const bytes = await saveModel(model, {
+    classNames: [...CLASS_NAMES],
+    input: { render: { ...data.render }, mean: norm.mean, std: norm.std },
+    calibration: { temperature: ev.calibration?.fit.temperature ?? 1, thresholds: ev.thresholds?.fit.thresholds ?? [] },
+    info: { preset: o.preset.name, bestEpoch: result.state.bestEpoch, testAccuracy: ev.test.accuracy, split: data.splitFile },
+  });
+  writeFileSync(modelFile, bytes);
+  log(`[${arch}] model saved to ${modelFile} (${(bytes.length / 1e6).toFixed(1)} MB)`);
+  model.dispose();
+  return { architecture: arch, run, modelFile, state: result.state, evaluation: ev };
+}
+
+/** Grad-CAM over a human-sized render for the first test record of a few different classes. */
+async function saliencyImages(model: AlexNet, data: PreparedData, norm: Normalisation, dir: string, count: number): Promise<SaliencyImage[]> {
+  const out: SaliencyImage[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < data.test.count && out.length < count; i++) {
+    const label = data.test.label(i);
+    if (seen.has(label)) continue;
+    seen.add(label);
+    const { x } = makeBatch(data.test, [i], norm);
+    const cam = await gradCam(model, x);
+    const big = renderRecord(readRecord(data.test.name(i), { digital: false }), { ...data.render, width: 880, height: 880, labels: true });
+    const rgba = overlaySaliency(big.rgba, big.width, big.height, cam);
+    const path = join(dir, `saliency-${basename(data.test.name(i)).replace(/\.[^.]+$/, '')}.png`);
+    writeFileSync(path, encodePng(rgba, big.width, big.height, 4, deflate));
+    out.push({ path, caption: `${basename(data.test.name(i))}: true ${CLASS_NAMES[label]}, predicted ${CLASS_NAMES[cam.cls]}` });
+  }
+  return out;
+}

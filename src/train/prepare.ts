@@ -1,0 +1,90 @@
+/**
+ * From a records folder (or the synthetic default) to three image sets: scan, select a balanced level,
+ * split 70/15/15 with a seed (saved, and reused when present), render through the on-disk cache.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildDataset, loadSplit, perClassTarget, prepareSynthetic, renderItems, saveSplit, type Dataset, type DatasetLevel, type TensorBatch, type TensorOptions } from '../ecg/dataset.js';
+import { scanRecords } from '../ecg/scan.js';
+import { NUM_CLASSES } from '../ecg/types.js';
+import type { ImageSet } from './data.js';
+
+export function cacheRoot(): string {
+  return process.env.ECGPU_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ecgpu');
+}
+
+/** Generates the synthetic database for a level once, in the cache; returns its folder. */
+export function syntheticRoot(level: DatasetLevel, seed: number, progress: boolean, log: (s: string) => void): string {
+  const perClass = Math.max(...Array.from({ length: NUM_CLASSES }, (_, c) => perClassTarget(level === 'all' ? 44 : level, c)));
+  const dir = join(cacheRoot(), `synthetic-seed${seed}-n${perClass}`);
+  const marker = join(dir, '.complete');
+  if (!existsSync(marker)) {
+    log(`generating ${perClass * NUM_CLASSES} synthetic 12-lead records (${perClass} per class, seed ${seed}) in ${dir}`);
+    mkdirSync(dir, { recursive: true });
+    prepareSynthetic(dir, perClass, seed, { progress });
+    writeFileSync(marker, new Date().toISOString());
+  }
+  return dir;
+}
+
+export class BatchImageSet implements ImageSet {
+  readonly count: number;
+  readonly shape: [number, number, number];
+  private readonly per: number;
+  constructor(readonly batch: TensorBatch) {
+    this.count = batch.items.length;
+    this.shape = [batch.shape[1], batch.shape[2], batch.shape[3]];
+    this.per = this.shape[0] * this.shape[1] * this.shape[2];
+  }
+  image(i: number): Float32Array {
+    return this.batch.data.subarray(i * this.per, (i + 1) * this.per);
+  }
+  label(i: number): number {
+    return this.batch.labels[i];
+  }
+  name(i: number): string {
+    return this.batch.items[i].path;
+  }
+}
+
+export interface PreparedData {
+  root: string;
+  synthetic: boolean;
+  dataset: Dataset;
+  splitFile: string;
+  train: BatchImageSet;
+  val: BatchImageSet;
+  test: BatchImageSet;
+  render: TensorOptions;
+  lines: string[];
+}
+
+export async function prepareData(opts: {
+  data?: string; out: string; level: DatasetLevel; seed: number; render: TensorOptions; progress: boolean; log: (s: string) => void;
+}): Promise<PreparedData> {
+  const synthetic = !opts.data;
+  const root = opts.data ? resolve(opts.data) : syntheticRoot(opts.level, opts.seed, opts.progress, opts.log);
+  if (!existsSync(root)) throw new Error(`--data ${opts.data}: no such folder`);
+  const splitFile = join(opts.out, 'split.json');
+  let dataset: Dataset;
+  const lines: string[] = [];
+  if (existsSync(splitFile)) {
+    dataset = loadSplit(splitFile);
+    lines.push(`using the existing split ${splitFile}: ${dataset.train.length} train / ${dataset.val.length} val / ${dataset.test.length} test`);
+  } else {
+    const scan = await scanRecords(root, { progress: opts.progress });
+    dataset = buildDataset(scan, { level: opts.level, seed: opts.seed });
+    saveSplit(splitFile, dataset, root);
+    lines.push(`scanned ${scan.records.length + scan.bad.length} records in ${(scan.elapsedMs / 1000).toFixed(1)} s (${scan.workersUsed} workers)`, ...dataset.report.lines, `split saved to ${splitFile}`);
+  }
+  const cacheDir = join(cacheRoot(), 'render');
+  const render = (items: Dataset['train']) => renderItems(items, { ...opts.render, cacheDir, progress: opts.progress });
+  const [train, val, test] = [render(dataset.train), render(dataset.val), render(dataset.test)];
+  for (const [name, b] of [['train', train], ['val', val], ['test', test]] as const) {
+    lines.push(`${name}: ${b.items.length} images ${b.shape.slice(1).join('×')} (${b.cacheHits} from cache, ${b.rendered} rendered)`);
+    for (const bad of b.bad) lines.push(`  skipped ${bad.path}: ${bad.reason}`);
+  }
+  for (const l of lines) opts.log(l);
+  return { root, synthetic, dataset, splitFile, train: new BatchImageSet(train), val: new BatchImageSet(val), test: new BatchImageSet(test), render: opts.render, lines };
+}

@@ -1,0 +1,53 @@
+/**
+ * Experiment presets. `paper` is the reference paper's setting. `quick` is the default when no data is
+ * given: the same pipeline and both architectures, shrunk so that the whole comparison finishes in
+ * about 10 minutes on a 2-core machine with no GPU (SwiftShader); see README for how it was chosen.
+ * `tiny` exists for tests.
+ */
+import type { AlexNetConfig } from '../models/alexnet.js';
+import type { DatasetLevel } from '../ecg/dataset.js';
+import type { TensorOptions } from '../ecg/dataset.js';
+import { DEFAULT_AUGMENT, NO_AUGMENT } from './augment.js';
+import type { TrainOptions } from './trainer.js';
+
+export interface Preset {
+  name: string;
+  why: string;
+  level: DatasetLevel;
+  model: Omit<AlexNetConfig, 'architecture' | 'seed'>;
+  render: TensorOptions;
+  train: Omit<TrainOptions, 'seed' | 'dir' | 'resume' | 'log' | 'progress'>;
+}
+
+export const PRESETS: Record<string, Preset> = {
+  paper: {
+    name: 'paper',
+    why: "the reference paper's settings: 224×224 RGB images, full-width AlexNet (96-256-384-384-256, FC 4096), 440-record balanced level, 70/15/15, 20 epochs, batch 16",
+    level: 'paper440',
+    model: { inputSize: 224, inChannels: 3, numClasses: 10, width: 1, fcWidth: 4096, dropout: 0.5, seReduction: 16 },
+    render: { width: 224, height: 224, layout: '12lead', channels: 3 },
+    train: { epochs: 20, batchSize: 16, optimizer: 'sgd', lr: 0.01, momentum: 0.9, weightDecay: 5e-4, schedule: 'cosine', warmupEpochs: 1, augment: DEFAULT_AUGMENT },
+  },
+  quick: {
+    name: 'quick',
+    why: 'finishes both models in about 10 minutes on 2 CPU cores without a GPU: the 440-record balanced level and the paper split, but 96×96 greyscale stacked-lead images and a quarter-width AlexNet (24-64-96-96-64, FC 256), 12 epochs, batch 16, Adam',
+    level: 'paper440',
+    model: { inputSize: 96, inChannels: 1, numClasses: 10, width: 0.25, fcWidth: 256, dropout: 0.5, seReduction: 8 },
+    render: { width: 96, height: 96, layout: 'stacked', channels: 1 },
+    train: { epochs: 12, batchSize: 16, optimizer: 'adam', lr: 1e-3, momentum: 0.9, weightDecay: 1e-4, schedule: 'cosine', warmupEpochs: 1, augment: DEFAULT_AUGMENT },
+  },
+  tiny: {
+    name: 'tiny',
+    why: 'a smoke test: a few records per class, 64×64, a narrow network, 2 epochs',
+    level: 3,
+    model: { inputSize: 64, inChannels: 1, numClasses: 10, width: 0.125, fcWidth: 32, dropout: 0.5, seReduction: 4 },
+    render: { width: 64, height: 64, layout: 'stacked', channels: 1 },
+    train: { epochs: 2, batchSize: 8, optimizer: 'adam', lr: 1e-3, momentum: 0.9, weightDecay: 0, schedule: 'constant', warmupEpochs: 0, augment: NO_AUGMENT },
+  },
+};
+
+export function getPreset(name: string): Preset {
+  const p = PRESETS[name];
+  if (!p) throw new Error(`unknown preset '${name}' (choose from ${Object.keys(PRESETS).join(', ')})`);
+  return p;
+}
