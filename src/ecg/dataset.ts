@@ -155,9 +155,12 @@ export class RenderCache {
 
   key(path: string, opts: TensorOptions): string {
     const abs = resolve(path);
-    const st = statSync(abs);
+    // The header and the signal file beside it (same name, .mat or .dat) both key the entry.
+    const stamps = [abs, abs.replace(/\.hea$/i, '.mat'), abs.replace(/\.hea$/i, '.dat')]
+      .filter((p, i) => i === 0 || (p !== abs && existsSync(p)))
+      .map((p) => { const st = statSync(p); return [st.mtimeMs, st.size]; });
     const o = { ...renderDefaults(opts), channels: opts.channels ?? 3 };
-    return createHash('sha256').update(JSON.stringify([RENDER_CACHE_VERSION, abs, st.mtimeMs, st.size, o])).digest('hex').slice(0, 32);
+    return createHash('sha256').update(JSON.stringify([RENDER_CACHE_VERSION, abs, stamps, o])).digest('hex').slice(0, 32);
   }
 
   private file(key: string): string { return join(this.dir, key.slice(0, 2), `${key}.f32`); }
