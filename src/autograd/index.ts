@@ -4,6 +4,7 @@ export * from './ops/pool.js';
 export * from './ops/normalization.js';
 export * from './ops/se.js';
 export * from './ops/dropout.js';
+export * from './ops/loss.js';
 export { backward } from './backward.js';
 export { noGrad } from '../graph/grad-mode.js';
 export { opTable, apply, defineOp, type OpSpec } from './op.js';
