@@ -8,11 +8,13 @@
  * In every bundle `src/kernels/inlined.ts` is replaced by a module that holds every src/kernels/*.wgsl
  * file as a string, so the bundles read no .wgsl file at run time (see src/kernels/sources.ts).
  *
- * Usage: node scripts/build.mjs [--minify] [--only node|cli|browser]
+ *   dist/test-runner/      the browser kernel-test page (web/test-runner), only with `--only test-runner`
+ *
+ * Usage: node scripts/build.mjs [--minify] [--only node|cli|browser|test-runner]
  * The plugins and `bundleBrowser()` are exported for the browser test runner (test/browser).
  */
 import { build } from 'esbuild';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -138,6 +140,12 @@ export async function buildAll({ minify = false, only } = {}) {
   if (want('browser')) {
     await build(browserOptions(join(root, 'src/index.ts'), join(root, 'dist/ecgpu.browser.js'), { minify }));
     built.push('dist/ecgpu.browser.js');
+  }
+  if (only === 'test-runner') {
+    mkdirSync(join(root, 'dist/test-runner'), { recursive: true });
+    await bundleBrowser(join(root, 'web/test-runner/entry.ts'), { outfile: join(root, 'dist/test-runner/entry.js'), minify });
+    copyFileSync(join(root, 'web/test-runner/index.html'), join(root, 'dist/test-runner/index.html'));
+    built.push('dist/test-runner/');
   }
   return built;
 }
