@@ -121,39 +121,49 @@ export async function bundleBrowser(entry, { outfile, minify = false } = {}) {
   return r.outputFiles.find((f) => f.path.endsWith('.js')).text;
 }
 
+/** Builds every target (or `only` one); a target that fails does not stop the others. */
 export async function buildAll({ minify = false, only } = {}) {
-  const built = [];
-  const want = (k) => !only || only === k;
-  if (want('node')) {
-    await build(nodeOptions(join(root, 'src/index.ts'), join(root, 'dist/index.js'), { minify }));
-    built.push('dist/index.js');
-  }
-  const cli = join(root, 'src/cli/main.ts');
-  if (want('cli')) {
-    if (existsSync(cli)) {
-      await build(nodeOptions(cli, join(root, 'dist/cli.js'), { minify, banner: { js: `#!/usr/bin/env node\n${nodeBanner.js}` } }));
-      built.push('dist/cli.js');
-    } else {
-      console.warn('build: src/cli/main.ts does not exist yet; dist/cli.js skipped');
+  const built = [], failed = [];
+  const target = async (name, out, fn) => {
+    if (only ? only !== name : name === 'test-runner') return;
+    try {
+      if ((await fn()) !== false) built.push(out);
+    } catch (e) {
+      if (!e?.errors) console.error(e); // esbuild has already printed its errors with source locations
+      failed.push(out);
     }
-  }
-  if (want('browser')) {
-    await build(browserOptions(join(root, 'src/index.ts'), join(root, 'dist/ecgpu.browser.js'), { minify }));
-    built.push('dist/ecgpu.browser.js');
-  }
-  if (only === 'test-runner') {
+  };
+  await target('node', 'dist/index.js', () => build(nodeOptions(join(root, 'src/index.ts'), join(root, 'dist/index.js'), { minify })));
+  await target('cli', 'dist/cli.js', async () => {
+    const cli = join(root, 'src/cli/main.ts');
+    if (!existsSync(cli)) {
+      console.warn('build: src/cli/main.ts does not exist yet; dist/cli.js skipped');
+      return false;
+    }
+    // esbuild keeps the entry's own #! line on top; add one when the entry has none.
+    const banner = readFileSync(cli, 'utf8').startsWith('#!') ? nodeBanner : { js: `#!/usr/bin/env node\n${nodeBanner.js}` };
+    await build(nodeOptions(cli, join(root, 'dist/cli.js'), { minify, banner }));
+  });
+  await target('browser', 'dist/ecgpu.browser.js', () =>
+    build(browserOptions(join(root, 'src/index.ts'), join(root, 'dist/ecgpu.browser.js'), { minify })),
+  );
+  await target('test-runner', 'dist/test-runner/', async () => {
     mkdirSync(join(root, 'dist/test-runner'), { recursive: true });
     await bundleBrowser(join(root, 'web/test-runner/entry.ts'), { outfile: join(root, 'dist/test-runner/entry.js'), minify });
     copyFileSync(join(root, 'web/test-runner/index.html'), join(root, 'dist/test-runner/index.html'));
-    built.push('dist/test-runner/');
-  }
-  return built;
+  });
+  return { built, failed };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const args = process.argv.slice(2);
   const onlyAt = args.indexOf('--only');
   const t0 = performance.now();
-  const built = await buildAll({ minify: args.includes('--minify'), only: onlyAt >= 0 ? args[onlyAt + 1] : undefined });
-  console.log(`built ${built.join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const { built, failed } = await buildAll({ minify: args.includes('--minify'), only: onlyAt >= 0 ? args[onlyAt + 1] : undefined });
+  const secs = ((performance.now() - t0) / 1000).toFixed(1);
+  if (built.length) console.log(`built ${built.join(', ')} in ${secs} s`);
+  if (failed.length) {
+    console.error(`build FAILED: ${failed.join(', ')}`);
+    process.exitCode = 1;
+  }
 }
