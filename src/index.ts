@@ -4,3 +4,4 @@ export { Tensor, type Shape, type DType } from './engine/tensor.js';
 export { tidy, dispose } from './engine/scope.js';
 export { NoAdapterError, type AdapterDescription } from './engine/device.js';
 export * from './autograd/index.js';
+export * from './optim/index.js';
