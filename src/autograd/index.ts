@@ -1,5 +1,7 @@
 /** Differentiable ops (each defined once in the op table) and backward. */
 export * from './ops/elementwise.js';
+export * from './ops/linear-algebra.js';
+export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/normalization.js';
 export * from './ops/se.js';

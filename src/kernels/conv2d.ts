@@ -1,0 +1,128 @@
+/**
+ * Launchers for conv2d.wgsl (no autograd here): 2-D convolution, NCHW, weights [Cout, Cin, KH, KW],
+ * groups = 1, any kernel size / stride / padding, as implicit GEMMs (no im2col buffer).
+ *
+ *   conv2dForward(x, w, bias?, geom, {relu}) → y [N, Cout, OH, OW]
+ *   conv2dBackwardData(dy, w, geom)          → dx [N, Cin, H, W]
+ *   conv2dBackwardWeights(x, dy, geom)       → dw [Cout, Cin, KH, KW]
+ *   conv2dBiasGrad(dy)                       → db [Cout]
+ *
+ * `geom` is {stride, pad}, each a number or [vertical, horizontal].
+ */
+import { engine } from '../engine/engine.js';
+import { Tensor, shapeStr } from '../engine/tensor.js';
+import { params } from '../engine/uniforms.js';
+import { ceilDiv } from './grid.js';
+import { sumMiddle } from './reduce.js';
+
+export interface Conv2dGeometry {
+  stride?: number | [number, number];
+  pad?: number | [number, number];
+}
+
+export interface ConvShape {
+  N: number; Cin: number; H: number; W: number;
+  Cout: number; KH: number; KW: number;
+  SH: number; SW: number; PH: number; PW: number;
+  OH: number; OW: number;
+}
+
+const pair = (v: number | [number, number] | undefined, d: number): [number, number] => (v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : v);
+
+/** Shapes of a convolution of x [N, Cin, H, W] by w [Cout, Cin, KH, KW]. */
+export function convShape(xShape: readonly number[], wShape: readonly number[], g: Conv2dGeometry = {}): ConvShape {
+  if (xShape.length !== 4 || wShape.length !== 4) throw new Error(`conv2d: x ${shapeStr(xShape)} and w ${shapeStr(wShape)} must be rank 4 (NCHW, [Cout, Cin, KH, KW])`);
+  const [N, Cin, H, W] = xShape;
+  const [Cout, Cw, KH, KW] = wShape;
+  if (Cin !== Cw) throw new Error(`conv2d: x has ${Cin} channels but w ${shapeStr(wShape)} expects ${Cw}`);
+  const [SH, SW] = pair(g.stride, 1);
+  const [PH, PW] = pair(g.pad, 0);
+  if (SH < 1 || SW < 1 || PH < 0 || PW < 0) throw new Error(`conv2d: bad stride/pad ${JSON.stringify(g)}`);
+  const OH = Math.floor((H + 2 * PH - KH) / SH) + 1;
+  const OW = Math.floor((W + 2 * PW - KW) / SW) + 1;
+  if (OH < 1 || OW < 1) throw new Error(`conv2d: kernel ${KH}×${KW} does not fit input ${H}×${W} with padding ${PH},${PW}`);
+  return { N, Cin, H, W, Cout, KH, KW, SH, SW, PH, PW, OH, OW };
+}
+
+const WGX = 8, WGY = 4, PER = 4;
+const MAX_X = 65535;
+
+const constantsOf = (s: ConvShape) => ({ KH: s.KH, KW: s.KW, SH: s.SH, SW: s.SW, PH: s.PH, PW: s.PW });
+const uniformOf = (s: ConvShape, nPerSplit = 0) => params().u32(s.N, s.Cin, s.H, s.W, s.Cout, s.OH, s.OW, nPerSplit).bytes();
+
+/** Grid over `cols` GEMM columns (x, folded into z when large) and `rows` GEMM rows (y). */
+function grid(cols: number, rows: number): [number, number, number] {
+  const gx = ceilDiv(cols, WGX * PER);
+  const z = ceilDiv(gx, MAX_X);
+  return [ceilDiv(gx, z), ceilDiv(rows, WGY * PER), z];
+}
+
+export function conv2dForward(x: Tensor, w: Tensor, bias: Tensor | undefined, g: Conv2dGeometry = {}, opts: { relu?: boolean } = {}): Tensor {
+  const s = convShape(x.shape, w.shape, g);
+  if (bias && bias.size !== s.Cout) throw new Error(`conv2d: bias ${shapeStr(bias.shape)} does not match ${s.Cout} output channels`);
+  const y = Tensor.empty([s.N, s.Cout, s.OH, s.OW]);
+  if (y.size === 0) return y;
+  const e = engine();
+  e.dispatch(
+    { family: 'conv2d', entry: 'conv_forward', constants: { ...constantsOf(s), HAS_BIAS: Boolean(bias), RELU: Boolean(opts.relu) } },
+    {
+      uniform: uniformOf(s),
+      reads: [x.buffer, w.buffer, bias ? bias.buffer : e.placeholder],
+      writes: [y.buffer],
+      workgroups: grid(s.N * s.OH * s.OW, s.Cout),
+    },
+  );
+  return y;
+}
+
+/** Gradient with respect to the input x of shape `xShape`. */
+export function conv2dBackwardData(dy: Tensor, w: Tensor, xShape: readonly number[], g: Conv2dGeometry = {}): Tensor {
+  const s = convShape(xShape, w.shape, g);
+  checkDy(dy, s);
+  const dx = Tensor.empty(xShape);
+  if (dx.size === 0) return dx;
+  engine().dispatch(
+    { family: 'conv2d', entry: 'conv_backward_data', constants: constantsOf(s) },
+    { uniform: uniformOf(s), reads: [dy.buffer, w.buffer], writes: [dx.buffer], workgroups: grid(s.N * s.H * s.W, s.Cin) },
+  );
+  return dx;
+}
+
+/** Gradient with respect to the weights of shape `wShape`. */
+export function conv2dBackwardWeights(x: Tensor, dy: Tensor, wShape: readonly number[], g: Conv2dGeometry = {}): Tensor {
+  const s = convShape(x.shape, wShape, g);
+  checkDy(dy, s);
+  const taps = s.Cin * s.KH * s.KW;
+  const tiles = ceilDiv(taps, WGX * PER) * ceilDiv(s.Cout, WGY * PER);
+  // Split the reduction over images when the output alone gives too few workgroups to share out.
+  const split = Math.max(1, Math.min(s.N, Math.floor(64 / tiles)));
+  const nPer = ceilDiv(s.N, split);
+  const parts = ceilDiv(s.N, nPer);
+  const out = Tensor.empty(parts > 1 ? [parts, s.Cout * taps] : wShape);
+  engine().dispatch(
+    { family: 'conv2d', entry: 'conv_backward_weights', constants: constantsOf(s) },
+    { uniform: uniformOf(s, nPer), reads: [x.buffer, dy.buffer], writes: [out.buffer], workgroups: [ceilDiv(taps, WGX * PER), ceilDiv(s.Cout, WGY * PER), parts] },
+  );
+  if (parts === 1) return out;
+  const dw = sumMiddle(out, 1, parts, s.Cout * taps, wShape);
+  out.dispose();
+  return dw;
+}
+
+/** Gradient with respect to the bias: dy summed over images and positions. */
+export function conv2dBiasGrad(dy: Tensor): Tensor {
+  if (dy.rank !== 4) throw new Error(`conv2dBiasGrad: dy ${shapeStr(dy.shape)} must be rank 4`);
+  const [N, Cout, OH, OW] = dy.shape;
+  const db = Tensor.empty([Cout]);
+  if (Cout === 0) return db;
+  engine().dispatch(
+    { family: 'conv2d', entry: 'conv_bias_grad' },
+    { uniform: params().u32(N, 0, 0, 0, Cout, OH, OW, 0).bytes(), reads: [dy.buffer], writes: [db.buffer], workgroups: [Cout] },
+  );
+  return db;
+}
+
+function checkDy(dy: Tensor, s: ConvShape): void {
+  const want = [s.N, s.Cout, s.OH, s.OW];
+  if (dy.shape.join() !== want.join()) throw new Error(`conv2d backward: dy ${shapeStr(dy.shape)} is not ${shapeStr(want)}`);
+}

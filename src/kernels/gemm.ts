@@ -1,0 +1,86 @@
+/**
+ * Launcher for gemm.wgsl (no autograd here).
+ *
+ *   gemm(a, b, opts) → C = alpha · op(a) · op(b) (+ bias) (+ beta · into) (ReLU)
+ *
+ * `a` is [M, K] ([K, M] when transA) or batched [batch, M, K]; `b` is [K, N] ([N, K] when transB) or
+ * batched. Rank-2 operands are broadcast over the batch of the other. Any M, N, K works. On SwiftShader
+ * the register-blocked kernel `gemm_reg` runs; on real GPUs (adapterClass 'gpu') the workgroup-memory
+ * tiled `gemm_tiled`. `opts.variant` forces one (benchmarks, tests).
+ */
+import { engine } from '../engine/engine.js';
+import { Tensor, shapeStr } from '../engine/tensor.js';
+import { params } from '../engine/uniforms.js';
+import { ceilDiv } from './grid.js';
+
+export interface GemmOptions {
+  transA?: boolean;
+  transB?: boolean;
+  /** Scales op(a)·op(b) (default 1). */
+  alpha?: number;
+  /** Added to the result: per column ([N], as in linear) or, with biasPerRow, per row ([M]). */
+  bias?: Tensor;
+  biasPerRow?: boolean;
+  relu?: boolean;
+  /** Accumulate: the result is written into this tensor (shape of C) as alpha·AB + beta·into. */
+  into?: Tensor;
+  beta?: number;
+  variant?: 'reg' | 'tiled';
+}
+
+/** Register-blocked kernel: outputs per invocation (TM rows × TN cols) and workgroup shape. */
+const REG = { TM: 4, TN: 4, WGX: 8, WGY: 4 };
+const TILE = 64;
+
+export interface GemmDims { batch: number; M: number; N: number; K: number; strideA: number; strideB: number }
+
+export function gemmDims(a: Tensor, b: Tensor, transA = false, transB = false): GemmDims {
+  if (a.rank < 2 || a.rank > 3 || b.rank < 2 || b.rank > 3) throw new Error(`gemm: operands must be rank 2 or 3, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
+  const [ar, ac] = a.shape.slice(-2);
+  const [br, bc] = b.shape.slice(-2);
+  const M = transA ? ac : ar, K = transA ? ar : ac;
+  const Kb = transB ? bc : br, N = transB ? br : bc;
+  if (K !== Kb) throw new Error(`gemm: inner dimensions differ: ${shapeStr(a.shape)}${transA ? 'ᵀ' : ''} · ${shapeStr(b.shape)}${transB ? 'ᵀ' : ''}`);
+  const ba = a.rank === 3 ? a.shape[0] : 1, bb = b.rank === 3 ? b.shape[0] : 1;
+  if (a.rank === 3 && b.rank === 3 && ba !== bb) throw new Error(`gemm: batch sizes differ: ${shapeStr(a.shape)}, ${shapeStr(b.shape)}`);
+  const batch = Math.max(ba, bb);
+  return { batch, M, N, K, strideA: a.rank === 3 ? M * K : 0, strideB: b.rank === 3 ? K * N : 0 };
+}
+
+export function gemm(a: Tensor, b: Tensor, opts: GemmOptions = {}): Tensor {
+  const { transA = false, transB = false, alpha = 1, beta = 1 } = opts;
+  const d = gemmDims(a, b, transA, transB);
+  const outShape = a.rank === 3 || b.rank === 3 ? [d.batch, d.M, d.N] : [d.M, d.N];
+  if (opts.bias && opts.bias.size !== (opts.biasPerRow ? d.M : d.N)) throw new Error(`gemm: bias ${shapeStr(opts.bias.shape)} does not fit C ${shapeStr(outShape)}`);
+  let out: Tensor;
+  if (opts.into) {
+    if (opts.into.size !== d.batch * d.M * d.N) throw new Error(`gemm: into ${shapeStr(opts.into.shape)} is not ${shapeStr(outShape)}`);
+    out = opts.into;
+  } else {
+    out = Tensor.empty(outShape);
+  }
+  if (d.batch * d.M * d.N === 0) return out;
+  const e = engine();
+  const variant = opts.variant ?? (e.adapter.adapterClass === 'gpu' ? 'tiled' : 'reg');
+  const constants = {
+    TRANS_A: transA,
+    TRANS_B: transB,
+    ACCUM: Boolean(opts.into),
+    BIAS: opts.bias ? (opts.biasPerRow ? 2 : 1) : 0,
+    RELU: Boolean(opts.relu),
+  };
+  const workgroups: [number, number, number] =
+    variant === 'tiled'
+      ? [ceilDiv(d.N, TILE), ceilDiv(d.M, TILE), d.batch]
+      : [ceilDiv(d.N, REG.WGX * REG.TN), ceilDiv(d.M, REG.WGY * REG.TM), d.batch];
+  e.dispatch(
+    { family: 'gemm', entry: variant === 'tiled' ? 'gemm_tiled' : 'gemm_reg', constants },
+    {
+      uniform: params().u32(d.M, d.N, d.K, d.strideA, d.strideB, d.M * d.N).f32(alpha, beta).bytes(),
+      reads: [a.buffer, b.buffer, opts.bias ? opts.bias.buffer : e.placeholder],
+      writes: [out.buffer],
+      workgroups,
+    },
+  );
+  return out;
+}
