@@ -18,8 +18,15 @@ interface Opts {
   training?: boolean;
   update?: boolean;
 }
-const uniform = ([n, c, hw]: number[], o: Opts) =>
-  params().u32(n, c, hw, o.update ? 1 : 0).f32(o.momentum ?? 0, o.eps).u32(o.training ? 1 : 0, 0).bytes();
+const uniform = ([n, c, hw]: number[], o: Opts, tiles = 0) =>
+  params().u32(n, c, hw, o.update ? 1 : 0).f32(o.momentum ?? 0, o.eps).u32(o.training ? 1 : 0, tiles).bytes();
+
+/** Element-wise layout: workgroups of 256 elements within one (n, c) plane when planes are big enough. */
+function elementGrid(n: number, c: number, hw: number): { tiles: number; workgroups: [number, number] } {
+  if (hw < 128) return { tiles: 0, workgroups: grid1d(Math.ceil((n * c * hw) / 4), 64) };
+  const tiles = Math.ceil(hw / 256);
+  return { tiles, workgroups: grid1d(n * c * tiles * 64, 64) };
+}
 
 /** Per-channel reductions: a workgroup per channel, or an invocation per channel for small channels. */
 function reduceGrid(n: number, c: number, hw: number): { suffix: string; workgroups: [number, number] } {
@@ -55,9 +62,10 @@ export function bnApply(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor
   const d = bnDims(x);
   if (gamma.size !== d[1] || beta.size !== d[1]) throw new Error(`batchNorm: gamma and beta must have ${d[1]} values`);
   const y = Tensor.empty(x.shape);
+  const { tiles, workgroups } = elementGrid(...d);
   engine().dispatch(
     { family: 'batchnorm', entry: 'bn_apply' },
-    { uniform: uniform(d, { eps }), reads: [x.buffer, mean.buffer, variance.buffer, gamma.buffer, beta.buffer], writes: [y.buffer], workgroups: grid1d(Math.ceil(x.size / 4), 64) },
+    { uniform: uniform(d, { eps }, tiles), reads: [x.buffer, mean.buffer, variance.buffer, gamma.buffer, beta.buffer], writes: [y.buffer], workgroups },
   );
   return y;
 }
@@ -74,13 +82,14 @@ export function bnBackward(grad: Tensor, x: Tensor, mean: Tensor, variance: Tens
     { uniform: uniform(d, { eps }), reads: [grad.buffer, x.buffer, mean.buffer, variance.buffer], writes: [dgamma.buffer, dbeta.buffer], workgroups },
   );
   const dx = Tensor.empty(x.shape);
+  const grid = elementGrid(...d);
   engine().dispatch(
     { family: 'batchnorm', entry: 'bn_bwd_apply' },
     {
-      uniform: uniform(d, { eps, training }),
+      uniform: uniform(d, { eps, training }, grid.tiles),
       reads: [grad.buffer, x.buffer, mean.buffer, variance.buffer, gamma.buffer, dgamma.buffer, dbeta.buffer],
       writes: [dx.buffer],
-      workgroups: grid1d(Math.ceil(x.size / 4), 64),
+      workgroups: grid.workgroups,
     },
   );
   return { dx, dgamma, dbeta };

@@ -1,12 +1,16 @@
 // Batch normalisation over the channel axis of x viewed as [N, C, HW] (HW = 1 for [N, C] inputs).
-//   bn_stats / bn_stats_rows: per-channel batch mean and biased variance (two passes: mean, then
-//       Σ (x − mean)², which keeps precision for large means); when p.update, also
+//   bn_stats / bn_stats_rows: per-channel batch mean and biased variance (bn_stats: one pass over data
+//       shifted by the channel's first value, which keeps precision for large means; rows: two passes);
+//       when p.update, also
 //       running = (1 − momentum)·running + momentum·stat, with the unbiased variance (M/(M−1)), as PyTorch.
 //   bn_apply: y = (x − mean) · rsqrt(var + eps) · gamma + beta.
 //   bn_bwd_reduce / _rows: dbeta = Σ g, dgamma = Σ g · x̂.
 //   bn_bwd_apply: training dx = gamma·rstd·(g − dbeta/M − x̂·dgamma/M); eval dx = gamma·rstd·g.
 // Reductions: one 64-wide workgroup per channel (barriers only in the final tree, never in the loop),
 // or, when a channel has few elements (M < 256), one invocation per channel ("rows").
+// Element-wise entries: with p.tiles > 0 each workgroup covers TILE elements of one (n, c) plane, so
+// the channel and its coefficients are found once per invocation instead of dividing per element
+// (integer division is slow on CPU drivers); p.tiles = 0: flat layout for small planes (HW < 128).
 
 struct Params {
   n: u32,
@@ -16,7 +20,7 @@ struct Params {
   momentum: f32,
   eps: f32,
   training: u32,
-  _pad: u32,
+  tiles: u32,   // element-wise entries: workgroups per (n, c) plane, or 0 for the flat layout
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -89,33 +93,25 @@ fn bn_stats(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id)
   let c = channel_of(wid, nwg);
   if (c >= p.c) { return; }
   let m = p.n * p.hw;
-  var acc = 0.0;
-  if (p.hw >= WG) {
-    for (var nn = 0u; nn < p.n; nn++) {
-      let base = (nn * p.c + c) * p.hw;
-      for (var k = lid.x; k < p.hw; k += WG) { acc += x[base + k]; }
-    }
-  } else {
-    for (var e = lid.x; e < m; e += WG) { acc += x[at(c, e)]; }
-  }
-  let mean = wg_sum(lid.x, vec2<f32>(acc, 0.0)).x / f32(m);
-  var sq = 0.0;
+  // One pass over shifted data (shift = the channel's first value): Σ d and Σ d², d = x − shift.
+  let shift = x[c * p.hw];
+  var acc = vec2<f32>(0.0, 0.0);
   if (p.hw >= WG) {
     for (var nn = 0u; nn < p.n; nn++) {
       let base = (nn * p.c + c) * p.hw;
       for (var k = lid.x; k < p.hw; k += WG) {
-        let d = x[base + k] - mean;
-        sq += d * d;
+        let d = x[base + k] - shift;
+        acc += vec2<f32>(d, d * d);
       }
     }
   } else {
     for (var e = lid.x; e < m; e += WG) {
-      let d = x[at(c, e)] - mean;
-      sq += d * d;
+      let d = x[at(c, e)] - shift;
+      acc += vec2<f32>(d, d * d);
     }
   }
-  let v = wg_sum(lid.x, vec2<f32>(sq, 0.0)).x / f32(m);
-  if (lid.x == 0u) { finish_stats(c, mean, v); }
+  let r = wg_sum(lid.x, acc) / f32(m);
+  if (lid.x == 0u) { finish_stats(c, shift + r.x, max(r.y - r.x * r.x, 0.0)); }
 }
 
 @compute @workgroup_size(64)
@@ -135,12 +131,30 @@ fn bn_stats_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocatio
   finish_stats(c, mean, sq / f32(m));
 }
 
+const PER: u32 = 4u;
+const TILE: u32 = 256u;   // WG · PER
+
 @compute @workgroup_size(64)
 fn bn_apply(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
             @builtin(num_workgroups) nwg: vec3<u32>) {
+  let wg = channel_of(wid, nwg);
+  if (p.tiles > 0u) {
+    let plane = wg / p.tiles;
+    if (plane >= p.n * p.c) { return; }
+    let c = plane % p.c;
+    let a = inverseSqrt(varA[c] + p.eps) * gammaA[c];
+    let b = betaA[c] - meanA[c] * a;
+    let base = plane * p.hw;
+    let e0 = (wg - plane * p.tiles) * TILE + lid.x;
+    for (var k = 0u; k < PER; k++) {
+      let e = e0 + k * WG;
+      if (e < p.hw) { y[base + e] = x[base + e] * a + b; }
+    }
+    return;
+  }
   let total = p.n * p.c * p.hw;
-  let i0 = (channel_of(wid, nwg) * WG + lid.x) * 4u;
-  for (var k = 0u; k < 4u; k++) {
+  let i0 = (wg * WG + lid.x) * PER;
+  for (var k = 0u; k < PER; k++) {
     let i = i0 + k;
     if (i < total) {
       let c = (i / p.hw) % p.c;
@@ -198,23 +212,39 @@ fn bn_bwd_reduce_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invo
   dgammaOut[c] = acc.y * inverseSqrt(varB[c] + p.eps);
 }
 
+// dx = k1·g − k2·x + k0 for channel c (training: the full formula rearranged; eval: k2 = k0 = 0).
+fn bwd_coefs(c: u32) -> vec3<f32> {
+  let rstd = inverseSqrt(varB[c] + p.eps);
+  let k1 = gammaB[c] * rstd;
+  if (p.training == 0u) { return vec3<f32>(k1, 0.0, 0.0); }
+  let inv_m = 1.0 / f32(p.n * p.hw);
+  let k2 = k1 * rstd * dgammaB[c] * inv_m;
+  return vec3<f32>(k1, k2, k2 * meanB[c] - k1 * dbetaB[c] * inv_m);
+}
+
 @compute @workgroup_size(64)
 fn bn_bwd_apply(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
                 @builtin(num_workgroups) nwg: vec3<u32>) {
+  let wg = channel_of(wid, nwg);
+  if (p.tiles > 0u) {
+    let plane = wg / p.tiles;
+    if (plane >= p.n * p.c) { return; }
+    let k = bwd_coefs(plane % p.c);
+    let base = plane * p.hw;
+    let e0 = (wg - plane * p.tiles) * TILE + lid.x;
+    for (var j = 0u; j < PER; j++) {
+      let e = e0 + j * WG;
+      if (e < p.hw) { dx[base + e] = k.x * g[base + e] - k.y * xB[base + e] + k.z; }
+    }
+    return;
+  }
   let total = p.n * p.c * p.hw;
-  let inv_m = 1.0 / f32(p.n * p.hw);
-  let i0 = (channel_of(wid, nwg) * WG + lid.x) * 4u;
-  for (var k = 0u; k < 4u; k++) {
-    let i = i0 + k;
+  let i0 = (wg * WG + lid.x) * PER;
+  for (var j = 0u; j < PER; j++) {
+    let i = i0 + j;
     if (i < total) {
-      let c = (i / p.hw) % p.c;
-      let rstd = inverseSqrt(varB[c] + p.eps);
-      if (p.training != 0u) {
-        let xhat = (xB[i] - meanB[c]) * rstd;
-        dx[i] = gammaB[c] * rstd * (g[i] - dbetaB[c] * inv_m - xhat * dgammaB[c] * inv_m);
-      } else {
-        dx[i] = gammaB[c] * rstd * g[i];
-      }
+      let k = bwd_coefs((i / p.hw) % p.c);
+      dx[i] = k.x * g[i] - k.y * xB[i] + k.z;
     }
   }
 }

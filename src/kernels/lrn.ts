@@ -26,7 +26,7 @@ export function lrnForward(x: Tensor, a: LrnParams): { out: Tensor; scale: Tenso
   const out = Tensor.empty(x.shape);
   const scale = Tensor.empty(x.shape);
   engine().dispatch(
-    { family: 'lrn', entry: 'lrn_fwd' },
+    { family: 'lrn', entry: 'lrn_fwd', constants: { BETA_075: a.beta === 0.75 } },
     { uniform: uniform(n, c, hw, a), reads: [x.buffer], writes: [out.buffer, scale.buffer], workgroups: grid1d(n * hw, 64) },
   );
   return { out, scale };
@@ -36,7 +36,7 @@ export function lrnBackward(x: Tensor, scale: Tensor, grad: Tensor, a: LrnParams
   const [n, c, hw] = dims(x);
   const dx = Tensor.empty(x.shape);
   engine().dispatch(
-    { family: 'lrn', entry: 'lrn_bwd' },
+    { family: 'lrn', entry: a.size <= 15 ? 'lrn_bwd_ring' : 'lrn_bwd', constants: { BETA_075: a.beta === 0.75 } },
     { uniform: uniform(n, c, hw, a), reads: [x.buffer, scale.buffer, grad.buffer], writes: [dx.buffer], workgroups: grid1d(n * hw, 64) },
   );
   return dx;

@@ -3,6 +3,7 @@ import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr } from '../engine/tensor.js';
 import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
+import { fill } from './elementwise.js';
 
 export interface Pool2dGeometry {
   kernel: [number, number];
@@ -12,9 +13,9 @@ export interface Pool2dGeometry {
 
 export const poolOutSize = (size: number, k: number, s: number, pad: number) => Math.floor((size + 2 * pad - k) / s) + 1;
 
-function uniform(planes: number, h: number, w: number, oh: number, ow: number, g?: Pool2dGeometry) {
+function uniform(planes: number, h: number, w: number, oh: number, ow: number, g?: Pool2dGeometry, cls = [0, 0, 1, 1, 0, 0]) {
   const [kh, kw] = g?.kernel ?? [0, 0], [sh, sw] = g?.stride ?? [1, 1], [ph, pw] = g?.pad ?? [0, 0];
-  return params().u32(planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw, 0).bytes();
+  return params().u32(planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw, ...cls, 0, 0).bytes();
 }
 
 function check4d(name: string, x: Tensor): [number, number, number, number] {
@@ -38,7 +39,33 @@ export function maxPoolForward(x: Tensor, g: Pool2dGeometry): { out: Tensor; arg
   return { out, argmax };
 }
 
+/**
+ * Max-pool backward: zero dx, then scatter each output's gradient to its argmax, one dispatch per class
+ * of non-overlapping windows (⌈k/s⌉² classes; 1 when windows do not overlap).
+ */
 export function maxPoolBackward(grad: Tensor, argmax: Tensor, inputShape: readonly number[], g: Pool2dGeometry): Tensor {
+  const [n, c, h, w] = inputShape;
+  const [, , oh, ow] = argmax.shape;
+  const dx = fill(inputShape, 0);
+  const cys = Math.ceil(g.kernel[0] / g.stride[0]), cxs = Math.ceil(g.kernel[1] / g.stride[1]);
+  for (let cy0 = 0; cy0 < Math.min(cys, oh); cy0++)
+    for (let cx0 = 0; cx0 < Math.min(cxs, ow); cx0++) {
+      const ncy = Math.ceil((oh - cy0) / cys), ncx = Math.ceil((ow - cx0) / cxs);
+      engine().dispatch(
+        { family: 'pool', entry: 'max_pool_scatter' },
+        {
+          uniform: uniform(n * c, h, w, oh, ow, g, [cy0, cx0, cys, cxs, ncy, ncx]),
+          reads: [grad.buffer, argmax.buffer],
+          writes: [dx.buffer],
+          workgroups: grid1d(n * c * ncy * ncx, 64),
+        },
+      );
+    }
+  return dx;
+}
+
+/** The gather form of the backward (one invocation per input element); slower on CPU drivers. */
+export function maxPoolBackwardGather(grad: Tensor, argmax: Tensor, inputShape: readonly number[], g: Pool2dGeometry): Tensor {
   const [n, c, h, w] = inputShape;
   const [, , oh, ow] = argmax.shape;
   const dx = Tensor.empty(inputShape);

@@ -8,7 +8,14 @@ function planes(x: { shape: readonly number[] }, name: string): [number, number]
   if (x.shape.length < 2) throw new Error(`${name}: expected [N, C, ...], got ${shapeStr(x.shape)}`);
   return [x.shape[0] * x.shape[1], x.shape.slice(2).reduce((a, b) => a * b, 1)];
 }
-const uniform = (pl: number, hw: number, scale = 1) => params().u32(pl, hw).f32(scale).u32(0).bytes();
+const uniform = (pl: number, hw: number, scale = 1, tiles = 0) => params().u32(pl, hw).f32(scale).u32(tiles).bytes();
+
+/** Element-wise layout: 256-element tiles within a plane when planes are big enough, else flat. */
+function elementGrid(pl: number, hw: number): { tiles: number; workgroups: [number, number] } {
+  if (hw < 128) return { tiles: 0, workgroups: grid1d(Math.ceil((pl * hw) / 4), 64) };
+  const tiles = Math.ceil(hw / 256);
+  return { tiles, workgroups: grid1d(pl * tiles * 64, 64) };
+}
 
 /** [N, C, ...] → [N, C] means. */
 export function globalAvgPoolForward(x: Tensor): Tensor {
@@ -21,7 +28,8 @@ export function globalAvgPoolForward(x: Tensor): Tensor {
 export function globalAvgPoolBackward(grad: Tensor, inputShape: readonly number[]): Tensor {
   const [pl, hw] = planes({ shape: inputShape }, 'globalAvgPool');
   const dx = Tensor.empty(inputShape);
-  engine().dispatch({ family: 'se', entry: 'expand_plane' }, { uniform: uniform(pl, hw, 1 / hw), reads: [grad.buffer], writes: [dx.buffer], workgroups: grid1d(Math.ceil(dx.size / 4), 64) });
+  const { tiles, workgroups } = elementGrid(pl, hw);
+  engine().dispatch({ family: 'se', entry: 'expand_plane' }, { uniform: uniform(pl, hw, 1 / hw, tiles), reads: [grad.buffer], writes: [dx.buffer], workgroups });
   return dx;
 }
 
@@ -30,7 +38,8 @@ export function channelScaleKernel(x: Tensor, s: Tensor): Tensor {
   const [pl, hw] = planes(x, 'channelScale');
   if (s.size !== pl) throw new Error(`channelScale: scales ${shapeStr(s.shape)} do not match [N, C] of ${shapeStr(x.shape)}`);
   const out = Tensor.empty(x.shape);
-  engine().dispatch({ family: 'se', entry: 'channel_scale' }, { uniform: uniform(pl, hw), reads: [x.buffer, s.buffer], writes: [out.buffer], workgroups: grid1d(Math.ceil(x.size / 4), 64) });
+  const { tiles, workgroups } = elementGrid(pl, hw);
+  engine().dispatch({ family: 'se', entry: 'channel_scale' }, { uniform: uniform(pl, hw, 1, tiles), reads: [x.buffer, s.buffer], writes: [out.buffer], workgroups });
   return out;
 }
 

@@ -8,7 +8,7 @@ struct Params {
   planes: u32,
   hw: u32,
   scale: f32,
-  _pad: u32,
+  tiles: u32,   // expand_plane / channel_scale: workgroups per plane (0: flat layout for small planes)
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -18,6 +18,8 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> out2: array<f32>;   // two-input entries
 
 const PER: u32 = 4u;
+const TILE: u32 = 256u;   // 64 · PER elements of one plane per workgroup when p.tiles > 0: the plane
+                          // index is found once per invocation instead of a division per element.
 
 fn invocation(wid: vec3<u32>, lid: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return (wid.y * nwg.x + wid.x) * 64u + lid.x;
@@ -43,6 +45,19 @@ fn global_avg(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
 @compute @workgroup_size(64)
 fn expand_plane(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
                 @builtin(num_workgroups) nwg: vec3<u32>) {
+  if (p.tiles > 0u) {
+    let wg = wid.y * nwg.x + wid.x;
+    let pl = wg / p.tiles;
+    if (pl >= p.planes) { return; }
+    let v = a[pl] * p.scale;
+    let base = pl * p.hw;
+    let e0 = (wg - pl * p.tiles) * TILE + lid.x;
+    for (var k = 0u; k < PER; k++) {
+      let e = e0 + k * 64u;
+      if (e < p.hw) { out1[base + e] = v; }
+    }
+    return;
+  }
   let n = p.planes * p.hw;
   let i0 = invocation(wid, lid, nwg) * PER;
   for (var k = 0u; k < PER; k++) {
@@ -54,6 +69,19 @@ fn expand_plane(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
 @compute @workgroup_size(64)
 fn channel_scale(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
                  @builtin(num_workgroups) nwg: vec3<u32>) {
+  if (p.tiles > 0u) {
+    let wg = wid.y * nwg.x + wid.x;
+    let pl = wg / p.tiles;
+    if (pl >= p.planes) { return; }
+    let v = b[pl];
+    let base = pl * p.hw;
+    let e0 = (wg - pl * p.tiles) * TILE + lid.x;
+    for (var k = 0u; k < PER; k++) {
+      let e = e0 + k * 64u;
+      if (e < p.hw) { out2[base + e] = a[base + e] * v; }
+    }
+    return;
+  }
   let n = p.planes * p.hw;
   let i0 = invocation(wid, lid, nwg) * PER;
   for (var k = 0u; k < PER; k++) {

@@ -16,6 +16,7 @@ import { batchNormRef } from '../../src/reference/batchnorm.js';
 import { dropoutRef } from '../../src/reference/dropout.js';
 import { adaptiveAvgPoolRef, maxPoolRef } from '../../src/reference/pool.js';
 import { lrnRef } from '../../src/reference/lrn.js';
+import { maxPoolBackward, maxPoolBackwardGather, maxPoolForward, type Pool2dGeometry } from '../../src/kernels/pool.js';
 
 beforeAll(async () => {
   await gpu();
@@ -137,6 +138,23 @@ describe('maxPool2d', () => {
     const ref = maxPoolRef(host(Array(25).fill(1), shape), { kernel: [3, 3], stride: [2, 2], pad: [0, 0] });
     expect(Array.from(ref.argmax)).toEqual([0, 2, 10, 12]);
     x.grad?.dispose(); x.dispose();
+  });
+  it('the scatter backward (one dispatch per class of windows) equals the gather backward, ties included', async () => {
+    for (const [shape, geo] of [
+      [[2, 3, 13, 13], { kernel: [3, 3], stride: [2, 2], pad: [0, 0] }],
+      [[1, 2, 9, 11], { kernel: [3, 2], stride: [1, 2], pad: [1, 1] }],
+      [[2, 2, 8, 8], { kernel: [2, 2], stride: [2, 2], pad: [0, 0] }],
+    ] as [number[], Pool2dGeometry][]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const d = randn(n, 17).map((v) => Math.round(3 * v)); // few distinct values: many ties
+      const [a, b] = tidy(() => {
+        const { out, argmax } = maxPoolForward(Tensor.from(d, shape), geo);
+        const gy = Tensor.from(randn(out.size, 18), out.shape);
+        return [maxPoolBackward(gy, argmax, shape, geo).keep(), maxPoolBackwardGather(gy, argmax, shape, geo).keep()];
+      });
+      expectClose(await a.read(), await b.read(), 1e-6, 1e-6);
+      a.dispose(); b.dispose();
+    }
   });
   it('padding never wins, even against negative values', async () => {
     const d = Array.from({ length: 16 }, (_, i) => -1 - i);

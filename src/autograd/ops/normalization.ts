@@ -38,6 +38,7 @@ export const lrnOp = defineOp<LrnAttrs>({
     { shapes: [[1, 8, 2, 3]], attrs: strong },
     { shapes: [[1, 6, 2, 2]], attrs: { size: 4, alpha: 1.5, beta: 0.5, k: 1.5 }, label: 'even window' },
     { shapes: [[1, 7, 2, 2]], attrs: ALEXNET_LRN, inputs: wide([[1, 7, 2, 2]], 30), label: 'AlexNet constants' },
+    { shapes: [[1, 20, 1, 2]], attrs: { size: 17, alpha: 2, beta: 0.6, k: 1 }, label: 'window wider than the ring (general backward)' },
   ],
 });
 
