@@ -19,25 +19,24 @@ function dims(x: { shape: readonly number[] }): [number, number, number] {
 
 const uniform = (n: number, c: number, hw: number, a: LrnParams) => params().u32(n, c, hw, a.size).f32(a.alpha / a.size, a.beta, a.k).u32(0).bytes();
 
-/** Returns the output and s = k + alpha/size · Σ a² (saved for the backward). */
-export function lrnForward(x: Tensor, a: LrnParams): { out: Tensor; scale: Tensor } {
+export function lrnForward(x: Tensor, a: LrnParams): Tensor {
   const [n, c, hw] = dims(x);
   if (!(a.size >= 1)) throw new Error(`lrn: size must be ≥ 1, got ${a.size}`);
   const out = Tensor.empty(x.shape);
-  const scale = Tensor.empty(x.shape);
   engine().dispatch(
     { family: 'lrn', entry: 'lrn_fwd', constants: { BETA_075: a.beta === 0.75 } },
-    { uniform: uniform(n, c, hw, a), reads: [x.buffer], writes: [out.buffer, scale.buffer], workgroups: grid1d(n * hw, 64) },
+    { uniform: uniform(n, c, hw, a), reads: [x.buffer], writes: [out.buffer], workgroups: grid1d(n * hw, 64) },
   );
-  return { out, scale };
+  return out;
 }
 
-export function lrnBackward(x: Tensor, scale: Tensor, grad: Tensor, a: LrnParams): Tensor {
+/** Recomputes the window sums from x (nothing is saved by the forward). */
+export function lrnBackward(x: Tensor, grad: Tensor, a: LrnParams): Tensor {
   const [n, c, hw] = dims(x);
   const dx = Tensor.empty(x.shape);
   engine().dispatch(
     { family: 'lrn', entry: a.size <= 15 ? 'lrn_bwd_ring' : 'lrn_bwd', constants: { BETA_075: a.beta === 0.75 } },
-    { uniform: uniform(n, c, hw, a), reads: [x.buffer, scale.buffer, grad.buffer], writes: [dx.buffer], workgroups: grid1d(n * hw, 64) },
+    { uniform: uniform(n, c, hw, a), reads: [x.buffer, grad.buffer], writes: [dx.buffer], workgroups: grid1d(n * hw, 64) },
   );
   return dx;
 }

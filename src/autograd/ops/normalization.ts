@@ -20,11 +20,8 @@ const wide = (shapes: number[][], scale: number) => (rand: () => number) =>
 
 export const lrnOp = defineOp<LrnAttrs>({
   name: 'lrn',
-  forward: ([x], attrs) => {
-    const { out, scale } = lrnForward(x, attrs);
-    return { out, saved: [scale] };
-  },
-  backward: ({ inputs: [x], saved: [scale], grad, attrs }) => [lrnBackward(x, scale, grad, attrs)],
+  forward: ([x], attrs) => ({ out: lrnForward(x, attrs) }),
+  backward: ({ inputs: [x], grad, attrs }) => [lrnBackward(x, grad, attrs)],
   reference: ([x], attrs) => lrnRef(x, attrs),
   cases: [
     { shapes: [[2, 12, 5, 5]], attrs: ALEXNET_LRN, inputs: wide([[2, 12, 5, 5]], 30), label: 'AlexNet constants, large activations' },
