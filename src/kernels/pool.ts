@@ -32,8 +32,11 @@ export function maxPoolForward(x: Tensor, g: Pool2dGeometry): { out: Tensor; arg
   if (2 * g.pad[0] > g.kernel[0] || 2 * g.pad[1] > g.kernel[1]) throw new Error('maxPool2d: padding must be at most half the kernel');
   const out = Tensor.empty([n, c, oh, ow]);
   const argmax = Tensor.empty([n, c, oh, ow], 'i32');
+  const unpadded = g.pad[0] === 0 && g.pad[1] === 0;
   engine().dispatch(
-    { family: 'pool', entry: 'max_pool_fwd' },
+    unpadded
+      ? { family: 'pool', entry: 'max_pool_fwd_k', constants: { KH: g.kernel[0], KW: g.kernel[1], SH: g.stride[0], SW: g.stride[1] } }
+      : { family: 'pool', entry: 'max_pool_fwd' },
     { uniform: uniform(n * c, h, w, oh, ow, g), reads: [x.buffer], writes: [out.buffer, argmax.buffer], workgroups: grid1d(out.size, 64) },
   );
   return { out, argmax };
