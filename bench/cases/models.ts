@@ -1,0 +1,396 @@
+/**
+ * End-to-end rows: AlexNet and AlexNet-M-SE, forward (inference: eval mode) and one full training step
+ * (forward, softmax cross-entropy, backward, SGD with momentum) on a batch.
+ *
+ * ecgpu runs the project's own model (src/models/alexnet.ts). The tfjs network is built from tf ops with
+ * the same layers in the same order and with ecgpu's weights copied into it (conv weights transposed to
+ * [kh, kw, ci, co], linear weights to [in, out], fc6's rows permuted from NCHW- to NHWC-flatten order),
+ * so forward logits and the first convolution's weight gradient can be cross-checked.
+ *
+ * Dropout is disabled (p = 0) in both frameworks: masks cannot match across frameworks, which would make
+ * the training-step cross-check meaningless, and its cost is a small elementwise kernel.
+ */
+import type { Tensor as TfTensor, Tensor4D, Variable } from '@tensorflow/tfjs';
+import { type BenchCase, type Maker, type PeerName, type Runner, type SizeConfig, hwioToOihw, nchwToNhwc, oihwToHwio, prod, randomArray } from './common.js';
+import { type TF, tfSync } from '../peers/tfjs.js';
+import { Tensor, engine, op, tidy } from '../peers/ecgpu.js';
+import { autograd } from '../peers/ecgpu.js';
+
+type Arch = 'alexnet' | 'alexnet-m-se';
+type Models = typeof import('../../src/models/alexnet.js');
+type Layers = typeof import('../../src/models/layers.js');
+
+let modelsModule: { models: Models; layers: Layers; optim: typeof import('../../src/optim/index.js') } | { error: string } | undefined;
+
+/** src/models imports ops (conv2d, linear) that may not exist yet: load it lazily and report why not. */
+async function loadModels() {
+  if (!modelsModule) {
+    try {
+      modelsModule = {
+        models: await import('../../src/models/alexnet.js'),
+        layers: await import('../../src/models/layers.js'),
+        optim: await import('../../src/optim/index.js'),
+      };
+    } catch (e) {
+      modelsModule = { error: `ecgpu models not loadable yet (${String((e as Error).message).split('\n')[0].slice(0, 120)})` };
+    }
+  }
+  return modelsModule;
+}
+
+const LR = 0.01, MOMENTUM = 0.9;
+
+interface ModelSetup {
+  arch: Arch;
+  batch: number;
+  input: number;
+  width: number;
+  fcWidth: number;
+}
+
+function modelConfig(s: ModelSetup) {
+  return { inputSize: s.input, inChannels: 3, numClasses: 10, width: s.width, fcWidth: s.fcWidth, dropout: 0, seReduction: 16, seed: 1, architecture: s.arch };
+}
+
+/** Parameters and buffers read back from an ecgpu model, with the layer structure for tfjs. */
+type TfLayer =
+  | { kind: 'conv'; w: number; b?: number; stride: number; pad: number }
+  | { kind: 'bn'; gamma: number; beta: number; mean: number; variance: number; eps: number }
+  | { kind: 'relu' } | { kind: 'lrn'; size: number; alpha: number; beta: number; k: number }
+  | { kind: 'maxpool'; k: number; s: number } | { kind: 'flatten' }
+  | { kind: 'linear'; w: number; b: number } | { kind: 'se'; w1: number; b1: number; w2: number; b2: number };
+
+interface Extracted {
+  layers: TfLayer[];
+  /** Host arrays in tfjs layout with their shapes. */
+  tensors: { data: Float32Array; shape: number[] }[];
+  /** Index in `tensors` of conv1's weight (the cross-checked gradient). */
+  conv1: number;
+}
+
+async function extract(model: InstanceType<Models['AlexNet']>, L: Layers, cfg: ReturnType<typeof modelConfig>): Promise<Extracted> {
+  const tensors: Extracted['tensors'] = [];
+  const add = (data: Float32Array, shape: number[]) => tensors.push({ data, shape }) - 1;
+  const conv = async (c: InstanceType<Layers['Conv2d']>) => {
+    const s = [c.cout, c.cin, c.kernel, c.kernel];
+    return add(oihwToHwio(await c.weight.read(), s), [c.kernel, c.kernel, c.cin, c.cout]);
+  };
+  const linear = async (l: InstanceType<Layers['Linear']>, permute?: { C: number; P: number }) => {
+    const w = await l.weight.read();
+    const [o, i] = [l.outFeatures, l.inFeatures];
+    const t = new Float32Array(w.length);
+    for (let r = 0; r < o; r++) {
+      for (let c = 0; c < i; c++) {
+        // tfjs flattens NHWC: input index (h·P + w)·C + ch holds ecgpu's ch·P² + h·P + w.
+        let ti = c;
+        if (permute) {
+          const { C, P } = permute;
+          const ch = Math.floor(c / (P * P)), hw = c % (P * P);
+          ti = hw * C + ch;
+        }
+        t[ti * o + r] = w[r * i + c];
+      }
+    }
+    return { w: add(t, [i, o]), b: add(await l.bias.read(), [o]) };
+  };
+  const layers: TfLayer[] = [];
+  let C = cfg.inChannels, H = cfg.inputSize, conv1 = -1;
+  for (const m of model.features.layers) {
+    if (m instanceof L.Conv2d) {
+      const w = await conv(m);
+      if (conv1 < 0) conv1 = w;
+      layers.push({ kind: 'conv', w, b: m.bias ? add(await m.bias.read(), [m.cout]) : undefined, stride: m.stride, pad: m.pad });
+      C = m.cout;
+      H = Math.floor((H + 2 * m.pad - m.kernel) / m.stride) + 1;
+    } else if (m instanceof L.BatchNorm) {
+      layers.push({
+        kind: 'bn', gamma: add(await m.gamma.read(), [m.channels]), beta: add(await m.beta.read(), [m.channels]),
+        mean: add(await m.runningMean.read(), [m.channels]), variance: add(await m.runningVar.read(), [m.channels]), eps: m.eps,
+      });
+    } else if (m instanceof L.ReLU) layers.push({ kind: 'relu' });
+    else if (m instanceof L.LRN) layers.push({ kind: 'lrn', size: m.size, alpha: m.alpha, beta: m.beta, k: m.k });
+    else if (m instanceof L.MaxPool2d) {
+      if (m.pad) throw new Error('bench: padded max-pool not mirrored in tfjs');
+      layers.push({ kind: 'maxpool', k: m.kernel, s: m.stride });
+      H = Math.floor((H - m.kernel) / m.stride) + 1;
+    } else if (m instanceof L.SqueezeExcite) {
+      const a = await linear(m.fc1), b = await linear(m.fc2);
+      layers.push({ kind: 'se', w1: a.w, b1: a.b, w2: b.w, b2: b.b });
+    } else if (m instanceof L.AdaptiveAvgPool2d) {
+      if (m.out[0] !== H || m.out[1] !== H) throw new Error(`bench: adaptive pooling ${H}→${m.out[0]} not mirrored in tfjs (pick an input where it is the identity)`);
+    } else throw new Error(`bench: unknown feature layer ${m.constructor.name}`);
+  }
+  let first = true;
+  for (const m of model.head.layers) {
+    if (m instanceof L.Flatten) layers.push({ kind: 'flatten' });
+    else if (m instanceof L.Linear) {
+      const { w, b } = await linear(m, first ? { C, P: H } : undefined);
+      first = false;
+      layers.push({ kind: 'linear', w, b });
+    } else if (m instanceof L.ReLU) layers.push({ kind: 'relu' });
+    else if (m instanceof L.Dropout) continue; // p = 0 in the bench
+    else throw new Error(`bench: unknown head layer ${m.constructor.name}`);
+  }
+  return { layers, tensors, conv1 };
+}
+
+/** The tfjs network: x is NHWC; `training` selects batch statistics in BatchNorm. */
+function tfForward(tf: TF, net: Extracted, vars: TfTensor[], x: TfTensor, training: boolean): TfTensor {
+  let h = x;
+  for (const l of net.layers) {
+    switch (l.kind) {
+      case 'conv':
+        if (training && tf.getBackend() === 'wasm') {
+          // fused.conv2d's gradient calls Conv2DBackpropFilter directly, which tfjs-wasm lacks: train through
+          // conv2d + add so that the bench-supplied Conv2D gradient (peers/tfjs.ts) is used.
+          h = tf.conv2d(h as Tensor4D, vars[l.w] as Tensor4D, l.stride, l.pad);
+          if (l.b !== undefined) h = tf.add(h, vars[l.b]);
+          break;
+        }
+        h = tf.fused.conv2d({ x: h as Tensor4D, filter: vars[l.w] as Tensor4D, bias: l.b === undefined ? undefined : vars[l.b], strides: l.stride, pad: l.pad });
+        break;
+      case 'bn': {
+        const { mean, variance } = training ? tf.moments(h, [0, 1, 2]) : { mean: vars[l.mean], variance: vars[l.variance] };
+        h = tf.batchNorm(h, mean, variance, vars[l.beta], vars[l.gamma], l.eps);
+        break;
+      }
+      case 'relu':
+        h = tf.relu(h);
+        break;
+      case 'lrn':
+        h = tf.localResponseNormalization(h as Tensor4D, (l.size - 1) / 2, l.k, l.alpha / l.size, l.beta);
+        break;
+      case 'maxpool':
+        h = tf.maxPool(h as Tensor4D, l.k, l.s, 'valid');
+        break;
+      case 'se': {
+        const a = tf.mean(h, [1, 2]);
+        const z = tf.relu(tf.fused.matMul({ a, b: vars[l.w1], bias: vars[l.b1] }));
+        const s = tf.sigmoid(tf.fused.matMul({ a: z, b: vars[l.w2], bias: vars[l.b2] }));
+        h = tf.mul(h, tf.reshape(s, [h.shape[0], 1, 1, h.shape[3]!]));
+        break;
+      }
+      case 'flatten':
+        h = tf.reshape(h, [h.shape[0], -1]);
+        break;
+      case 'linear':
+        h = tf.fused.matMul({ a: h as never, b: vars[l.w] as never, bias: vars[l.b] });
+        break;
+    }
+  }
+  return h;
+}
+
+function tfLoss(tf: TF, logits: TfTensor, labels: TfTensor) {
+  return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), labels), 1))) as import('@tensorflow/tfjs').Scalar;
+}
+
+/** Host inputs shared by both frameworks. */
+function batchData(s: ModelSetup) {
+  const shape = [s.batch, 3, s.input, s.input];
+  const labels = Array.from({ length: s.batch }, (_, i) => (i * 7 + 3) % 10);
+  return { x: randomArray(prod(shape), 51), shape, labels };
+}
+
+export function e2eCases(tf: TF, size: SizeConfig, archs: Arch[] = ['alexnet', 'alexnet-m-se']): BenchCase[] {
+  const out: BenchCase[] = [];
+  for (const arch of archs) {
+    for (const input of size.e2eInputs) {
+      const setup: ModelSetup = { arch, batch: size.e2eBatch, input, width: size.width, fcWidth: size.fcWidth };
+      for (const train of [false, true]) out.push(e2eCase(tf, setup, train));
+    }
+  }
+  return out;
+}
+
+function flopsOf(s: ModelSetup): number {
+  // Same count as AlexNet.flopsPerImage (conv/linear multiply-adds ×2 plus the small layers), computed
+  // without building the model.
+  const ch = [96, 256, 384, 384, 256].map((n) => Math.max(4, Math.round(n * s.width)));
+  const co = (h: number, k: number, st: number, p: number) => Math.floor((h + 2 * p - k) / st) + 1;
+  let h = s.input, f = 0, c = 3;
+  const conv = (i: number, k: number, st: number, p: number) => {
+    h = co(h, k, st, p);
+    f += 2 * ch[i] * h * h * c * k * k;
+    c = ch[i];
+  };
+  const pool = () => (h = co(h, 3, 2, 0));
+  conv(0, 11, 4, 2); pool(); conv(1, 5, 1, 2); pool(); conv(2, 3, 1, 1); conv(3, 3, 1, 1); conv(4, 3, 1, 1); pool();
+  const flat = c * Math.min(6, h) ** 2;
+  f += 2 * (flat * s.fcWidth + s.fcWidth * s.fcWidth + s.fcWidth * 10);
+  return f;
+}
+
+function e2eCase(tf: TF, s: ModelSetup, train: boolean): BenchCase {
+  const data = batchData(s);
+  const perImage = flopsOf(s);
+  // A training step ≈ 3× the forward's multiply-adds (forward, backward-data, backward-weights).
+  const flops = perImage * s.batch * (train ? 3 : 1);
+  let shared: Extracted | undefined;
+  /** ecgpu's initial weights (same seed as the ecgpu row's model), in tfjs layout. */
+  const weights = async (): Promise<Extracted | string> => {
+    if (shared) return shared;
+    const mm = await loadModels();
+    if ('error' in mm) return mm.error;
+    const model = mm.models.createModel(modelConfig(s));
+    try {
+      shared = await extract(model, mm.layers, modelConfig(s));
+    } finally {
+      model.dispose();
+    }
+    return shared;
+  };
+
+  const ecgpu: Maker = async () => {
+    const mm = await loadModels();
+    if ('error' in mm) return { na: mm.error };
+    const model = mm.models.createModel(modelConfig(s));
+    const x = Tensor.from(data.x, data.shape);
+    const labels = Tensor.from(data.labels, [s.batch], 'i32');
+    const softmaxCrossEntropy = op<(l: Tensor, y: Tensor) => Tensor>('softmaxCrossEntropy')!;
+    if (!train) {
+      model.eval();
+      let logits: Tensor | undefined;
+      return {
+        async step() {
+          logits?.dispose();
+          logits = tidy(() => autograd.noGrad(() => model.forward(x)));
+          await engine().sync();
+        },
+        output: () => logits!.read(),
+        memory: async () => ecgpuMemory(),
+        profile: () => ecgpuProfile(async () => { tidy(() => { autograd.noGrad(() => model.forward(x)); }); }),
+        dispose() { logits?.dispose(); x.dispose(); labels.dispose(); model.dispose(); },
+      };
+    }
+    model.train();
+    const opt = new mm.optim.SGD(model.parameters(), { lr: LR, momentum: MOMENTUM });
+    // Cross-check pass on the initial weights: loss and conv1's weight gradient, no update.
+    const w1 = model.parameters()[0];
+    const lossT = tidy(() => {
+      const loss = softmaxCrossEntropy(model.forward(x), labels);
+      autograd.backward(loss);
+      return loss;
+    });
+    const check = { dw: await w1.grad!.read(), loss: (await lossT.read())[0] };
+    lossT.dispose();
+    opt.zeroGrad();
+    const step = () => {
+      tidy(() => {
+        autograd.backward(softmaxCrossEntropy(model.forward(x), labels));
+        opt.step();
+        opt.zeroGrad();
+      });
+    };
+    return {
+      note: 'ecgpu: one submit per step (forward, loss, backward, SGD)',
+      async step() {
+        step();
+        await engine().sync();
+      },
+      output: async () => check.dw,
+      extra: async () => ({ loss: check.loss }),
+      memory: async () => ecgpuMemory(),
+      profile: () => ecgpuProfile(async () => step()),
+      dispose() { x.dispose(); labels.dispose(); opt.disposeState(); model.dispose(); },
+    };
+  };
+
+  const tfMake = (peer: PeerName): Maker => async () => {
+    const net = await weights();
+    if (typeof net === 'string') return { na: net };
+    const xs = tf.tensor4d(nchwToNhwc(data.x, data.shape), [s.batch, s.input, s.input, 3]);
+    const onehot = tf.oneHot(tf.tensor1d(data.labels, 'int32'), 10).toFloat();
+    if (!train) {
+      const consts = net.tensors.map((t) => tf.tensor(t.data, t.shape));
+      let logits: TfTensor | undefined;
+      return {
+        async step() {
+          logits?.dispose();
+          logits = tf.tidy(() => tfForward(tf, net, consts, xs, false));
+          await tfSync(logits);
+        },
+        output: async () => (await logits!.data()) as Float32Array,
+        memory: async () => ({ peakBytes: (await tf.profile(() => tf.tidy(() => tfForward(tf, net, consts, xs, false)))).peakBytes }),
+        dispose() { logits?.dispose(); xs.dispose(); onehot.dispose(); consts.forEach((t) => t.dispose()); },
+      };
+    }
+    // Trainable: every conv/linear weight and bias, BN gamma/beta (not BN running statistics).
+    const trainable = new Set<number>();
+    for (const l of net.layers) {
+      if (l.kind === 'conv') { trainable.add(l.w); if (l.b !== undefined) trainable.add(l.b); }
+      if (l.kind === 'linear') { trainable.add(l.w); trainable.add(l.b); }
+      if (l.kind === 'bn') { trainable.add(l.gamma); trainable.add(l.beta); }
+      if (l.kind === 'se') [l.w1, l.b1, l.w2, l.b2].forEach((i) => trainable.add(i));
+    }
+    const vars: TfTensor[] = net.tensors.map((t, i) => (trainable.has(i) ? tf.variable(tf.tensor(t.data, t.shape), true) : tf.tensor(t.data, t.shape)));
+    const varList = vars.filter((_, i) => trainable.has(i)) as Variable[];
+    const lossFn = () => tfLoss(tf, tfForward(tf, net, vars, xs, true), onehot);
+    // Cross-check pass (no update).
+    const c = tf.variableGrads(lossFn, varList);
+    const w1 = vars[net.conv1] as Variable;
+    const check = {
+      dw: hwioToOihw((await c.grads[w1.name].data()) as Float32Array, w1.shape),
+      loss: (await c.value.data())[0],
+    };
+    tf.dispose(c.grads);
+    c.value.dispose();
+    const opt = tf.train.momentum(LR, MOMENTUM);
+    const last = varList[varList.length - 1];
+    const trainStep = () => {
+      const { value, grads } = tf.variableGrads(lossFn, varList);
+      opt.applyGradients(grads as never);
+      tf.dispose(grads);
+      return value;
+    };
+    return {
+      note: peer === 'tfjs-wasm' ? 'conv filter gradient supplied by the bench (no Conv2DBackpropFilter in tfjs-wasm); unfused conv2d + bias add' : undefined,
+      async step() {
+        const value = trainStep();
+        const probe = tf.tidy(() => tf.slice(tf.reshape(last, [-1]), [0], [1]));
+        await tfSync(value, probe);
+        value.dispose();
+        probe.dispose();
+      },
+      output: async () => check.dw,
+      extra: async () => ({ loss: check.loss }),
+      memory: async () => ({ peakBytes: (await tf.profile(() => trainStep())).peakBytes }),
+      dispose() { xs.dispose(); onehot.dispose(); opt.dispose(); vars.forEach((t) => t.dispose()); },
+    };
+  };
+
+  const label = s.arch === 'alexnet' ? 'AlexNet' : 'AlexNet-M-SE';
+  return {
+    group: 'e2e',
+    name: `${label} ${train ? 'train step' : 'forward'} ${s.input}²`,
+    shape: `batch ${s.batch}, 3×${s.input}×${s.input}${s.width !== 1 ? `, width ${s.width}` : ''}${s.fcWidth !== 4096 ? `, fc ${s.fcWidth}` : ''}`,
+    flops,
+    images: s.batch,
+    section: 'e2e',
+    make: {
+      ecgpu,
+      'tfjs-webgpu': tfMake('tfjs-webgpu'),
+      'tfjs-wasm': tfMake('tfjs-wasm'),
+      'tfjs-cpu': tfMake('tfjs-cpu'),
+    },
+  };
+}
+
+async function ecgpuMemory() {
+  const m = engine().memory();
+  return { liveBytes: m.liveBytes, pooledBytes: m.pooledBytes };
+}
+
+/** Per-kernel GPU time of one step from ecgpu's timestamp profiler (empty without timestamp queries). */
+async function ecgpuProfile(run: () => Promise<void>) {
+  const e = engine();
+  if (!e.hasTimestamps) return [];
+  e.setProfiling(true);
+  e.resetProfile();
+  try {
+    await run();
+    return await e.profile();
+  } finally {
+    e.setProfiling(false);
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * `npm run bench` — ecgpu against tfjs peers (webgpu, wasm, cpu) side by side, with a cross-check of
+ * every result. See bench/README.md for the options, what is measured and the workarounds.
+ *
+ *   npm run bench -- [--size full|small|tiny] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu]
+ *                    [--only gemm,conv,pool,lrn,bn,se,e2e,growth] [--runs N] [--budget S] [--no-write]
+ */
+// Must come first: defines navigator.gpu and the GPU* globals that tfjs-backend-webgpu needs.
+import './peers/gpu-globals.js';
+import { execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ALL_PEERS, SIZES, crossCheck, measure, type BenchCase, type FrameworkName, type PeerName, type Runner, type SizeName } from './cases/common.js';
+import { growthCases, kernelCases } from './cases/kernels.js';
+import { e2eCases } from './cases/models.js';
+import { loadTfjs, peerInfo, usePeer, workarounds, type TF } from './peers/tfjs.js';
+import { engine, initEcgpu } from './peers/ecgpu.js';
+import { headline, markdown, type FrameworkResult, type Report, type RowResult } from './table.js';
+
+export interface BenchOptions {
+  size: SizeName;
+  /** Frameworks to run; 'ecgpu' is the baseline of every ratio. */
+  peers: FrameworkName[];
+  /** Groups: gemm, conv, pool, lrn, bn, se, e2e, growth (empty: all). */
+  only: string[];
+  runs: number;
+  /** Seconds of timed runs per cell before stopping early (the warm-up run is not counted). */
+  budgetS: number;
+  /** Print progress lines. */
+  log?: (line: string) => void;
+  command?: string;
+}
+
+export const DEFAULTS: BenchOptions = {
+  size: 'small',
+  peers: ['ecgpu', 'tfjs-wasm', 'tfjs-webgpu'],
+  only: [],
+  runs: 5,
+  budgetS: 20,
+};
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function sh(cmd: string): string {
+  try {
+    return execSync(cmd, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return '?';
+  }
+}
+
+async function runOne(make: (() => Promise<Runner | { na: string }>) | undefined, framework: FrameworkName, runs: number, budgetS: number, section: string) {
+  const res: FrameworkResult = { framework };
+  let runner: Runner | undefined;
+  let output: Float32Array | undefined;
+  if (!make) {
+    res.na = 'not implemented by this framework';
+    return { res };
+  }
+  try {
+    const made = await make();
+    if ('na' in made) {
+      res.na = made.na;
+      return { res };
+    }
+    runner = made;
+    res.note = runner.note;
+    res.timing = await measure(() => runner!.step(), runs, budgetS * 1000);
+    output = await runner.output();
+    res.extra = await runner.extra?.();
+    if (section === 'e2e') {
+      // tfjs's peak comes from tf.profile, which runs the step once more: skip it where a step is slow.
+      if (runner.memory && (framework === 'ecgpu' || res.timing.medianMs < budgetS * 250)) res.memory = await runner.memory();
+      if (runner.profile) res.profile = (await runner.profile()).map(({ kernel, calls, totalMs }) => ({ kernel, calls, totalMs }));
+    }
+  } catch (e) {
+    res.error = String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200);
+  } finally {
+    try {
+      runner?.dispose();
+    } catch {
+      /* already reported */
+    }
+  }
+  return { res, output };
+}
+
+export async function runBench(opts: BenchOptions): Promise<Report> {
+  const log = opts.log ?? (() => {});
+  const t0 = performance.now();
+  const size = SIZES[opts.size];
+  if (!size) throw new Error(`unknown --size ${opts.size} (full, small, tiny)`);
+  const e = await initEcgpu();
+  const tf: TF = await loadTfjs();
+  const peers = opts.peers.filter((p): p is PeerName => p !== 'ecgpu');
+  const peerDescr: Record<string, string> = {};
+  for (const p of peers) {
+    if (await usePeer(tf, p)) peerDescr[p] = peerInfo(tf, p);
+    else peerDescr[p] = 'unavailable';
+  }
+  const a = e.adapter;
+  const meta: Report['meta'] = {
+    date: new Date().toISOString(),
+    commit: `${sh('git rev-parse --short HEAD')}${sh('git status --porcelain --untracked-files=no') ? ' (tracked files modified)' : ''}`,
+    adapter: `${a.description || a.device || a.vendor} (${a.vendor} ${a.architecture}, class ${a.adapterClass}, ${a.runtime}${e.hasTimestamps ? ', timestamp queries' : ''})`,
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? '?',
+    loadStart: loadavg(),
+    uptimeStart: sh('uptime'),
+    node: process.versions.node,
+    tfjs: tf.version.tfjs,
+    peers: { ecgpu: `WGSL kernels on ${a.description || a.vendor}`, ...peerDescr },
+    size: opts.size,
+    runs: opts.runs,
+    budgetS: opts.budgetS,
+    command: opts.command ?? 'npm run bench',
+    workarounds: [],
+  };
+  const only = new Set(opts.only);
+  const want = (c: BenchCase) => !only.size || only.has(c.group) || (only.has('kernels') && c.section === 'kernels');
+  const cases = [...kernelCases(tf, size), ...e2eCases(tf, size), ...growthCases(tf, size)].filter(want);
+  const rows: RowResult[] = [];
+  log(`ecgpu bench: size ${opts.size}, ${cases.length} cases, frameworks ${opts.peers.join(', ')} — ${meta.adapter}`);
+  for (const c of cases) {
+    const row: RowResult = { section: c.section, group: c.group, name: c.name, shape: c.shape, flops: c.flops, images: c.images, peers: [] };
+    const runs = Math.min(opts.runs, c.runs ?? opts.runs);
+    let ref: Float32Array | undefined;
+    if (opts.peers.includes('ecgpu')) {
+      const { res, output } = await runOne(c.make.ecgpu, 'ecgpu', runs, opts.budgetS, c.section);
+      row.ecgpu = res;
+      ref = output;
+      log(`  ${c.name.padEnd(38)} ecgpu       ${res.timing ? `${res.timing.medianMs.toFixed(2)} ms` : res.na ?? `error: ${res.error}`}`);
+    }
+    for (const p of peers) {
+      if (peerDescr[p] === 'unavailable') {
+        row.peers.push({ framework: p, na: 'backend unavailable' });
+        continue;
+      }
+      await usePeer(tf, p);
+      const { res, output } = await runOne(c.make[p], p, runs, opts.budgetS, c.section);
+      if (ref && output) res.check = crossCheck(ref, output);
+      row.peers.push(res);
+      const chk = res.check ? ` | max abs ${res.check.maxAbs.toExponential(1)} rel ${res.check.maxRel.toExponential(1)}` : '';
+      log(`  ${''.padEnd(38)} ${p.padEnd(11)} ${res.timing ? `${res.timing.medianMs.toFixed(2)} ms` : res.na ?? `error: ${res.error}`}${chk}`);
+    }
+    rows.push(row);
+  }
+  meta.loadEnd = loadavg();
+  meta.uptimeEnd = sh('uptime');
+  meta.workarounds = [...workarounds];
+  meta.totalS = (performance.now() - t0) / 1000;
+  return { meta, rows };
+}
+
+function parseArgs(argv: string[]): BenchOptions & { write: boolean } {
+  const o = { ...DEFAULTS, write: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const val = () => inline ?? argv[++i];
+    if (flag === '--size') o.size = val() as SizeName;
+    else if (flag === '--peers') {
+      const list = val().split(',').map((s) => s.trim()).filter(Boolean);
+      for (const p of list) if (p !== 'ecgpu' && !ALL_PEERS.includes(p as PeerName)) throw new Error(`unknown peer ${p}`);
+      o.peers = list as FrameworkName[];
+    } else if (flag === '--only') o.only = val().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (flag === '--runs') o.runs = Math.max(1, Number(val()));
+    else if (flag === '--budget') o.budgetS = Number(val());
+    else if (flag === '--no-write') o.write = false;
+    else if (flag === '--help' || flag === '-h') {
+      console.log('npm run bench -- [--size full|small|tiny] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu] [--only gemm,conv,pool,lrn,bn,se,e2e,growth] [--runs N] [--budget S] [--no-write]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  return o;
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const command = `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
+  const report = await runBench({ ...o, command, log: (l) => console.log(l) });
+  const md = markdown(report);
+  console.log('\n' + md);
+  if (o.write) {
+    writeFileSync(join(ROOT, 'bench/results.md'), md + '\n');
+    writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(report, null, 1) + '\n');
+    console.log('wrote bench/results.md and bench/results.json');
+  }
+  console.log(headline(report).join('\n'));
+  engine().destroy();
+  process.exit(0);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
