@@ -7,7 +7,7 @@ import { init, engine } from '../src/engine/engine.js';
 import { Tensor } from '../src/engine/tensor.js';
 import { tidy } from '../src/engine/scope.js';
 import { backward } from '../src/autograd/backward.js';
-import { batchNorm, channelScale, globalAvgPool, lrn, maxPool2d, sigmoid } from '../src/autograd/index.js';
+import { add, batchNorm, channelScale, globalAvgPool, lrn, maxPool2d, sigmoid } from '../src/autograd/index.js';
 import { mulberry32 } from '../src/reference/random.js';
 
 const iters = Number(process.argv[2] ?? 3);
@@ -24,6 +24,8 @@ const leaf = (shape: number[]) => {
 interface Case { name: string; leaves: Tensor[]; run: (xs: Tensor[]) => Tensor }
 const bnState = (c: number) => ({ runningMean: Tensor.from(new Float32Array(c), [c]).keep(), runningVar: Tensor.from(new Float32Array(c).fill(1), [c]).keep() });
 const cases: Case[] = [];
+// Yardstick for a noisy shared CPU: one element-wise kernel (add's backward launches nothing).
+cases.push({ name: 'baseline: add 16×96×55×55 (1 kernel)', leaves: [leaf([16, 96, 55, 55]), leaf([16, 96, 55, 55])], run: ([a, b]) => add(a, b) });
 for (const s of [[16, 96, 55, 55], [16, 256, 27, 27]]) {
   cases.push({ name: `lrn ${s.join('×')}`, leaves: [leaf(s)], run: ([x]) => lrn(x) });
 }
