@@ -51,8 +51,8 @@ const constantsOf = (s: ConvShape) => ({ KH: s.KH, KW: s.KW, SH: s.SH, SW: s.SW,
 const uniformOf = (s: ConvShape, nPerSplit = 0) => params().u32(s.N, s.Cin, s.H, s.W, s.Cout, s.OH, s.OW, nPerSplit).bytes();
 
 /** Grid over `cols` GEMM columns (x, folded into z when large) and `rows` GEMM rows (y). */
-function grid(cols: number, rows: number): [number, number, number] {
-  const gx = ceilDiv(cols, WGX * PER);
+function grid(cols: number, rows: number, colsPerInvocation = PER): [number, number, number] {
+  const gx = ceilDiv(cols, WGX * colsPerInvocation);
   const z = ceilDiv(gx, MAX_X);
   return [ceilDiv(gx, z), ceilDiv(rows, WGY * PER), z];
 }
@@ -83,7 +83,7 @@ export function conv2dBackwardData(dy: Tensor, w: Tensor, xShape: readonly numbe
   if (dx.size === 0) return dx;
   engine().dispatch(
     { family: 'conv2d', entry: 'conv_backward_data', constants: constantsOf(s) },
-    { uniform: uniformOf(s), reads: [dy.buffer, w.buffer], writes: [dx.buffer], workgroups: grid(s.N * s.H * s.W, s.Cin) },
+    { uniform: uniformOf(s), reads: [dy.buffer, w.buffer], writes: [dx.buffer], workgroups: grid(s.N * s.H * s.SW * ceilDiv(ceilDiv(s.W, s.SW), PER), s.Cin, 1) },
   );
   return dx;
 }

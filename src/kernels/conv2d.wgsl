@@ -130,78 +130,73 @@ fn conv_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
 @group(0) @binding(1) var<storage, read> DY: array<f32>;
 @group(0) @binding(3) var<storage, read_write> DX: array<f32>;
 
-struct InPos {
-  base: i32, // index of dy[n, 0, 0, 0]
-  ty: i32,   // iy + PH
-  tx: i32,   // ix + PW
-}
-
-fn inPos(q: u32) -> InPos {
-  let hw = p.H * p.W;
-  let n = q / hw;
-  let r = q - n * hw;
-  let iy = r / p.W;
-  let ix = r - iy * p.W;
-  return InPos(i32(n * p.Cout * p.OH * p.OW), i32(iy + PH), i32(ix + PW));
-}
-
-fn dyAt(ps: InPos, coOff: u32, ky: u32, kx: u32) -> f32 {
-  let ty = ps.ty - i32(ky);
-  let tx = ps.tx - i32(kx);
-  let oy = u32(ty) / SH;
-  let ox = u32(tx) / SW;
-  let ok = ty >= 0 && tx >= 0 && oy * SH == u32(ty) && ox * SW == u32(tx) && oy < p.OH && ox < p.OW;
-  return select(0.0, DY[select(0u, u32(ps.base) + coOff + oy * p.OW + ox, ok)], ok);
-}
-
-fn storeDX(ci: u32, q0: u32, v: vec4<f32>) {
-  if (ci >= p.Cin) { return; }
-  let hw = p.H * p.W;
-  let total = p.N * hw;
-  for (var j = 0u; j < 4u; j++) {
-    let q = q0 + j;
-    if (q >= total) { return; }
-    let n = q / hw;
-    DX[(n * p.Cin + ci) * hw + (q - n * hw)] = v[j];
-  }
-}
+// Only the taps with (iy + PH - ky) % SH == 0 and (ix + PW - kx) % SW == 0 contribute, so input
+// positions are grouped by their phase (residue mod the stride): an invocation owns 4 input columns
+// ix = rx + SW·(4g + j), j < 4, of one row, which share their valid kx, and hit 4 consecutive dy
+// columns. The tap loops then step by the stride: no work on taps that do not contribute.
+// GEMM columns are laid out as (n, iy, rx, g) with G = ceil(ceil(W / SW) / 4) groups per phase.
 
 @compute @workgroup_size(WGX, WGY)
 fn conv_backward_data(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
                       @builtin(num_workgroups) nwg: vec3<u32>) {
-  let total = p.N * p.H * p.W;
-  let q0 = ((wid.z * nwg.x + wid.x) * WGX + lid.x) * 4u;
+  let G = (((p.W + SW - 1u) / SW) + 3u) / 4u;
+  let perRow = SW * G;
+  let total = p.N * p.H * perRow;
+  let q = (wid.z * nwg.x + wid.x) * WGX + lid.x;
   let ci0 = (wid.y * WGY + lid.y) * 4u;
-  if (q0 >= total || ci0 >= p.Cin) { return; }
-  let P0 = inPos(q0);
-  let P1 = inPos(min(q0 + 1u, total - 1u));
-  let P2 = inPos(min(q0 + 2u, total - 1u));
-  let P3 = inPos(min(q0 + 3u, total - 1u));
-  let kk = KH * KW;
-  let w0 = ci0 * kk;
-  let w1 = min(ci0 + 1u, p.Cin - 1u) * kk;
-  let w2 = min(ci0 + 2u, p.Cin - 1u) * kk;
-  let w3 = min(ci0 + 3u, p.Cin - 1u) * kk;
+  if (q >= total || ci0 >= p.Cin) { return; }
+  let row = q / perRow;           // n·H + iy
+  let inRow = q - row * perRow;
+  let rx = inRow / G;
+  let g = inRow - rx * G;
+  let n = row / p.H;
+  let iy = row - n * p.H;
+  let ix0 = rx + SW * 4u * g;     // first of the 4 columns ix0 + SW·j
+  let ty = iy + PH;
+  let tx = ix0 + PW;
   let ohw = p.OH * p.OW;
+  let kk = KH * KW;
+  let w1 = min(ci0 + 1u, p.Cin - 1u) - ci0;
+  let w2 = min(ci0 + 2u, p.Cin - 1u) - ci0;
+  let w3 = min(ci0 + 3u, p.Cin - 1u) - ci0;
+  // Valid tap ranges: ky ≡ ty (mod SH), ky ≤ ty, (ty - ky) / SH < OH; likewise kx for column 0.
+  let kyFirst = ty % SH;
+  let kxFirst = tx % SW;
   var c0 = vec4<f32>(); var c1 = vec4<f32>(); var c2 = vec4<f32>(); var c3 = vec4<f32>();
   for (var co = 0u; co < p.Cout; co++) {
-    let coOff = co * ohw;
-    let wc = co * p.Cin * kk;
-    for (var ky = 0u; ky < KH; ky++) {
-      for (var kx = 0u; kx < KW; kx++) {
-        let dv = vec4(dyAt(P0, coOff, ky, kx), dyAt(P1, coOff, ky, kx), dyAt(P2, coOff, ky, kx), dyAt(P3, coOff, ky, kx));
-        let t = wc + ky * KW + kx;
-        c0 = fma(vec4(Wt[w0 + t]), dv, c0);
-        c1 = fma(vec4(Wt[w1 + t]), dv, c1);
-        c2 = fma(vec4(Wt[w2 + t]), dv, c2);
-        c3 = fma(vec4(Wt[w3 + t]), dv, c3);
+    let dyBase = (n * p.Cout + co) * ohw;
+    let wBase = (co * p.Cin + ci0) * kk;
+    for (var ky = kyFirst; ky < KH && ky <= ty; ky += SH) {
+      let oy = (ty - ky) / SH;
+      if (oy >= p.OH) { continue; }
+      let dyRow = dyBase + oy * p.OW;
+      for (var kx = kxFirst; kx < KW; kx += SW) {
+        // dy column for j: (tx + SW·j - kx) / SW = ox0 + j, where ox0 may be negative.
+        let ox0 = (i32(tx) - i32(kx)) / i32(SW);
+        let d0 = select(0.0, DY[dyRow + u32(max(ox0, 0))], u32(ox0) < p.OW);
+        let d1 = select(0.0, DY[dyRow + u32(max(ox0 + 1, 0))], u32(ox0 + 1) < p.OW);
+        let d2 = select(0.0, DY[dyRow + u32(max(ox0 + 2, 0))], u32(ox0 + 2) < p.OW);
+        let d3 = select(0.0, DY[dyRow + u32(max(ox0 + 3, 0))], u32(ox0 + 3) < p.OW);
+        let dv = vec4(d0, d1, d2, d3);
+        let t = wBase + ky * KW + kx;
+        c0 = fma(vec4(Wt[t]), dv, c0);
+        c1 = fma(vec4(Wt[t + w1 * kk]), dv, c1);
+        c2 = fma(vec4(Wt[t + w2 * kk]), dv, c2);
+        c3 = fma(vec4(Wt[t + w3 * kk]), dv, c3);
       }
     }
   }
-  storeDX(ci0, q0, c0);
-  storeDX(ci0 + 1u, q0, c1);
-  storeDX(ci0 + 2u, q0, c2);
-  storeDX(ci0 + 3u, q0, c3);
+  let hw = p.H * p.W;
+  let cs = array<vec4<f32>, 4>(c0, c1, c2, c3);
+  for (var i = 0u; i < 4u; i++) {
+    let ci = ci0 + i;
+    if (ci >= p.Cin) { break; }
+    let base = (n * p.Cin + ci) * hw + iy * p.W;
+    for (var j = 0u; j < 4u; j++) {
+      let ix = ix0 + SW * j;
+      if (ix < p.W) { DX[base + ix] = cs[i][j]; }
+    }
+  }
 }
 
 // ---- backward to the weights -------------------------------------------------------------------

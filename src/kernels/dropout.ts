@@ -9,13 +9,14 @@ import { grid1d } from './grid.js';
 export function dropoutKernel(x: Tensor, p: number, seed: number): Tensor {
   if (!(p >= 0 && p <= 1)) throw new Error(`dropout: p must be in [0, 1], got ${p}`);
   const out = Tensor.empty(x.shape);
+  const vec4 = x.size % 4 === 0;
   engine().dispatch(
-    { family: 'dropout', entry: 'dropout' },
+    { family: 'dropout', entry: vec4 ? 'dropout4' : 'dropout' },
     {
       uniform: params().u32(x.size, dropoutKey(seed), dropoutThreshold(p)).f32(p >= 1 ? 0 : 1 / (1 - p)).bytes(),
       reads: [x.buffer],
       writes: [out.buffer],
-      workgroups: grid1d(Math.ceil(x.size / 4), 64),
+      workgroups: grid1d(vec4 ? x.size / 4 : Math.ceil(x.size / 4), 64),
     },
   );
   return out;

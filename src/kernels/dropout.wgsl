@@ -35,3 +35,23 @@ fn dropout(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) 
     }
   }
 }
+
+// The same with one vec4 per invocation (sizes divisible by 4; ~2× faster on SwiftShader).
+@group(0) @binding(1) var<storage, read> xv: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read_write> outv: array<vec4<f32>>;
+
+fn pcg4(v: vec4<u32>) -> vec4<u32> {
+  let state = v * 747796405u + 2891336453u;
+  let word = ((state >> ((state >> vec4<u32>(28u)) + 4u)) ^ state) * 277803737u;
+  return (word >> vec4<u32>(22u)) ^ word;
+}
+
+@compute @workgroup_size(64)
+fn dropout4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
+            @builtin(num_workgroups) nwg: vec3<u32>) {
+  let q = (wid.y * nwg.x + wid.x) * 64u + lid.x;
+  if (q >= p.n / 4u) { return; }
+  let i = vec4<u32>(4u * q) + vec4<u32>(0u, 1u, 2u, 3u);
+  let keep = (pcg4(pcg4(i) ^ vec4<u32>(p.key)) >> vec4<u32>(8u)) >= vec4<u32>(p.threshold);
+  outv[q] = select(vec4<f32>(0.0), xv[q] * p.scale, keep);
+}

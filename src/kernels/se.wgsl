@@ -2,13 +2,14 @@
 //   global_avg:    out[pl] = mean of plane pl                  (one invocation per plane)
 //   expand_plane:  out[i] = v[i / hw] · scale                  (global_avg backward, scale = 1/hw)
 //   channel_scale: out[i] = x[i] · v[i / hw]                   (forward; also its x-gradient with g)
+//   (expand_plane4 / channel_scale4: the same with one vec4 per invocation)
 //   plane_dot:     out[pl] = Σ_{i in plane pl} a[i] · b[i]     (channel_scale's s-gradient)
 
 struct Params {
   planes: u32,
   hw: u32,
   scale: f32,
-  tiles: u32,   // expand_plane / channel_scale: workgroups per plane (0: flat layout for small planes)
+  _pad: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -18,11 +19,16 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> out2: array<f32>;   // two-input entries
 
 const PER: u32 = 4u;
-const TILE: u32 = 256u;   // 64 · PER elements of one plane per workgroup when p.tiles > 0: the plane
-                          // index is found once per invocation instead of a division per element.
 
 fn invocation(wid: vec3<u32>, lid: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return (wid.y * nwg.x + wid.x) * 64u + lid.x;
+}
+
+// The planes of elements i..i+3 (one division unless the four straddle a plane boundary).
+fn planes4(i: u32) -> vec4<u32> {
+  let pl = i / p.hw;
+  if (i - pl * p.hw + 3u < p.hw) { return vec4<u32>(pl); }
+  return vec4<u32>(pl, (i + 1u) / p.hw, (i + 2u) / p.hw, (i + 3u) / p.hw);
 }
 
 @compute @workgroup_size(64)
@@ -42,22 +48,12 @@ fn global_avg(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   out1[pl] = s * p.scale;
 }
 
+// Element-wise entries come in two layouts: scalar (PER consecutive elements per invocation, any size)
+// and vec4 (one vec4 per invocation, when the size is a multiple of 4): on SwiftShader the vec4 form
+// is ~2× faster, as each lane moves 16 bytes with one load.
 @compute @workgroup_size(64)
 fn expand_plane(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
                 @builtin(num_workgroups) nwg: vec3<u32>) {
-  if (p.tiles > 0u) {
-    let wg = wid.y * nwg.x + wid.x;
-    let pl = wg / p.tiles;
-    if (pl >= p.planes) { return; }
-    let v = a[pl] * p.scale;
-    let base = pl * p.hw;
-    let e0 = (wg - pl * p.tiles) * TILE + lid.x;
-    for (var k = 0u; k < PER; k++) {
-      let e = e0 + k * 64u;
-      if (e < p.hw) { out1[base + e] = v; }
-    }
-    return;
-  }
   let n = p.planes * p.hw;
   let i0 = invocation(wid, lid, nwg) * PER;
   for (var k = 0u; k < PER; k++) {
@@ -66,28 +62,37 @@ fn expand_plane(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
   }
 }
 
+@group(0) @binding(2) var<storage, read_write> out1v: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> av: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> out2v: array<vec4<f32>>;
+
+@compute @workgroup_size(64)
+fn expand_plane4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
+                 @builtin(num_workgroups) nwg: vec3<u32>) {
+  let q = invocation(wid, lid, nwg);
+  if (q >= p.planes * p.hw / 4u) { return; }
+  let pl = planes4(4u * q);
+  out1v[q] = vec4<f32>(a[pl.x], a[pl.y], a[pl.z], a[pl.w]) * p.scale;
+}
+
 @compute @workgroup_size(64)
 fn channel_scale(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
                  @builtin(num_workgroups) nwg: vec3<u32>) {
-  if (p.tiles > 0u) {
-    let wg = wid.y * nwg.x + wid.x;
-    let pl = wg / p.tiles;
-    if (pl >= p.planes) { return; }
-    let v = b[pl];
-    let base = pl * p.hw;
-    let e0 = (wg - pl * p.tiles) * TILE + lid.x;
-    for (var k = 0u; k < PER; k++) {
-      let e = e0 + k * 64u;
-      if (e < p.hw) { out2[base + e] = a[base + e] * v; }
-    }
-    return;
-  }
   let n = p.planes * p.hw;
   let i0 = invocation(wid, lid, nwg) * PER;
   for (var k = 0u; k < PER; k++) {
     let i = i0 + k;
     if (i < n) { out2[i] = a[i] * b[i / p.hw]; }
   }
+}
+
+@compute @workgroup_size(64)
+fn channel_scale4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
+                  @builtin(num_workgroups) nwg: vec3<u32>) {
+  let q = invocation(wid, lid, nwg);
+  if (q >= p.planes * p.hw / 4u) { return; }
+  let pl = planes4(4u * q);
+  out2v[q] = av[q] * vec4<f32>(b[pl.x], b[pl.y], b[pl.z], b[pl.w]);
 }
 
 @compute @workgroup_size(64)

@@ -18,7 +18,7 @@ export const globalAvgPoolOp = defineOp({
     { shapes: [[1, 2, 1, 1]], attrs: {}, label: 'edge: 1×1 planes' },
     { shapes: [[2, 3, 3, 7]], attrs: {}, label: 'plane not a multiple of 4' },
   ],
-  gradCases: [{ shapes: [[2, 3, 3, 3]], attrs: {} }],
+  gradCases: [{ shapes: [[2, 3, 3, 3]], attrs: {} }, { shapes: [[2, 2, 3, 5]], attrs: {}, label: 'vec4 layout, odd planes' }],
 });
 
 export const channelScaleOp = defineOp({
@@ -31,8 +31,13 @@ export const channelScaleOp = defineOp({
     { shapes: [[3, 16, 13, 13], [3, 16]], attrs: {}, label: 'AlexNet 13×13' },
     { shapes: [[1, 1, 1, 1], [1, 1]], attrs: {}, label: 'edge: one element' },
     { shapes: [[2, 3, 3, 7], [2, 3]], attrs: {}, label: 'odd planes' },
+    { shapes: [[4, 3, 1, 1], [4, 3]], attrs: {}, label: 'vec4 layout, 1×1 planes' },
   ],
-  gradCases: [{ shapes: [[2, 3, 3, 3], [2, 3]], attrs: {} }, { shapes: [[1, 2, 3, 5], [1, 2]], attrs: {}, label: 'odd planes' }],
+  gradCases: [
+    { shapes: [[2, 3, 3, 3], [2, 3]], attrs: {} },
+    { shapes: [[1, 2, 3, 5], [1, 2]], attrs: {}, label: 'odd planes' },
+    { shapes: [[2, 2, 3, 3], [2, 2]], attrs: {}, label: 'vec4 layout, vec4s straddling planes' },
+  ],
 });
 
 export const globalAvgPool = (x: Tensor) => apply(globalAvgPoolOp, [x], {});
