@@ -60,7 +60,7 @@ for (const c of cases) {
   await e.sync();
   const wall = (performance.now() - t0) / iters;
   if (profiled) {
-    const rows = (await e.profile()).filter((r) => !r.kernel.startsWith('elementwise/map_unary[OP=7]'));
+    const rows = await e.profile();
     const total = rows.reduce((a, r) => a + r.totalMs, 0) / iters;
     const detail = rows.map((r) => `${r.kernel.replace(/u\d+r\d+w\d+$/, '')} ${(r.totalMs / iters).toFixed(2)}`).join(', ');
     console.log(c.name.padEnd(40), total.toFixed(2).padStart(10), ' ', detail);

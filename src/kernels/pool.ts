@@ -49,7 +49,14 @@ export function maxPoolForward(x: Tensor, g: Pool2dGeometry): { out: Tensor; arg
 export function maxPoolBackward(grad: Tensor, argmax: Tensor, inputShape: readonly number[], g: Pool2dGeometry): Tensor {
   const [n, c, h, w] = inputShape;
   const [, , oh, ow] = argmax.shape;
-  const dx = fill(inputShape, 0);
+  let dx: Tensor;
+  if ((n * c * h * w) % 4 === 0) {
+    dx = Tensor.empty(inputShape);
+    const q = (n * c * h * w) / 4;
+    engine().dispatch({ family: 'pool', entry: 'zero4' }, { uniform: uniform(q, 0, 0, 0, 0), reads: [], writes: [dx.buffer], workgroups: grid1d(q, 64) });
+  } else {
+    dx = fill(inputShape, 0);
+  }
   const cys = Math.ceil(g.kernel[0] / g.stride[0]), cxs = Math.ceil(g.kernel[1] / g.stride[1]);
   for (let cy0 = 0; cy0 < Math.min(cys, oh); cy0++)
     for (let cx0 = 0; cx0 < Math.min(cxs, ow); cx0++) {

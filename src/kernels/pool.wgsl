@@ -211,3 +211,13 @@ fn adaptive_avg_bwd(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invoca
   }
   y[i] = acc;
 }
+
+// Zeroes dx (one vec4 per invocation) before max_pool_scatter; p.planes holds the vec4 count.
+@group(0) @binding(1) var<storage, read_write> zv: array<vec4<f32>>;
+
+@compute @workgroup_size(64)
+fn zero4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
+         @builtin(num_workgroups) nwg: vec3<u32>) {
+  let q = index(wid, lid, nwg);
+  if (q < p.planes) { zv[q] = vec4<f32>(0.0); }
+}

@@ -52,6 +52,7 @@ export const maxPool2dOp = defineOp<MaxPool2dAttrs>({
   gradCases: [
     mp([1, 2, 7, 7], { kernel: 3, stride: 2 }, 'overlapping'),
     mp([1, 1, 5, 6], { kernel: [3, 2], stride: [2, 1], pad: [1, 1] }, 'padded'),
+    mp([1, 2, 6, 6], { kernel: 3, stride: 2 }, 'overlapping, size divisible by 4 (vec4 zeroing)'),
   ],
 });
 
