@@ -40,7 +40,7 @@ export const DEFAULTS: BenchOptions = {
   peers: ['ecgpu', 'tfjs-wasm', 'tfjs-webgpu'],
   only: [],
   runs: 5,
-  budgetS: 20,
+  budgetS: 10,
 };
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -59,7 +59,7 @@ const fmtErr = (x: number) => (Number.isNaN(x) ? 'NaN' : x === 0 ? '0' : x.toExp
 
 function time(r?: FrameworkResult): string {
   if (!r) return '';
-  if (r.timing) return fmtMs(r.timing.medianMs) + (r.timing.runs.length < 2 ? '¹' : '');
+  if (r.timing) return fmtMs(r.timing.medianMs) + (r.timing.warmupOnly ? '²' : r.timing.runs.length < 2 ? '¹' : '');
   return r.na ? 'n/a' : 'error';
 }
 
@@ -212,7 +212,7 @@ export function markdown(report: Report): string {
     `- machine: ${m.cores} cores (${m.cpu}), Node ${m.node}, tfjs ${m.tfjs}`,
     `- git commit: ${m.commit}`,
     `- load (uptime) at start: \`${m.uptimeStart}\`${m.uptimeEnd ? `; at end: \`${m.uptimeEnd}\`` : ''} — the machine is shared, so times are noisy`,
-    `- size preset \`${m.size}\`, median of up to ${m.runs} timed runs after one warm-up run, at most ${m.budgetS} s of timed runs per cell (¹ = a single timed run)`,
+    `- size preset \`${m.size}\`, median of up to ${m.runs} timed runs after one warm-up run, at most ${m.budgetS} s of timed runs per cell (¹ = a single timed run; ² = the warm-up run alone exceeded the budget and is the only sample)`,
     `- peers: ${Object.entries(m.peers).map(([k, v]) => `${k} (${v})`).join('; ')}`,
     '',
     'Speed-up = peer median ms ÷ ecgpu median ms: above 1 ecgpu is faster, below 1 the peer is. Cross-check: max |ecgpu − peer| ',

@@ -38,8 +38,8 @@ export const SIZES: Record<SizeName, SizeConfig> = {
     e2eBatch: 16, e2eInputs: [224, 112], fcWidth: 4096,
   },
   small: {
-    name: 'small', batch: 4, width: 1, input: 224, gemm: 512, gemmSweep: [128, 256, 384, 512], convSweep: [1, 2, 4],
-    e2eBatch: 4, e2eInputs: [224, 112], fcWidth: 4096,
+    name: 'small', batch: 2, width: 1, input: 224, gemm: 512, gemmSweep: [128, 256, 384, 512], convSweep: [1, 2],
+    e2eBatch: 2, e2eInputs: [224, 112], fcWidth: 4096,
   },
   tiny: {
     name: 'tiny', batch: 2, width: 0.125, input: 67, gemm: 64, gemmSweep: [32, 64], convSweep: [1, 2],
@@ -169,6 +169,8 @@ export interface Timing {
   minMs: number;
   /** The first (warm-up) run: includes pipeline/shader compilation. */
   warmupMs: number;
+  /** True when the warm-up run alone exceeded the budget and is the only sample (includes compilation). */
+  warmupOnly?: boolean;
 }
 
 export const median = (xs: number[]) => {
@@ -179,12 +181,14 @@ export const median = (xs: number[]) => {
 
 /**
  * One warm-up run, then `runs` timed runs, fewer when a run is slow: the timed runs stop once
- * `budgetMs` is spent (at least one timed run always happens).
+ * `budgetMs` is spent (at least one timed run happens, unless the warm-up run alone took longer than
+ * the budget: then it is the only sample; a run that long is barely affected by compilation).
  */
 export async function measure(step: () => Promise<void>, runs: number, budgetMs: number): Promise<Timing> {
   let t = performance.now();
   await step();
   const warmupMs = performance.now() - t;
+  if (warmupMs > budgetMs) return { runs: [warmupMs], medianMs: warmupMs, minMs: warmupMs, warmupMs, warmupOnly: true };
   const times: number[] = [];
   const start = performance.now();
   for (let i = 0; i < runs; i++) {
