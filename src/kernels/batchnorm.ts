@@ -74,21 +74,23 @@ export function bnBackward(grad: Tensor, x: Tensor, mean: Tensor, variance: Tens
   const [n, c, hw] = d;
   const dgamma = Tensor.empty(gamma.shape);
   const dbeta = Tensor.empty(gamma.shape);
+  const coef = Tensor.empty([3, c]);
   const { suffix, workgroups } = reduceGrid(n, c, hw);
   engine().dispatch(
     { family: 'batchnorm', entry: `bn_bwd_reduce${suffix}` },
-    { uniform: uniform(d, { eps }), reads: [grad.buffer, x.buffer, mean.buffer, variance.buffer], writes: [dgamma.buffer, dbeta.buffer], workgroups },
+    {
+      uniform: uniform(d, { eps, training }),
+      reads: [grad.buffer, x.buffer, mean.buffer, variance.buffer, gamma.buffer],
+      writes: [dgamma.buffer, dbeta.buffer, coef.buffer],
+      workgroups,
+    },
   );
   const dx = Tensor.empty(x.shape);
   const grid = elementwise('bn_bwd_apply', x.size);
   engine().dispatch(
     { family: 'batchnorm', entry: grid.entry },
-    {
-      uniform: uniform(d, { eps, training }),
-      reads: [grad.buffer, x.buffer, mean.buffer, variance.buffer, gamma.buffer, dgamma.buffer, dbeta.buffer],
-      writes: [dx.buffer],
-      workgroups: grid.workgroups,
-    },
+    { uniform: uniform(d, { eps }), reads: [grad.buffer, x.buffer, coef.buffer], writes: [dx.buffer], workgroups: grid.workgroups },
   );
+  coef.dispose();
   return { dx, dgamma, dbeta };
 }

@@ -4,8 +4,9 @@
 //       when p.update, also
 //       running = (1 − momentum)·running + momentum·stat, with the unbiased variance (M/(M−1)), as PyTorch.
 //   bn_apply: y = (x − mean) · rsqrt(var + eps) · gamma + beta.
-//   bn_bwd_reduce / _rows: dbeta = Σ g, dgamma = Σ g · x̂.
-//   bn_bwd_apply: training dx = gamma·rstd·(g − dbeta/M − x̂·dgamma/M); eval dx = gamma·rstd·g.
+//   bn_bwd_reduce / _rows: dbeta = Σ g, dgamma = Σ g · x̂, and per channel the coefficients of
+//       dx = k1·g − k2·x + k0, the training formula gamma·rstd·(g − dbeta/M − x̂·dgamma/M) rearranged
+//       (eval: dx = gamma·rstd·g, k2 = k0 = 0), so that bn_bwd_apply reads 3 values per element.
 // Reductions: one 64-wide workgroup per channel (barriers only in the final tree, never in the loop),
 // or, when a channel has few elements (M < 256), one invocation per channel ("rows").
 // Element-wise entries: bn_apply4 / bn_bwd_apply4 take one vec4 per invocation (sizes divisible by 4;
@@ -39,17 +40,19 @@ struct Params {
 @group(0) @binding(5) var<storage, read> betaA: array<f32>;
 @group(0) @binding(6) var<storage, read_write> y: array<f32>;
 
-// bn_bwd_*: g, x, mean, var (, gamma, dgamma, dbeta) in; dgamma, dbeta (or dx) out.
+// bn_bwd_reduce*: g, x, mean, var, gamma in; dgamma, dbeta and the per-channel coefficients of
+// dx = k1·g − k2·x + k0 out (coef = [k1 | k2 | k0], 3·C values).
 @group(0) @binding(1) var<storage, read> g: array<f32>;
 @group(0) @binding(2) var<storage, read> xB: array<f32>;
 @group(0) @binding(3) var<storage, read> meanB: array<f32>;
 @group(0) @binding(4) var<storage, read> varB: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dgammaOut: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dbetaOut: array<f32>;
 @group(0) @binding(5) var<storage, read> gammaB: array<f32>;
-@group(0) @binding(6) var<storage, read> dgammaB: array<f32>;
-@group(0) @binding(7) var<storage, read> dbetaB: array<f32>;
-@group(0) @binding(8) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dgammaOut: array<f32>;
+@group(0) @binding(7) var<storage, read_write> dbetaOut: array<f32>;
+@group(0) @binding(8) var<storage, read_write> coefOut: array<f32>;
+// bn_bwd_apply*: g, x, coef in; dx out.
+@group(0) @binding(3) var<storage, read> coef: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dx: array<f32>;
 
 const WG: u32 = 64u;
 var<workgroup> red: array<vec2<f32>, WG>;
@@ -137,7 +140,7 @@ const PER: u32 = 4u;
 @group(0) @binding(6) var<storage, read_write> yv: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> gv4: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> xBv: array<vec4<f32>>;
-@group(0) @binding(8) var<storage, read_write> dxv: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read_write> dxv: array<vec4<f32>>;
 
 // Channels of elements i..i+3.
 fn channels4(i: u32) -> vec4<u32> {
@@ -186,6 +189,25 @@ fn bn_apply4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id
   yv[q] = xv[q] * a + b;
 }
 
+// sums = (Σ g, Σ g·(x − mean)) of channel c.
+fn finish_bwd(c: u32, sums: vec2<f32>) {
+  let rstd = inverseSqrt(varB[c] + p.eps);
+  let dgamma = sums.y * rstd;
+  dbetaOut[c] = sums.x;
+  dgammaOut[c] = dgamma;
+  let k1 = gammaB[c] * rstd;
+  var k2 = 0.0;
+  var k0 = 0.0;
+  if (p.training != 0u) {
+    let inv_m = 1.0 / f32(p.n * p.hw);
+    k2 = k1 * rstd * dgamma * inv_m;
+    k0 = k2 * meanB[c] - k1 * sums.x * inv_m;
+  }
+  coefOut[c] = k1;
+  coefOut[p.c + c] = k2;
+  coefOut[2u * p.c + c] = k0;
+}
+
 @compute @workgroup_size(64)
 fn bn_bwd_reduce(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
                  @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -193,7 +215,6 @@ fn bn_bwd_reduce(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocatio
   if (c >= p.c) { return; }
   let m = p.n * p.hw;
   let mean = meanB[c];
-  let rstd = inverseSqrt(varB[c] + p.eps);
   var acc = vec2<f32>(0.0, 0.0);   // (Σ g, Σ g·(x − mean))
   if (p.hw >= WG) {
     for (var nn = 0u; nn < p.n; nn++) {
@@ -211,10 +232,7 @@ fn bn_bwd_reduce(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocatio
     }
   }
   let r = wg_sum(lid.x, acc);
-  if (lid.x == 0u) {
-    dbetaOut[c] = r.x;
-    dgammaOut[c] = r.y * rstd;
-  }
+  if (lid.x == 0u) { finish_bwd(c, r); }
 }
 
 @compute @workgroup_size(64)
@@ -230,18 +248,11 @@ fn bn_bwd_reduce_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invo
     let gv = g[i];
     acc += vec2<f32>(gv, gv * (xB[i] - mean));
   }
-  dbetaOut[c] = acc.x;
-  dgammaOut[c] = acc.y * inverseSqrt(varB[c] + p.eps);
+  finish_bwd(c, acc);
 }
 
-// dx = k1·g − k2·x + k0 for channel c (training: the full formula rearranged; eval: k2 = k0 = 0).
 fn bwd_coefs(c: u32) -> vec3<f32> {
-  let rstd = inverseSqrt(varB[c] + p.eps);
-  let k1 = gammaB[c] * rstd;
-  if (p.training == 0u) { return vec3<f32>(k1, 0.0, 0.0); }
-  let inv_m = 1.0 / f32(p.n * p.hw);
-  let k2 = k1 * rstd * dgammaB[c] * inv_m;
-  return vec3<f32>(k1, k2, k2 * meanB[c] - k1 * dbetaB[c] * inv_m);
+  return vec3<f32>(coef[c], coef[p.c + c], coef[2u * p.c + c]);
 }
 
 @compute @workgroup_size(64)
