@@ -8,13 +8,16 @@ import { grid1d } from './grid.js';
 export function sumMiddle(x: Tensor, outer: number, red: number, inner: number, outShape: Shape, scale = 1): Tensor {
   if (outer * red * inner !== x.size) throw new Error(`sumMiddle: [${outer},${red},${inner}] does not cover ${x} `);
   const out = Tensor.empty(outShape);
+  const outputs = outer * inner;
+  // Many outputs or a short reduction: a loop per output. Few outputs, long reduction: a workgroup tree.
+  const serial = outputs >= 256 || red <= 64;
   engine().dispatch(
-    { family: 'reduce', entry: 'sum_middle' },
+    { family: 'reduce', entry: serial ? 'sum_middle_serial' : 'sum_middle' },
     {
       uniform: params().u32(outer, red, inner).f32(scale).bytes(),
       reads: [x.buffer],
       writes: [out.buffer],
-      workgroups: grid1d(outer * inner, 1),
+      workgroups: serial ? grid1d(outputs, 64) : grid1d(outputs, 1),
     },
   );
   return out;

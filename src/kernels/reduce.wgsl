@@ -1,6 +1,10 @@
 // Sum over the middle axis of a tensor viewed as [outer, red, inner]: out[o, i] = sum_r x[o, r, i] * scale.
-// One workgroup per output element; its 64 invocations stride over `red` and combine their partial
-// sums in workgroup memory (a tree), so a single large sum still uses every core.
+// Two strategies, picked by the launcher:
+//   sum_middle:        one workgroup per output; 64 invocations stride over `red` and combine partial sums
+//                      in workgroup memory (a tree). For few outputs with a long reduction (a loss mean).
+//   sum_middle_serial: one invocation per output, a plain loop over `red`; neighbouring invocations read
+//                      neighbouring addresses. For many outputs (bias gradients, split-K partial sums),
+//                      where the tree's barriers would cost far more than the additions (SwiftShader).
 
 struct Params {
   outer: u32,
@@ -37,4 +41,18 @@ fn sum_middle(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     workgroupBarrier();
   }
   if (valid && lid.x == 0u) { out[o_i] = partial[0] * p.scale; }
+}
+
+@compute @workgroup_size(64)
+fn sum_middle_serial(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let o_i = gid.y * nwg.x * 64u + gid.x;
+  if (o_i >= p.outer * p.inner) { return; }
+  let o = o_i / p.inner;
+  let i = o_i % p.inner;
+  let base = o * p.red * p.inner + i;
+  var acc = 0.0;
+  for (var r = 0u; r < p.red; r++) {
+    acc += x[base + r * p.inner];
+  }
+  out[o_i] = acc * p.scale;
 }
