@@ -23,6 +23,8 @@ struct Params {
   OH: u32,
   OW: u32,
   nPerSplit: u32, // backward weights: images per split
+  Hp: u32,        // height and width of X as bound: H + 2·PH and W + 2·PW when the launcher padded it
+  Wp: u32,        // (conv_pad), H and W when there is no padding
 }
 
 override KH: u32 = 3u;
@@ -45,28 +47,14 @@ override RELU: bool = false;
 const WGX: u32 = 8u;
 const WGY: u32 = 4u;
 
-struct Pos {
-  base: i32, // index of x[n, 0, iy0, ix0] (may be negative: padding)
-  iy0: i32,
-  ix0: i32,
-}
-
-fn outPos(q: u32) -> Pos {
+// X is the zero-padded input [N, Cin, Hp, Wp] (see conv_pad), so no tap needs a bounds check.
+fn outBase(q: u32) -> u32 {
   let ohw = p.OH * p.OW;
   let n = q / ohw;
   let r = q - n * ohw;
   let oy = r / p.OW;
   let ox = r - oy * p.OW;
-  let iy0 = i32(oy * SH) - i32(PH);
-  let ix0 = i32(ox * SW) - i32(PW);
-  return Pos(i32(n * p.Cin * p.H * p.W) + iy0 * i32(p.W) + ix0, iy0, ix0);
-}
-
-fn xAt(ps: Pos, off: i32, ky: u32, kx: u32) -> f32 {
-  let iy = ps.iy0 + i32(ky);
-  let ix = ps.ix0 + i32(kx);
-  let ok = u32(iy) < p.H && u32(ix) < p.W;
-  return select(0.0, X[u32(max(ps.base + off, 0))], ok);
+  return n * p.Cin * p.Hp * p.Wp + oy * SH * p.Wp + ox * SW;
 }
 
 fn storeY(co: u32, q0: u32, v: vec4<f32>) {
@@ -91,25 +79,25 @@ fn conv_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
   let q0 = ((wid.z * nwg.x + wid.x) * WGX + lid.x) * 4u;
   let co0 = (wid.y * WGY + lid.y) * 4u;
   if (q0 >= total || co0 >= p.Cout) { return; }
-  let P0 = outPos(q0);
-  let P1 = outPos(min(q0 + 1u, total - 1u));
-  let P2 = outPos(min(q0 + 2u, total - 1u));
-  let P3 = outPos(min(q0 + 3u, total - 1u));
+  let P0 = outBase(q0);
+  let P1 = outBase(min(q0 + 1u, total - 1u));
+  let P2 = outBase(min(q0 + 2u, total - 1u));
+  let P3 = outBase(min(q0 + 3u, total - 1u));
   let kk = KH * KW;
   let wRow = p.Cin * kk;
   let w0 = co0 * wRow;
   let w1 = min(co0 + 1u, p.Cout - 1u) * wRow;
   let w2 = min(co0 + 2u, p.Cout - 1u) * wRow;
   let w3 = min(co0 + 3u, p.Cout - 1u) * wRow;
-  let hw = p.H * p.W;
+  let hw = p.Hp * p.Wp;
   var c0 = vec4<f32>(); var c1 = vec4<f32>(); var c2 = vec4<f32>(); var c3 = vec4<f32>();
   for (var ci = 0u; ci < p.Cin; ci++) {
     for (var ky = 0u; ky < KH; ky++) {
-      let off = i32(ci * hw + ky * p.W);
+      let off = ci * hw + ky * p.Wp;
       let wt = ci * kk + ky * KW;
       for (var kx = 0u; kx < KW; kx++) {
-        let xv = vec4(xAt(P0, off + i32(kx), ky, kx), xAt(P1, off + i32(kx), ky, kx),
-                      xAt(P2, off + i32(kx), ky, kx), xAt(P3, off + i32(kx), ky, kx));
+        let o = off + kx;
+        let xv = vec4(X[P0 + o], X[P1 + o], X[P2 + o], X[P3 + o]);
         let t = wt + kx;
         c0 = fma(vec4(Wt[w0 + t]), xv, c0);
         c1 = fma(vec4(Wt[w1 + t]), xv, c1);
@@ -163,26 +151,36 @@ fn conv_backward_data(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invo
   let kyFirst = ty % SH;
   let kxFirst = tx % SW;
   var c0 = vec4<f32>(); var c1 = vec4<f32>(); var c2 = vec4<f32>(); var c3 = vec4<f32>();
-  for (var co = 0u; co < p.Cout; co++) {
-    let dyBase = (n * p.Cout + co) * ohw;
-    let wBase = (co * p.Cin + ci0) * kk;
-    for (var ky = kyFirst; ky < KH && ky <= ty; ky += SH) {
-      let oy = (ty - ky) / SH;
-      if (oy >= p.OH) { continue; }
-      let dyRow = dyBase + oy * p.OW;
-      for (var kx = kxFirst; kx < KW; kx += SW) {
-        // dy column for j: (tx + SW·j - kx) / SW = ox0 + j, where ox0 may be negative.
-        let ox0 = (i32(tx) - i32(kx)) / i32(SW);
-        let d0 = select(0.0, DY[dyRow + u32(max(ox0, 0))], u32(ox0) < p.OW);
-        let d1 = select(0.0, DY[dyRow + u32(max(ox0 + 1, 0))], u32(ox0 + 1) < p.OW);
-        let d2 = select(0.0, DY[dyRow + u32(max(ox0 + 2, 0))], u32(ox0 + 2) < p.OW);
-        let d3 = select(0.0, DY[dyRow + u32(max(ox0 + 3, 0))], u32(ox0 + 3) < p.OW);
-        let dv = vec4(d0, d1, d2, d3);
-        let t = wBase + ky * KW + kx;
+  // Integer division is per lane (slow) on SwiftShader: oy and ox0 are stepped, not divided. The
+  // few valid taps are the outer loops (their bounds differ between lanes); the long loop over output
+  // channels is innermost, with the same trip count in every lane.
+  let wStep = p.Cin * kk;
+  var oy = (ty - kyFirst) / SH;
+  for (var ky = kyFirst; ky < KH && ky <= ty; ky += SH) {
+    let rowOk = oy < p.OH;
+    let dyRow = n * p.Cout * ohw + oy * p.OW;
+    oy -= 1u;
+    if (!rowOk) { continue; }
+    // dy column for j: (tx + SW·j - kx) / SW = ox0 + j, where ox0 may be negative.
+    var ox0 = i32((tx - kxFirst) / SW);
+    for (var kx = kxFirst; kx < KW; kx += SW) {
+      let ok0 = u32(ox0) < p.OW; let ok1 = u32(ox0 + 1) < p.OW; let ok2 = u32(ox0 + 2) < p.OW; let ok3 = u32(ox0 + 3) < p.OW;
+      let e0 = dyRow + select(0u, u32(ox0), ok0);
+      let e1 = dyRow + select(0u, u32(ox0 + 1), ok1);
+      let e2 = dyRow + select(0u, u32(ox0 + 2), ok2);
+      let e3 = dyRow + select(0u, u32(ox0 + 3), ok3);
+      ox0 -= 1;
+      var dOff = 0u;
+      var t = ci0 * kk + ky * KW + kx;
+      for (var co = 0u; co < p.Cout; co++) {
+        let dv = vec4(select(0.0, DY[e0 + dOff], ok0), select(0.0, DY[e1 + dOff], ok1),
+                      select(0.0, DY[e2 + dOff], ok2), select(0.0, DY[e3 + dOff], ok3));
         c0 = fma(vec4(Wt[t]), dv, c0);
         c1 = fma(vec4(Wt[t + w1 * kk]), dv, c1);
         c2 = fma(vec4(Wt[t + w2 * kk]), dv, c2);
         c3 = fma(vec4(Wt[t + w3 * kk]), dv, c3);
+        dOff += ohw;
+        t += wStep;
       }
     }
   }
@@ -205,28 +203,14 @@ fn conv_backward_data(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invo
 @group(0) @binding(2) var<storage, read> DY2: array<f32>;
 @group(0) @binding(3) var<storage, read_write> DW: array<f32>;
 
-struct Tap {
-  off: i32, // ci·H·W + ky·W + kx - PH·W - PW: added to n·Cin·H·W + oy·S·W + ox·S
-  ky: i32,  // ky - PH
-  kx: i32,  // kx - PW
-}
-
-fn tapAt(t: u32) -> Tap {
+// X is the zero-padded input (see conv_pad). A tap's offset in it: ci·Hp·Wp + ky·Wp + kx.
+fn tapOff(t: u32) -> u32 {
   let kk = KH * KW;
   let ci = t / kk;
   let r = t - ci * kk;
   let ky = r / KW;
   let kx = r - ky * KW;
-  let dy = i32(ky) - i32(PH);
-  let dx = i32(kx) - i32(PW);
-  return Tap(i32(ci * p.H * p.W) + dy * i32(p.W) + dx, dy, dx);
-}
-
-fn xTap(tp: Tap, base: i32, iy: i32, ix: i32) -> f32 {
-  let y = iy + tp.ky;
-  let x = ix + tp.kx;
-  let ok = u32(y) < p.H && u32(x) < p.W;
-  return select(0.0, X[u32(max(base + tp.off, 0))], ok);
+  return ci * p.Hp * p.Wp + ky * p.Wp + kx;
 }
 
 @compute @workgroup_size(WGX, WGY)
@@ -236,12 +220,12 @@ fn conv_backward_weights(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_i
   let t0 = (wid.x * WGX + lid.x) * 4u;
   let co0 = (wid.y * WGY + lid.y) * 4u;
   if (t0 >= taps || co0 >= p.Cout) { return; }
-  let T0 = tapAt(t0);
-  let T1 = tapAt(min(t0 + 1u, taps - 1u));
-  let T2 = tapAt(min(t0 + 2u, taps - 1u));
-  let T3 = tapAt(min(t0 + 3u, taps - 1u));
+  let T0 = tapOff(t0);
+  let T1 = tapOff(min(t0 + 1u, taps - 1u));
+  let T2 = tapOff(min(t0 + 2u, taps - 1u));
+  let T3 = tapOff(min(t0 + 3u, taps - 1u));
   let ohw = p.OH * p.OW;
-  let chw = p.Cin * p.H * p.W;
+  let chw = p.Cin * p.Hp * p.Wp;
   let d1 = min(co0 + 1u, p.Cout - 1u) - co0;
   let d2 = min(co0 + 2u, p.Cout - 1u) - co0;
   let d3 = min(co0 + 3u, p.Cout - 1u) - co0;
@@ -251,13 +235,11 @@ fn conv_backward_weights(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_i
   for (var n = nBegin; n < nEnd; n++) {
     let dyBase = (n * p.Cout + co0) * ohw;
     for (var oy = 0u; oy < p.OH; oy++) {
-      let iy = i32(oy * SH);
-      let rowBase = i32(n * chw) + iy * i32(p.W);
+      let rowBase = n * chw + oy * SH * p.Wp;
       let dyRow = dyBase + oy * p.OW;
       for (var ox = 0u; ox < p.OW; ox++) {
-        let ix = i32(ox * SW);
-        let base = rowBase + ix;
-        let xv = vec4(xTap(T0, base, iy, ix), xTap(T1, base, iy, ix), xTap(T2, base, iy, ix), xTap(T3, base, iy, ix));
+        let base = rowBase + ox * SW;
+        let xv = vec4(X[base + T0], X[base + T1], X[base + T2], X[base + T3]);
         let di = dyRow + ox;
         c0 = fma(vec4(DY2[di]), xv, c0);
         c1 = fma(vec4(DY2[di + d1 * ohw]), xv, c1);
@@ -299,4 +281,28 @@ fn conv_bias_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocati
     workgroupBarrier();
   }
   if (lid.x == 0u) { DB[co] = partial[0]; }
+}
+
+// ---- zero padding ------------------------------------------------------------------------------
+// reads x (binding 1) [N·Cin, H, W]; writes xp (binding 2) [N·Cin, Hp, Wp] with x at offset (PH, PW).
+// One invocation per 4 consecutive outputs; the grid is folded over x and y.
+
+@group(0) @binding(2) var<storage, read_write> XP: array<f32>;
+
+@compute @workgroup_size(64)
+fn conv_pad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let total = p.N * p.Cin * p.Hp * p.Wp;
+  let i0 = (gid.y * nwg.x * 64u + gid.x) * 4u;
+  for (var j = 0u; j < 4u; j++) {
+    let i = i0 + j;
+    if (i >= total) { return; }
+    let plane = i / (p.Hp * p.Wp);
+    let r = i - plane * p.Hp * p.Wp;
+    let y = r / p.Wp;
+    let x = r - y * p.Wp;
+    let iy = y - PH;
+    let ix = x - PW;
+    let ok = y >= PH && x >= PW && iy < p.H && ix < p.W;
+    XP[i] = select(0.0, X[select(0u, (plane * p.H + iy) * p.W + ix, ok)], ok);
+  }
 }
