@@ -8,13 +8,14 @@
 // Must come first: defines navigator.gpu and the GPU* globals that tfjs-backend-webgpu needs.
 import './peers/gpu-globals.js';
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ALL_PEERS, SIZES, crossCheck, measure, type BenchCase, type FrameworkName, type PeerName, type Runner, type SizeName } from './cases/common.js';
 import { growthCases, kernelCases } from './cases/kernels.js';
-import { e2eCases } from './cases/models.js';
+import { e2eCases, loadModels } from './cases/models.js';
+import { kernelSource } from '../src/kernels/sources.js';
 import { loadTfjs, peerInfo, usePeer, workarounds, type TF } from './peers/tfjs.js';
 import { engine, initEcgpu } from './peers/ecgpu.js';
 import { headline, markdown, type FrameworkResult, type Report, type RowResult } from './table.js';
@@ -94,6 +95,10 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   const t0 = performance.now();
   const size = SIZES[opts.size];
   if (!size) throw new Error(`unknown --size ${opts.size} (full, small, tiny)`);
+  // Other engineers edit src/ while benches run: read every kernel source and load the model modules
+  // now, so that one run sees one version of the code (WGSL is otherwise read lazily, at first use).
+  for (const f of readdirSync(join(ROOT, 'src/kernels'))) if (f.endsWith('.wgsl')) kernelSource(f.slice(0, -5));
+  await loadModels();
   const e = await initEcgpu();
   const tf: TF = await loadTfjs();
   const peers = opts.peers.filter((p): p is PeerName => p !== 'ecgpu');

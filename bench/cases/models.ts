@@ -23,7 +23,7 @@ type Layers = typeof import('../../src/models/layers.js');
 let modelsModule: { models: Models; layers: Layers; optim: typeof import('../../src/optim/index.js') } | { error: string } | undefined;
 
 /** src/models imports ops (conv2d, linear) that may not exist yet: load it lazily and report why not. */
-async function loadModels() {
+export async function loadModels() {
   if (!modelsModule) {
     try {
       modelsModule = {
