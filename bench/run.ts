@@ -8,7 +8,7 @@
 // Must come first: defines navigator.gpu and the GPU* globals that tfjs-backend-webgpu needs.
 import './peers/gpu-globals.js';
 import { execSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -178,7 +178,7 @@ function parseArgs(argv: string[]): BenchOptions & { write: boolean } {
     else if (flag === '--no-write') o.write = false;
     else if (flag === '--archs') o.archs = val().split(',') as BenchOptions['archs'];
     else if (flag === '--help' || flag === '-h') {
-      console.log('npm run bench -- [--size full|small|tiny] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu] [--only gemm,conv,pool,lrn,bn,se,e2e,growth] [--runs N] [--budget S] [--archs alexnet,alexnet-m-se] [--no-write]');
+      console.log('npm run bench -- [--size full|small|tiny] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu] [--only gemm,conv,pool,lrn,bn,se,e2e,growth] [--runs N] [--budget S] [--archs alexnet,alexnet-m-se] [--no-write] | --render [results.json]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -186,6 +186,15 @@ function parseArgs(argv: string[]): BenchOptions & { write: boolean } {
 }
 
 async function main() {
+  const r = process.argv.indexOf('--render');
+  if (r > 0) {
+    // Re-renders results.md from a results.json (e.g. after a change to the table layout).
+    const file = process.argv[r + 1] ?? join(ROOT, 'bench/results.json');
+    const md = markdown(JSON.parse(readFileSync(file, 'utf8')) as Report);
+    writeFileSync(join(dirname(file), 'results.md'), md + '\n');
+    console.log(md);
+    return;
+  }
   const o = parseArgs(process.argv.slice(2));
   const command = `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
   const report = await runBench({ ...o, command, log: (l) => console.log(l) });

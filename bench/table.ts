@@ -86,7 +86,7 @@ function notes(row: RowResult, p: FrameworkResult): string {
   if (p.na) out.push(p.na);
   if (p.error) out.push(`error: ${p.error}`);
   if (p.note) out.push(p.note);
-  if (e?.extra?.loss !== undefined && p.extra?.loss !== undefined) out.push(`loss ${e.extra.loss.toFixed(5)} vs ${p.extra.loss.toFixed(5)}`);
+  if (e?.extra?.loss !== undefined && p.extra?.loss !== undefined) out.push(`loss ${e.extra.loss.toPrecision(7)} vs ${p.extra.loss.toPrecision(7)}`);
   return out.join('; ').replace(/\|/g, '/');
 }
 
@@ -200,6 +200,15 @@ export function headline(report: Report): string[] {
   return out;
 }
 
+/** Set-up workarounds that every run uses (details in bench/README.md). */
+export const SETUP_WORKAROUNDS = [
+  'tfjs-webgpu in Node: `navigator.gpu` and the GPU* globals come from the npm `webgpu` package (Dawn), defined in bench/peers/gpu-globals.ts before tfjs is loaded (tfjs is imported dynamically after it).',
+  'Same adapter as ecgpu: with no GPU adapter, VK_ICD_FILENAMES is pointed at SwiftShader\'s ICD before Dawn\'s instance is created (as src/engine/device.ts does).',
+  'The GPU object from `create([])` is kept referenced for the whole run (Dawn segfaults if it is collected).',
+  'Full `@tensorflow/tfjs` is imported (gradients); tfjs-wasm loads its .wasm files from node_modules via setWasmPaths; PROD mode on.',
+  'tfjs-webgpu\'s LRN gradient is O(C²) per element and is measured as shipped.',
+];
+
 export function markdown(report: Report): string {
   const m = report.meta;
   const sect = (s: RowResult['section']) => report.rows.filter((r) => r.section === s);
@@ -236,6 +245,6 @@ export function markdown(report: Report): string {
   if (g.length) {
     lines.push('## Cost growth', '', ...growthTable(g.filter((r) => r.name.startsWith('GEMM')), 'GEMM n³'), '', ...growthTable(g.filter((r) => !r.name.startsWith('GEMM')), 'conv2 forward vs batch'), '');
   }
-  if (m.workarounds.length) lines.push('## Workarounds in effect', '', ...m.workarounds.map((w) => `- ${w}`), '');
+  lines.push('## Workarounds in effect', '', ...[...SETUP_WORKAROUNDS, ...m.workarounds].map((w) => `- ${w}`), '');
   return lines.join('\n');
 }
