@@ -5,8 +5,10 @@
  *
  * `a` is [M, K] ([K, M] when transA) or batched [batch, M, K]; `b` is [K, N] ([N, K] when transB) or
  * batched. Rank-2 operands are broadcast over the batch of the other. Any M, N, K works. On SwiftShader
- * the register-blocked kernel `gemm_reg` runs; on real GPUs (adapterClass 'gpu') the workgroup-memory
- * tiled `gemm_tiled`. `opts.variant` forces one (benchmarks, tests).
+ * the register-blocked kernels run: `gemm_vec4` when the shapes allow 16-byte loads (K % 4 == 0, and
+ * M % 4 == 0 if transA, N % 4 == 0 unless transB), else `gemm_reg`. On real GPUs (adapterClass 'gpu')
+ * the workgroup-memory tiled `gemm_tiled`. `opts.variant` forces one (benchmarks, tests); a forced
+ * 'vec4' on unaligned shapes falls back to 'reg'.
  */
 import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr } from '../engine/tensor.js';
@@ -25,7 +27,7 @@ export interface GemmOptions {
   /** Accumulate: the result is written into this tensor (shape of C) as alpha·AB + beta·into. */
   into?: Tensor;
   beta?: number;
-  variant?: 'reg' | 'tiled';
+  variant?: 'vec4' | 'reg' | 'tiled';
 }
 
 /** Register-blocked kernel: outputs per invocation (TM rows × TN cols) and workgroup shape. */
@@ -61,7 +63,9 @@ export function gemm(a: Tensor, b: Tensor, opts: GemmOptions = {}): Tensor {
   }
   if (d.batch * d.M * d.N === 0) return out;
   const e = engine();
-  const variant = opts.variant ?? (e.adapter.adapterClass === 'gpu' ? 'tiled' : 'reg');
+  const aligned = d.K % 4 === 0 && (!transA || d.M % 4 === 0) && (transB || d.N % 4 === 0) && d.strideA % 4 === 0 && d.strideB % 4 === 0;
+  let variant = opts.variant ?? (e.adapter.adapterClass === 'gpu' ? 'tiled' : 'vec4');
+  if (variant === 'vec4' && !aligned) variant = 'reg';
   const constants = {
     TRANS_A: transA,
     TRANS_B: transB,
@@ -74,7 +78,7 @@ export function gemm(a: Tensor, b: Tensor, opts: GemmOptions = {}): Tensor {
       ? [ceilDiv(d.N, TILE), ceilDiv(d.M, TILE), d.batch]
       : [ceilDiv(d.N, REG.WGX * REG.TN), ceilDiv(d.M, REG.WGY * REG.TM), d.batch];
   e.dispatch(
-    { family: 'gemm', entry: variant === 'tiled' ? 'gemm_tiled' : 'gemm_reg', constants },
+    { family: 'gemm', entry: `gemm_${variant}`, constants },
     {
       uniform: params().u32(d.M, d.N, d.K, d.strideA, d.strideB, d.M * d.N).f32(alpha, beta).bytes(),
       reads: [a.buffer, b.buffer, opts.bias ? opts.bias.buffer : e.placeholder],

@@ -23,8 +23,8 @@ function ref(a: Float32Array, b: Float32Array, M: number, N: number, K: number, 
   return c;
 }
 
-const shapes: [number, number, number][] = [[1, 1, 1], [1, 7, 130], [5, 3, 130], [67, 33, 45], [4, 4, 4], [33, 65, 3], [128, 96, 64]];
-for (const variant of ['reg', 'tiled'] as const) {
+const shapes: [number, number, number][] = [[1, 1, 1], [8, 12, 16], [5, 8, 12], [7, 9, 8], [1, 7, 130], [5, 3, 130], [67, 33, 45], [4, 4, 4], [33, 65, 3], [128, 96, 64]];
+for (const variant of ['vec4', 'reg', 'tiled'] as const) {
   describe(`gemm ${variant}`, () => {
     for (const [M, N, K] of shapes)
       for (const tA of [false, true])
