@@ -74,7 +74,10 @@ function grid(cols: number, rows: number, colsPerInvocation = PER): [number, num
   return [ceilDiv(gx, z), ceilDiv(rows, WGY * PER), z];
 }
 
-export function conv2dForward(x: Tensor, w: Tensor, bias: Tensor | undefined, g: Conv2dGeometry = {}, opts: { relu?: boolean } = {}): Tensor {
+/** Channels at which the forward puts its input-channel loop innermost (instead of the kx loop). */
+const CI_INNER_FROM = 8;
+
+export function conv2dForward(x: Tensor, w: Tensor, bias: Tensor | undefined, g: Conv2dGeometry = {}, opts: { relu?: boolean; ciInner?: boolean } = {}): Tensor {
   const s = convShape(x.shape, w.shape, g);
   if (bias && bias.size !== s.Cout) throw new Error(`conv2d: bias ${shapeStr(bias.shape)} does not match ${s.Cout} output channels`);
   const y = Tensor.empty([s.N, s.Cout, s.OH, s.OW]);
@@ -82,7 +85,7 @@ export function conv2dForward(x: Tensor, w: Tensor, bias: Tensor | undefined, g:
   const e = engine();
   const xp = conv2dPadInput(x, s);
   e.dispatch(
-    { family: 'conv2d', entry: 'conv_forward', constants: { ...constantsOf(s), HAS_BIAS: Boolean(bias), RELU: Boolean(opts.relu) } },
+    { family: 'conv2d', entry: 'conv_forward', constants: { ...constantsOf(s), HAS_BIAS: Boolean(bias), RELU: Boolean(opts.relu), CI_INNER: opts.ciInner ?? (s.Cin >= CI_INNER_FROM && s.KW < 8) } },
     {
       uniform: uniformOf(s),
       reads: [xp.buffer, w.buffer, bias ? bias.buffer : e.placeholder],

@@ -35,6 +35,8 @@ override PH: u32 = 0u;
 override PW: u32 = 0u;
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
+// Forward loop order: input channels innermost (long uniform loop) or taps innermost (few channels).
+override CI_INNER: bool = false;
 
 @group(0) @binding(0) var<uniform> p: Params;
 
@@ -91,18 +93,51 @@ fn conv_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
   let w3 = min(co0 + 3u, p.Cout - 1u) * wRow;
   let hw = p.Hp * p.Wp;
   var c0 = vec4<f32>(); var c1 = vec4<f32>(); var c2 = vec4<f32>(); var c3 = vec4<f32>();
-  for (var ci = 0u; ci < p.Cin; ci++) {
+  if (CI_INNER) {
+    // Many input channels: the long loop is innermost (short loops cost much on SwiftShader).
     for (var ky = 0u; ky < KH; ky++) {
-      let off = ci * hw + ky * p.Wp;
-      let wt = ci * kk + ky * KW;
       for (var kx = 0u; kx < KW; kx++) {
-        let o = off + kx;
-        let xv = vec4(X[P0 + o], X[P1 + o], X[P2 + o], X[P3 + o]);
-        let t = wt + kx;
-        c0 = fma(vec4(Wt[w0 + t]), xv, c0);
-        c1 = fma(vec4(Wt[w1 + t]), xv, c1);
-        c2 = fma(vec4(Wt[w2 + t]), xv, c2);
-        c3 = fma(vec4(Wt[w3 + t]), xv, c3);
+        var o = ky * p.Wp + kx;
+        var t = ky * KW + kx;
+        // Unrolled by 4: loop overhead is large next to 16 multiply-adds on SwiftShader.
+        let cin4 = p.Cin & ~3u;
+        for (var ci = 0u; ci < cin4; ci += 4u) {
+          let xa = vec4(X[P0 + o], X[P1 + o], X[P2 + o], X[P3 + o]);
+          let xb = vec4(X[P0 + o + hw], X[P1 + o + hw], X[P2 + o + hw], X[P3 + o + hw]);
+          let xc = vec4(X[P0 + o + 2u * hw], X[P1 + o + 2u * hw], X[P2 + o + 2u * hw], X[P3 + o + 2u * hw]);
+          let xd = vec4(X[P0 + o + 3u * hw], X[P1 + o + 3u * hw], X[P2 + o + 3u * hw], X[P3 + o + 3u * hw]);
+          c0 = fma(vec4(Wt[w0 + t]), xa, fma(vec4(Wt[w0 + t + kk]), xb, fma(vec4(Wt[w0 + t + 2u * kk]), xc, fma(vec4(Wt[w0 + t + 3u * kk]), xd, c0))));
+          c1 = fma(vec4(Wt[w1 + t]), xa, fma(vec4(Wt[w1 + t + kk]), xb, fma(vec4(Wt[w1 + t + 2u * kk]), xc, fma(vec4(Wt[w1 + t + 3u * kk]), xd, c1))));
+          c2 = fma(vec4(Wt[w2 + t]), xa, fma(vec4(Wt[w2 + t + kk]), xb, fma(vec4(Wt[w2 + t + 2u * kk]), xc, fma(vec4(Wt[w2 + t + 3u * kk]), xd, c2))));
+          c3 = fma(vec4(Wt[w3 + t]), xa, fma(vec4(Wt[w3 + t + kk]), xb, fma(vec4(Wt[w3 + t + 2u * kk]), xc, fma(vec4(Wt[w3 + t + 3u * kk]), xd, c3))));
+          o += 4u * hw;
+          t += 4u * kk;
+        }
+        for (var ci = cin4; ci < p.Cin; ci++) {
+          let xv = vec4(X[P0 + o], X[P1 + o], X[P2 + o], X[P3 + o]);
+          c0 = fma(vec4(Wt[w0 + t]), xv, c0);
+          c1 = fma(vec4(Wt[w1 + t]), xv, c1);
+          c2 = fma(vec4(Wt[w2 + t]), xv, c2);
+          c3 = fma(vec4(Wt[w3 + t]), xv, c3);
+          o += hw;
+          t += kk;
+        }
+      }
+    }
+  } else {
+    for (var ci = 0u; ci < p.Cin; ci++) {
+      for (var ky = 0u; ky < KH; ky++) {
+        let off = ci * hw + ky * p.Wp;
+        let wt = ci * kk + ky * KW;
+        for (var kx = 0u; kx < KW; kx++) {
+          let o = off + kx;
+          let xv = vec4(X[P0 + o], X[P1 + o], X[P2 + o], X[P3 + o]);
+          let t = wt + kx;
+          c0 = fma(vec4(Wt[w0 + t]), xv, c0);
+          c1 = fma(vec4(Wt[w1 + t]), xv, c1);
+          c2 = fma(vec4(Wt[w2 + t]), xv, c2);
+          c3 = fma(vec4(Wt[w3 + t]), xv, c3);
+        }
       }
     }
   }
