@@ -67,6 +67,25 @@ function shuffle<T>(xs: T[], rng: Rng): T[] {
   return xs;
 }
 
+/**
+ * Per-class counts summing to round(fraction · total): each class gets floor(fraction · size), and the
+ * remaining units go to the classes with the largest fractional parts; ties go to classes in order
+ * starting at `firstTie` (so validation and test extras can land on different classes).
+ */
+export function apportion(sizes: readonly number[], fraction: number, firstTie = 0): number[] {
+  const k = sizes.length;
+  const exact = sizes.map((n) => n * fraction);
+  const out = exact.map((x) => Math.floor(x + 1e-9));
+  const total = Math.round(sizes.reduce((a, b) => a + b, 0) * fraction);
+  const rank = (i: number) => (i - firstTie + k) % k;
+  const order = exact.map((x, i) => [Math.round((x - out[i]) * 1e6), i] as const).sort((a, b) => b[0] - a[0] || rank(a[1]) - rank(b[1]));
+  for (let k = 0, left = total - out.reduce((a, b) => a + b, 0); left > 0 && k < order.length; k++) {
+    const i = order[k][1];
+    if (out[i] < sizes[i]) { out[i]++; left--; }
+  }
+  return out;
+}
+
 /** Selects records at `level` and splits them per class (stratified) with `seed`. */
 export function buildDataset(scan: ScanResult, opts: DatasetOptions = {}): Dataset {
   const level = opts.level ?? 'paper440', seed = opts.seed ?? 1;
@@ -82,16 +101,25 @@ export function buildDataset(scan: ScanResult, opts: DatasetOptions = {}): Datas
   const rng = new Rng(seed);
   const out: Dataset = { train: [], val: [], test: [], report: undefined as unknown as DatasetReport };
   const taken: number[] = [], short: DatasetReport['short'] = [];
-  byClass.forEach((items, cls) => {
+  const picks = byClass.map((items, cls) => {
     items.sort((a, b) => (a.path < b.path ? -1 : 1)); // independent of scan order
     const want = perClassTarget(level, cls);
     const pick = shuffle(items.slice(), rng).slice(0, want);
     if (want !== Infinity && items.length < want) short.push({ cls, name: CLASS_NAMES[cls], wanted: want, had: items.length });
     taken.push(pick.length);
-    const nTrain = Math.round(pick.length * fTrain), nVal = Math.round(pick.length * fVal);
+    return pick;
+  });
+  // Split sizes per class by largest remainder, so the totals are the requested fractions of the whole
+  // set (440 → 308/66/66, as a global stratified split gives), not a sum of per-class roundings.
+  const sizes = picks.map((p) => p.length);
+  const nVal = apportion(sizes, fVal);
+  const extraVal = nVal.reduce((a, b) => a + b, 0) - sizes.reduce((a, n) => a + Math.floor(n * fVal + 1e-9), 0);
+  const nTest = apportion(sizes, 1 - fTrain - fVal, extraVal);
+  picks.forEach((pick, cls) => {
+    const nTrain = pick.length - nVal[cls] - nTest[cls];
     out.train.push(...pick.slice(0, nTrain));
-    out.val.push(...pick.slice(nTrain, nTrain + nVal));
-    out.test.push(...pick.slice(nTrain + nVal));
+    out.val.push(...pick.slice(nTrain, nTrain + nVal[cls]));
+    out.test.push(...pick.slice(nTrain + nVal[cls]));
   });
   const lines = [
     `dataset ${level} (seed ${seed}): ${out.train.length} train / ${out.val.length} val / ${out.test.length} test`,

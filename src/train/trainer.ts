@@ -178,8 +178,10 @@ export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet
         bar?.update(seen, `loss ${(lossSum / seen).toFixed(3)} acc ${(correct / seen).toFixed(3)}`);
       }
       const seconds = (performance.now() - t0) / 1000;
-      const valLogits = await predictLogits(model, valSet, norm);
-      const val = lossAndAccuracy(valLogits, [...Array(valSet.count).keys()].map((i) => valSet.label(i)), k);
+      // Without a validation set (tiny levels) every epoch counts as the best: the last one is kept.
+      const val = valSet.count
+        ? lossAndAccuracy(await predictLogits(model, valSet, norm), [...Array(valSet.count).keys()].map((i) => valSet.label(i)), k)
+        : { loss: NaN, acc: NaN };
       const entry: EpochLog = {
         epoch: epoch + 1, trainLoss: lossSum / seen, trainAcc: correct / seen, valLoss: val.loss, valAcc: val.acc,
         lr: optimizer.lr, seconds, imagesPerSecond: seen / seconds,
@@ -189,7 +191,7 @@ export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet
       log(`epoch ${entry.epoch}/${o.epochs}  train loss ${entry.trainLoss.toFixed(4)} acc ${entry.trainAcc.toFixed(3)}  ` +
         `val loss ${entry.valLoss.toFixed(4)} acc ${entry.valAcc.toFixed(3)}  lr ${entry.lr.toExponential(2)}  ` +
         `${entry.imagesPerSecond.toFixed(1)} img/s`);
-      const improved = val.acc > state.bestValAcc || (val.acc === state.bestValAcc && val.loss < state.bestValLoss);
+      const improved = !valSet.count || val.acc > state.bestValAcc || (val.acc === state.bestValAcc && val.loss < state.bestValLoss);
       if (improved) Object.assign(state, { bestEpoch: epoch + 1, bestValAcc: val.acc, bestValLoss: val.loss });
       if (last) await saveCheckpoint(last, model, optimizer, state);
       if (improved && best) await saveCheckpoint(best, model, optimizer, state);
