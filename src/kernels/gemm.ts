@@ -32,6 +32,8 @@ export interface GemmOptions {
 
 /** Register-blocked kernel: outputs per invocation (TM rows × TN cols) and workgroup shape. */
 const REG = { TM: 4, TN: 4, WGX: 8, WGY: 4 };
+/** gemm_vec4: 8×8 outputs per invocation (see gemm.wgsl for why), same workgroup shape. */
+const VEC4 = { TM: 8, TN: 8 };
 const TILE = 64;
 
 export interface GemmDims { batch: number; M: number; N: number; K: number; strideA: number; strideB: number }
@@ -76,7 +78,9 @@ export function gemm(a: Tensor, b: Tensor, opts: GemmOptions = {}): Tensor {
   const workgroups: [number, number, number] =
     variant === 'tiled'
       ? [ceilDiv(d.N, TILE), ceilDiv(d.M, TILE), d.batch]
-      : [ceilDiv(d.N, REG.WGX * REG.TN), ceilDiv(d.M, REG.WGY * REG.TM), d.batch];
+      : variant === 'vec4'
+        ? [ceilDiv(d.N, REG.WGX * VEC4.TN), ceilDiv(d.M, REG.WGY * VEC4.TM), d.batch]
+        : [ceilDiv(d.N, REG.WGX * REG.TN), ceilDiv(d.M, REG.WGY * REG.TM), d.batch];
   e.dispatch(
     { family: 'gemm', entry: `gemm_${variant}`, constants },
     {

@@ -111,13 +111,22 @@ fn gemm_reg(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id)
   store4(wid.z, m0 + 3u, n0, c3);
 }
 
-// gemm_vec4: gemm_reg's 4×4 block with 16-byte loads, for aligned shapes (the launcher checks): K % 4 == 0,
-// and M % 4 == 0 when TRANS_A, N % 4 == 0 unless TRANS_B. A 4×4 block of each operand is 4 vec4 loads;
-// transposing it in registers is free on SwiftShader (a vec4 is four separate SIMD registers). Measured
-// 1.6× gemm_reg on 1024³ (fewer load instructions and index clamps per multiply-add).
+// gemm_vec4: an 8×8 block of C per invocation with 16-byte loads, for aligned shapes (the launcher checks):
+// K % 4 == 0, and M % 4 == 0 when TRANS_A, N % 4 == 0 unless TRANS_B. Why 8×8 and not gemm_reg's 4×4: on
+// SwiftShader every storage load with a computed index is a per-lane gather (bounds check, scalar load,
+// insert per lane), far dearer than a multiply-add or even a spilled register. Per k-step of 4 an R×C block
+// loads R + C vec4 and does R·C·4 multiply-adds: 8×8 doubles 4×4's ratio. Its 16 accumulators spill (the
+// CPU has 16 SIMD registers), but spills are plain vector loads/stores. Measured A/B on 1024³ (interleaved,
+// same process): 8×8 1.5× 4×4; 8×4 and 4×8 ~1.15×; 16×8, 8×16 no better than 8×8; workgroup shape
+// 8×4 / 4×4 / 16×4 / 4×2 no difference; fma() and a·b + c the same.
 
 @group(0) @binding(1) var<storage, read> A4: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> B4: array<vec4<f32>>;
+
+// c + x · [y0; y1; y2; y3]: one row of op(A) (4 k values) times 4 rows of op(B) (4 columns each).
+fn mac(c: vec4<f32>, x: vec4<f32>, y0: vec4<f32>, y1: vec4<f32>, y2: vec4<f32>, y3: vec4<f32>) -> vec4<f32> {
+  return c + x.x * y0 + x.y * y1 + x.z * y2 + x.w * y3;
+}
 
 @compute @workgroup_size(WGX, WGY)
 fn gemm_vec4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -126,51 +135,108 @@ fn gemm_vec4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id
   let K4 = p.K / 4u;
   let M4 = M / 4u;
   let N4 = N / 4u;
-  let m0 = (wid.y * WGY + lid.y) * 4u;
-  let n0 = (wid.x * WGX + lid.x) * 4u;
+  let m0 = (wid.y * WGY + lid.y) * 8u;
+  let n0 = (wid.x * WGX + lid.x) * 8u;
   let offA = wid.z * p.strideA / 4u;
   let offB = wid.z * p.strideB / 4u;
-  // A: row i of op(A) (not transposed) or the vec4 of rows m0..m0+3 at each k (transposed).
-  let r0 = offA + min(m0, M - 1u) * K4;
-  let r1 = offA + min(m0 + 1u, M - 1u) * K4;
-  let r2 = offA + min(m0 + 2u, M - 1u) * K4;
-  let r3 = offA + min(m0 + 3u, M - 1u) * K4;
-  let am = offA + min(m0 / 4u, max(M4, 1u) - 1u);
-  // B: the vec4 of columns n0..n0+3 at each k (not transposed) or column j of op(B) (transposed).
-  let bn = offB + min(n0 / 4u, max(N4, 1u) - 1u);
-  let q0 = offB + min(n0, N - 1u) * K4;
-  let q1 = offB + min(n0 + 1u, N - 1u) * K4;
-  let q2 = offB + min(n0 + 2u, N - 1u) * K4;
-  let q3 = offB + min(n0 + 3u, N - 1u) * K4;
-  var c0 = vec4<f32>(); var c1 = vec4<f32>(); var c2 = vec4<f32>(); var c3 = vec4<f32>();
+  // A not transposed: row i of A (vec4 index of its k = 0), rows clamped into range (their results are
+  // not stored). A transposed: the vec4s of rows m0..m0+3 and m0+4..m0+7 at k = 0.
+  let ra = offA + min(m0, M - 1u) * K4;
+  let dA1 = min(m0 + 1u, M - 1u) * K4 - min(m0, M - 1u) * K4; // 0 past the last row
+  let dA2 = min(m0 + 2u, M - 1u) * K4 - min(m0, M - 1u) * K4;
+  let dA3 = min(m0 + 3u, M - 1u) * K4 - min(m0, M - 1u) * K4;
+  let dA4 = min(m0 + 4u, M - 1u) * K4 - min(m0, M - 1u) * K4;
+  let dA5 = min(m0 + 5u, M - 1u) * K4 - min(m0, M - 1u) * K4;
+  let dA6 = min(m0 + 6u, M - 1u) * K4 - min(m0, M - 1u) * K4;
+  let dA7 = min(m0 + 7u, M - 1u) * K4 - min(m0, M - 1u) * K4;
+  let am0 = offA + min(m0 / 4u, max(M4, 1u) - 1u);
+  let am1 = offA + min(m0 / 4u + 1u, max(M4, 1u) - 1u);
+  // B not transposed: the vec4s of columns n0..n0+3 and n0+4..n0+7 at k = 0. B transposed: column j of
+  // op(B) (row j of B) at k = 0.
+  let bn0 = offB + min(n0 / 4u, max(N4, 1u) - 1u);
+  let bn1 = offB + min(n0 / 4u + 1u, max(N4, 1u) - 1u);
+  let qb = offB + min(n0, N - 1u) * K4;
+  let dB1 = min(n0 + 1u, N - 1u) * K4 - min(n0, N - 1u) * K4;
+  let dB2 = min(n0 + 2u, N - 1u) * K4 - min(n0, N - 1u) * K4;
+  let dB3 = min(n0 + 3u, N - 1u) * K4 - min(n0, N - 1u) * K4;
+  let dB4 = min(n0 + 4u, N - 1u) * K4 - min(n0, N - 1u) * K4;
+  let dB5 = min(n0 + 5u, N - 1u) * K4 - min(n0, N - 1u) * K4;
+  let dB6 = min(n0 + 6u, N - 1u) * K4 - min(n0, N - 1u) * K4;
+  let dB7 = min(n0 + 7u, N - 1u) * K4 - min(n0, N - 1u) * K4;
+  // c<i>_<h>: row m0 + i, columns n0 + 4h .. n0 + 4h + 3.
+  var c0_0 = vec4<f32>(); var c1_0 = vec4<f32>(); var c2_0 = vec4<f32>(); var c3_0 = vec4<f32>();
+  var c4_0 = vec4<f32>(); var c5_0 = vec4<f32>(); var c6_0 = vec4<f32>(); var c7_0 = vec4<f32>();
+  var c0_1 = vec4<f32>(); var c1_1 = vec4<f32>(); var c2_1 = vec4<f32>(); var c3_1 = vec4<f32>();
+  var c4_1 = vec4<f32>(); var c5_1 = vec4<f32>(); var c6_1 = vec4<f32>(); var c7_1 = vec4<f32>();
   for (var k4 = 0u; k4 < K4; k4++) {
-    var x0: vec4<f32>; var x1: vec4<f32>; var x2: vec4<f32>; var x3: vec4<f32>;
-    if (TRANS_A) {
-      let k = 4u * k4 * M4 + am;
-      let t0 = A4[k]; let t1 = A4[k + M4]; let t2 = A4[k + 2u * M4]; let t3 = A4[k + 3u * M4];
-      x0 = vec4(t0.x, t1.x, t2.x, t3.x); x1 = vec4(t0.y, t1.y, t2.y, t3.y);
-      x2 = vec4(t0.z, t1.z, t2.z, t3.z); x3 = vec4(t0.w, t1.w, t2.w, t3.w);
-    } else {
-      x0 = A4[r0 + k4]; x1 = A4[r1 + k4]; x2 = A4[r2 + k4]; x3 = A4[r3 + k4];
-    }
+    // y<t>, z<t>: row 4·k4 + t of op(B) at columns n0..n0+3 and n0+4..n0+7.
     var y0: vec4<f32>; var y1: vec4<f32>; var y2: vec4<f32>; var y3: vec4<f32>;
+    var z0: vec4<f32>; var z1: vec4<f32>; var z2: vec4<f32>; var z3: vec4<f32>;
     if (TRANS_B) {
-      let e0 = B4[q0 + k4]; let e1 = B4[q1 + k4]; let e2 = B4[q2 + k4]; let e3 = B4[q3 + k4];
+      // 8 columns × 4 k, transposed in registers (free: a vec4 is 4 separate SIMD registers here).
+      let q = qb + k4;
+      let e0 = B4[q]; let e1 = B4[q + dB1]; let e2 = B4[q + dB2]; let e3 = B4[q + dB3];
+      let e4 = B4[q + dB4]; let e5 = B4[q + dB5]; let e6 = B4[q + dB6]; let e7 = B4[q + dB7];
       y0 = vec4(e0.x, e1.x, e2.x, e3.x); y1 = vec4(e0.y, e1.y, e2.y, e3.y);
       y2 = vec4(e0.z, e1.z, e2.z, e3.z); y3 = vec4(e0.w, e1.w, e2.w, e3.w);
+      z0 = vec4(e4.x, e5.x, e6.x, e7.x); z1 = vec4(e4.y, e5.y, e6.y, e7.y);
+      z2 = vec4(e4.z, e5.z, e6.z, e7.z); z3 = vec4(e4.w, e5.w, e6.w, e7.w);
     } else {
-      let k = 4u * k4 * N4 + bn;
-      y0 = B4[k]; y1 = B4[k + N4]; y2 = B4[k + 2u * N4]; y3 = B4[k + 3u * N4];
+      let k = 4u * k4 * N4;
+      y0 = B4[k + bn0]; y1 = B4[k + N4 + bn0]; y2 = B4[k + 2u * N4 + bn0]; y3 = B4[k + 3u * N4 + bn0];
+      z0 = B4[k + bn1]; z1 = B4[k + N4 + bn1]; z2 = B4[k + 2u * N4 + bn1]; z3 = B4[k + 3u * N4 + bn1];
     }
-    c0 = fma(vec4(x0.x), y0, fma(vec4(x0.y), y1, fma(vec4(x0.z), y2, fma(vec4(x0.w), y3, c0))));
-    c1 = fma(vec4(x1.x), y0, fma(vec4(x1.y), y1, fma(vec4(x1.z), y2, fma(vec4(x1.w), y3, c1))));
-    c2 = fma(vec4(x2.x), y0, fma(vec4(x2.y), y1, fma(vec4(x2.z), y2, fma(vec4(x2.w), y3, c2))));
-    c3 = fma(vec4(x3.x), y0, fma(vec4(x3.y), y1, fma(vec4(x3.z), y2, fma(vec4(x3.w), y3, c3))));
+    if (TRANS_A) {
+      // t<kk>/u<kk>: rows m0..m0+3 / m0+4..m0+7 at k = 4·k4 + kk; row i of the block is component i.
+      let k = 4u * k4 * M4;
+      let t0 = A4[k + am0]; let t1 = A4[k + M4 + am0]; let t2 = A4[k + 2u * M4 + am0]; let t3 = A4[k + 3u * M4 + am0];
+      let u0 = A4[k + am1]; let u1 = A4[k + M4 + am1]; let u2 = A4[k + 2u * M4 + am1]; let u3 = A4[k + 3u * M4 + am1];
+      var x = vec4(t0.x, t1.x, t2.x, t3.x);
+      c0_0 = mac(c0_0, x, y0, y1, y2, y3); c0_1 = mac(c0_1, x, z0, z1, z2, z3);
+      x = vec4(t0.y, t1.y, t2.y, t3.y);
+      c1_0 = mac(c1_0, x, y0, y1, y2, y3); c1_1 = mac(c1_1, x, z0, z1, z2, z3);
+      x = vec4(t0.z, t1.z, t2.z, t3.z);
+      c2_0 = mac(c2_0, x, y0, y1, y2, y3); c2_1 = mac(c2_1, x, z0, z1, z2, z3);
+      x = vec4(t0.w, t1.w, t2.w, t3.w);
+      c3_0 = mac(c3_0, x, y0, y1, y2, y3); c3_1 = mac(c3_1, x, z0, z1, z2, z3);
+      x = vec4(u0.x, u1.x, u2.x, u3.x);
+      c4_0 = mac(c4_0, x, y0, y1, y2, y3); c4_1 = mac(c4_1, x, z0, z1, z2, z3);
+      x = vec4(u0.y, u1.y, u2.y, u3.y);
+      c5_0 = mac(c5_0, x, y0, y1, y2, y3); c5_1 = mac(c5_1, x, z0, z1, z2, z3);
+      x = vec4(u0.z, u1.z, u2.z, u3.z);
+      c6_0 = mac(c6_0, x, y0, y1, y2, y3); c6_1 = mac(c6_1, x, z0, z1, z2, z3);
+      x = vec4(u0.w, u1.w, u2.w, u3.w);
+      c7_0 = mac(c7_0, x, y0, y1, y2, y3); c7_1 = mac(c7_1, x, z0, z1, z2, z3);
+    } else {
+      // One row of A at a time (4 k values), used at once: fewer live registers.
+      let a = ra + k4;
+      var x = A4[a];
+      c0_0 = mac(c0_0, x, y0, y1, y2, y3); c0_1 = mac(c0_1, x, z0, z1, z2, z3);
+      x = A4[a + dA1];
+      c1_0 = mac(c1_0, x, y0, y1, y2, y3); c1_1 = mac(c1_1, x, z0, z1, z2, z3);
+      x = A4[a + dA2];
+      c2_0 = mac(c2_0, x, y0, y1, y2, y3); c2_1 = mac(c2_1, x, z0, z1, z2, z3);
+      x = A4[a + dA3];
+      c3_0 = mac(c3_0, x, y0, y1, y2, y3); c3_1 = mac(c3_1, x, z0, z1, z2, z3);
+      x = A4[a + dA4];
+      c4_0 = mac(c4_0, x, y0, y1, y2, y3); c4_1 = mac(c4_1, x, z0, z1, z2, z3);
+      x = A4[a + dA5];
+      c5_0 = mac(c5_0, x, y0, y1, y2, y3); c5_1 = mac(c5_1, x, z0, z1, z2, z3);
+      x = A4[a + dA6];
+      c6_0 = mac(c6_0, x, y0, y1, y2, y3); c6_1 = mac(c6_1, x, z0, z1, z2, z3);
+      x = A4[a + dA7];
+      c7_0 = mac(c7_0, x, y0, y1, y2, y3); c7_1 = mac(c7_1, x, z0, z1, z2, z3);
+    }
   }
-  store4(wid.z, m0, n0, c0);
-  store4(wid.z, m0 + 1u, n0, c1);
-  store4(wid.z, m0 + 2u, n0, c2);
-  store4(wid.z, m0 + 3u, n0, c3);
+  let z = wid.z;
+  store4(z, m0, n0, c0_0); store4(z, m0, n0 + 4u, c0_1);
+  store4(z, m0 + 1u, n0, c1_0); store4(z, m0 + 1u, n0 + 4u, c1_1);
+  store4(z, m0 + 2u, n0, c2_0); store4(z, m0 + 2u, n0 + 4u, c2_1);
+  store4(z, m0 + 3u, n0, c3_0); store4(z, m0 + 3u, n0 + 4u, c3_1);
+  store4(z, m0 + 4u, n0, c4_0); store4(z, m0 + 4u, n0 + 4u, c4_1);
+  store4(z, m0 + 5u, n0, c5_0); store4(z, m0 + 5u, n0 + 4u, c5_1);
+  store4(z, m0 + 6u, n0, c6_0); store4(z, m0 + 6u, n0 + 4u, c6_1);
+  store4(z, m0 + 7u, n0, c7_0); store4(z, m0 + 7u, n0 + 4u, c7_1);
 }
 
 // ---- tiled variant for real GPUs -----------------------------------------------------------------
