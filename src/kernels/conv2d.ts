@@ -45,6 +45,8 @@ export function convShape(xShape: readonly number[], wShape: readonly number[], 
 }
 
 const WGX = 8, WGY = 4, PER = 4;
+/** conv_forward and conv_backward_weights: 8×8 outputs per invocation (see conv2d.wgsl). */
+const BLOCK = 8;
 const MAX_X = 65535;
 
 const constantsOf = (s: ConvShape) => ({ KH: s.KH, KW: s.KW, SH: s.SH, SW: s.SW, PH: s.PH, PW: s.PW });
@@ -68,10 +70,10 @@ export function conv2dPadInput(x: Tensor, s: ConvShape): Tensor {
 }
 
 /** Grid over `cols` GEMM columns (x, folded into z when large) and `rows` GEMM rows (y). */
-function grid(cols: number, rows: number, colsPerInvocation = PER): [number, number, number] {
+function grid(cols: number, rows: number, colsPerInvocation = PER, rowsPerInvocation = PER): [number, number, number] {
   const gx = ceilDiv(cols, WGX * colsPerInvocation);
   const z = ceilDiv(gx, MAX_X);
-  return [ceilDiv(gx, z), ceilDiv(rows, WGY * PER), z];
+  return [ceilDiv(gx, z), ceilDiv(rows, WGY * rowsPerInvocation), z];
 }
 
 /** Channels at which the forward puts its input-channel loop innermost (instead of the kx loop). */
@@ -90,7 +92,7 @@ export function conv2dForward(x: Tensor, w: Tensor, bias: Tensor | undefined, g:
       uniform: uniformOf(s),
       reads: [xp.buffer, w.buffer, bias ? bias.buffer : e.placeholder],
       writes: [y.buffer],
-      workgroups: grid(s.N * s.OH * s.OW, s.Cout),
+      workgroups: grid(s.N * s.OH * s.OW, s.Cout, BLOCK, BLOCK),
     },
   );
   if (xp !== x) xp.dispose();
