@@ -84,8 +84,15 @@ export function conv2dForward(x: Tensor, w: Tensor, bias: Tensor | undefined, g:
   if (bias && bias.size !== s.Cout) throw new Error(`conv2d: bias ${shapeStr(bias.shape)} does not match ${s.Cout} output channels`);
   const y = Tensor.empty([s.N, s.Cout, s.OH, s.OW]);
   if (y.size === 0) return y;
-  const e = engine();
   const xp = conv2dPadInput(x, s);
+  forwardInto(xp, w, bias, y, s, opts);
+  if (xp !== x) xp.dispose();
+  return y;
+}
+
+/** conv_forward of the padded input xp into y. */
+function forwardInto(xp: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor, s: ConvShape, opts: { relu?: boolean; ciInner?: boolean } = {}): void {
+  const e = engine();
   e.dispatch(
     { family: 'conv2d', entry: 'conv_forward', constants: { ...constantsOf(s), HAS_BIAS: Boolean(bias), RELU: Boolean(opts.relu), CI_INNER: opts.ciInner ?? (s.Cin >= CI_INNER_FROM && s.KW < 8) } },
     {
@@ -95,8 +102,6 @@ export function conv2dForward(x: Tensor, w: Tensor, bias: Tensor | undefined, g:
       workgroups: grid(s.N * s.OH * s.OW, s.Cout, BLOCK, BLOCK),
     },
   );
-  if (xp !== x) xp.dispose();
-  return y;
 }
 
 /** Gradient with respect to the input x of shape `xShape`. */
@@ -105,6 +110,23 @@ export function conv2dBackwardData(dy: Tensor, w: Tensor, xShape: readonly numbe
   checkDy(dy, s);
   const dx = Tensor.empty(xShape);
   if (dx.size === 0) return dx;
+  if (s.SH === 1 && s.SW === 1 && s.PH < s.KH && s.PW < s.KW) {
+    // A stride-1 convolution's input gradient is a forward convolution of dy (padded by K-1-P) with the
+    // flipped, transposed weights: it runs on the forward kernel's 8×8 blocks over all N·H·W positions
+    // (the strided kernel below gives 4 positions of a row phase per invocation, badly filled on the
+    // 5×5 maps of small models). Measured A/B: see conv2d.wgsl.
+    const t: ConvShape = { N: s.N, Cin: s.Cout, H: s.OH, W: s.OW, Cout: s.Cin, KH: s.KH, KW: s.KW, SH: 1, SW: 1, PH: s.KH - 1 - s.PH, PW: s.KW - 1 - s.PW, OH: s.H, OW: s.W };
+    const wf = Tensor.empty([s.Cin, s.Cout, s.KH, s.KW]);
+    engine().dispatch(
+      { family: 'conv2d', entry: 'conv_wflip', constants: constantsOf(s) },
+      { uniform: uniformOf(s), reads: [w.buffer], writes: [wf.buffer], workgroups: grid1d(wf.size, 64) },
+    );
+    const dyp = conv2dPadInput(dy, t);
+    forwardInto(dyp, wf, undefined, dx, t);
+    if (dyp !== dy) dyp.dispose();
+    wf.dispose();
+    return dx;
+  }
   engine().dispatch(
     { family: 'conv2d', entry: 'conv_backward_data', constants: constantsOf(s) },
     { uniform: uniformOf(s, 0, false), reads: [dy.buffer, w.buffer], writes: [dx.buffer], workgroups: grid(s.N * s.H * s.SW * ceilDiv(ceilDiv(s.W, s.SW), PER), s.Cin, 1) },

@@ -149,6 +149,10 @@ fn conv_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
 }
 
 // ---- backward to the input ---------------------------------------------------------------------
+// Stride 1 (every layer but AlexNet's first, whose input needs no gradient): dx is the forward
+// convolution of dy, zero-padded by (KH-1-PH, KW-1-PW), with the weights flipped and transposed
+// (conv_wflip), so the launcher runs conv_forward's 8×8 blocks over all N·H·W positions. Strides > 1:
+
 // reads dy (binding 1), w (binding 2); writes dx (binding 3)
 
 @group(0) @binding(1) var<storage, read> DY: array<f32>;
@@ -341,4 +345,20 @@ fn conv_pad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     let ok = y >= PH && x >= PW && iy < p.H && ix < p.W;
     XP[i] = select(0.0, X[select(0u, (plane * p.H + iy) * p.W + ix, ok)], ok);
   }
+}
+
+// ---- flipped, transposed weights for the stride-1 backward to the input -------------------------
+// reads w (binding 1) [Cout, Cin, KH, KW]; writes wf (binding 2) [Cin, Cout, KH, KW] with
+// wf[ci, co, ky, kx] = w[co, ci, KH-1-ky, KW-1-kx]. One invocation per element; the grid is folded.
+
+@compute @workgroup_size(64)
+fn conv_wflip(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let kk = KH * KW;
+  let i = gid.y * nwg.x * 64u + gid.x;
+  if (i >= p.Cout * p.Cin * kk) { return; }
+  let r = i / kk;
+  let tap = i - r * kk;
+  let ci = r / p.Cout;
+  let co = r - ci * p.Cout;
+  XP[i] = X[(co * p.Cin + ci) * kk + (kk - 1u - tap)];
 }
