@@ -139,7 +139,7 @@ export function conv2dBackwardWeights(x: Tensor, dy: Tensor, wShape: readonly nu
   const s = convShape(x.shape, wShape, g);
   checkDy(dy, s);
   const taps = s.Cin * s.KH * s.KW;
-  const tiles = ceilDiv(taps, WGX * PER) * ceilDiv(s.Cout, WGY * PER);
+  const tiles = ceilDiv(taps, WGX * BLOCK) * ceilDiv(s.Cout, WGY * BLOCK);
   // Split the reduction over images when the output alone gives too few workgroups to share out.
   const split = Math.max(1, Math.min(s.N, Math.floor(64 / tiles)));
   const nPer = ceilDiv(s.N, split);
@@ -148,7 +148,7 @@ export function conv2dBackwardWeights(x: Tensor, dy: Tensor, wShape: readonly nu
   const xp = conv2dPadInput(x, s);
   engine().dispatch(
     { family: 'conv2d', entry: 'conv_backward_weights', constants: constantsOf(s) },
-    { uniform: uniformOf(s, nPer), reads: [xp.buffer, dy.buffer], writes: [out.buffer], workgroups: [ceilDiv(taps, WGX * PER), ceilDiv(s.Cout, WGY * PER), parts] },
+    { uniform: uniformOf(s, nPer), reads: [xp.buffer, dy.buffer], writes: [out.buffer], workgroups: [ceilDiv(taps, WGX * BLOCK), ceilDiv(s.Cout, WGY * BLOCK), parts] },
   );
   if (xp !== x) xp.dispose();
   if (parts === 1) return out;

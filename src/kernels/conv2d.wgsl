@@ -253,49 +253,81 @@ fn tapOff(t: u32) -> u32 {
   return ci * p.Hp * p.Wp + ky * p.Wp + kx;
 }
 
+// One invocation: output channels co0..co0+7 (rows) × taps t0..t0+7 (columns), 8×8 for the reason given at
+// conv_forward. The loop over the positions of an image is flattened (one loop, uniform trip count
+// OH·OW, instead of a short ox loop inside an oy loop): dy advances by 1, x by the stride, and by the
+// row jump when ox wraps.
 @compute @workgroup_size(WGX, WGY)
 fn conv_backward_weights(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let kk = KH * KW;
   let taps = p.Cin * kk;
-  let t0 = (wid.x * WGX + lid.x) * 4u;
-  let co0 = (wid.y * WGY + lid.y) * 4u;
+  let t0 = (wid.x * WGX + lid.x) * 8u;
+  let co0 = (wid.y * WGY + lid.y) * 8u;
   if (t0 >= taps || co0 >= p.Cout) { return; }
   let T0 = tapOff(t0);
   let T1 = tapOff(min(t0 + 1u, taps - 1u));
   let T2 = tapOff(min(t0 + 2u, taps - 1u));
   let T3 = tapOff(min(t0 + 3u, taps - 1u));
+  let T4 = tapOff(min(t0 + 4u, taps - 1u));
+  let T5 = tapOff(min(t0 + 5u, taps - 1u));
+  let T6 = tapOff(min(t0 + 6u, taps - 1u));
+  let T7 = tapOff(min(t0 + 7u, taps - 1u));
   let ohw = p.OH * p.OW;
   let chw = p.Cin * p.Hp * p.Wp;
-  let d1 = min(co0 + 1u, p.Cout - 1u) - co0;
-  let d2 = min(co0 + 2u, p.Cout - 1u) - co0;
-  let d3 = min(co0 + 3u, p.Cout - 1u) - co0;
+  // dy offsets of rows co0+1.. relative to co0 (clamped rows repeat the last channel; not stored).
+  let e1 = (min(co0 + 1u, p.Cout - 1u) - co0) * ohw;
+  let e2 = (min(co0 + 2u, p.Cout - 1u) - co0) * ohw;
+  let e3 = (min(co0 + 3u, p.Cout - 1u) - co0) * ohw;
+  let e4 = (min(co0 + 4u, p.Cout - 1u) - co0) * ohw;
+  let e5 = (min(co0 + 5u, p.Cout - 1u) - co0) * ohw;
+  let e6 = (min(co0 + 6u, p.Cout - 1u) - co0) * ohw;
+  let e7 = (min(co0 + 7u, p.Cout - 1u) - co0) * ohw;
+  let rowJump = SH * p.Wp - p.OW * SW;
   let nBegin = wid.z * p.nPerSplit;
   let nEnd = min(p.N, nBegin + p.nPerSplit);
-  var c0 = vec4<f32>(); var c1 = vec4<f32>(); var c2 = vec4<f32>(); var c3 = vec4<f32>();
+  var c0_0 = vec4<f32>(); var c1_0 = vec4<f32>(); var c2_0 = vec4<f32>(); var c3_0 = vec4<f32>();
+  var c4_0 = vec4<f32>(); var c5_0 = vec4<f32>(); var c6_0 = vec4<f32>(); var c7_0 = vec4<f32>();
+  var c0_1 = vec4<f32>(); var c1_1 = vec4<f32>(); var c2_1 = vec4<f32>(); var c3_1 = vec4<f32>();
+  var c4_1 = vec4<f32>(); var c5_1 = vec4<f32>(); var c6_1 = vec4<f32>(); var c7_1 = vec4<f32>();
   for (var n = nBegin; n < nEnd; n++) {
-    let dyBase = (n * p.Cout + co0) * ohw;
-    for (var oy = 0u; oy < p.OH; oy++) {
-      let rowBase = n * chw + oy * SH * p.Wp;
-      let dyRow = dyBase + oy * p.OW;
-      for (var ox = 0u; ox < p.OW; ox++) {
-        let base = rowBase + ox * SW;
-        let xv = vec4(X[base + T0], X[base + T1], X[base + T2], X[base + T3]);
-        let di = dyRow + ox;
-        c0 = fma(vec4(DY2[di]), xv, c0);
-        c1 = fma(vec4(DY2[di + d1 * ohw]), xv, c1);
-        c2 = fma(vec4(DY2[di + d2 * ohw]), xv, c2);
-        c3 = fma(vec4(DY2[di + d3 * ohw]), xv, c3);
-      }
+    var di = (n * p.Cout + co0) * ohw;
+    var base = n * chw;
+    var ox = 0u;
+    for (var i = 0u; i < ohw; i++) {
+      let xa = vec4(X[base + T0], X[base + T1], X[base + T2], X[base + T3]);
+      let xb = vec4(X[base + T4], X[base + T5], X[base + T6], X[base + T7]);
+      var dv = vec4(DY2[di]); c0_0 = fma(dv, xa, c0_0); c0_1 = fma(dv, xb, c0_1);
+      dv = vec4(DY2[di + e1]); c1_0 = fma(dv, xa, c1_0); c1_1 = fma(dv, xb, c1_1);
+      dv = vec4(DY2[di + e2]); c2_0 = fma(dv, xa, c2_0); c2_1 = fma(dv, xb, c2_1);
+      dv = vec4(DY2[di + e3]); c3_0 = fma(dv, xa, c3_0); c3_1 = fma(dv, xb, c3_1);
+      dv = vec4(DY2[di + e4]); c4_0 = fma(dv, xa, c4_0); c4_1 = fma(dv, xb, c4_1);
+      dv = vec4(DY2[di + e5]); c5_0 = fma(dv, xa, c5_0); c5_1 = fma(dv, xb, c5_1);
+      dv = vec4(DY2[di + e6]); c6_0 = fma(dv, xa, c6_0); c6_1 = fma(dv, xb, c6_1);
+      dv = vec4(DY2[di + e7]); c7_0 = fma(dv, xa, c7_0); c7_1 = fma(dv, xb, c7_1);
+      di += 1u;
+      ox += 1u;
+      let wrap = ox == p.OW;
+      base += select(SW, SW + rowJump, wrap);
+      ox = select(ox, 0u, wrap);
     }
   }
-  let outBase = wid.z * p.Cout * taps;
-  let cs = array<vec4<f32>, 4>(c0, c1, c2, c3);
-  for (var i = 0u; i < 4u; i++) {
-    let co = co0 + i;
-    if (co >= p.Cout) { break; }
-    for (var j = 0u; j < 4u; j++) {
-      if (t0 + j < taps) { DW[outBase + co * taps + t0 + j] = cs[i][j]; }
-    }
+  let o = wid.z * p.Cout * taps + co0 * taps + t0;
+  storeDW(o, co0, t0, taps, c0_0, c0_1);
+  storeDW(o + taps, co0 + 1u, t0, taps, c1_0, c1_1);
+  storeDW(o + 2u * taps, co0 + 2u, t0, taps, c2_0, c2_1);
+  storeDW(o + 3u * taps, co0 + 3u, t0, taps, c3_0, c3_1);
+  storeDW(o + 4u * taps, co0 + 4u, t0, taps, c4_0, c4_1);
+  storeDW(o + 5u * taps, co0 + 5u, t0, taps, c5_0, c5_1);
+  storeDW(o + 6u * taps, co0 + 6u, t0, taps, c6_0, c6_1);
+  storeDW(o + 7u * taps, co0 + 7u, t0, taps, c7_0, c7_1);
+}
+
+// Row co of dw at taps t0..t0+7 (index o of t0), the ones in range.
+fn storeDW(o: u32, co: u32, t0: u32, taps: u32, a: vec4<f32>, b: vec4<f32>) {
+  if (co >= p.Cout) { return; }
+  for (var j = 0u; j < 4u; j++) {
+    if (t0 + j < taps) { DW[o + j] = a[j]; }
+    if (t0 + 4u + j < taps) { DW[o + 4u + j] = b[j]; }
   }
 }
 
