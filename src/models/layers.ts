@@ -25,7 +25,7 @@ export class Linear extends Module {
   readonly bias: Tensor;
   constructor(readonly inFeatures: number, readonly outFeatures: number, init: Init) {
     super();
-    this.weight = this.param('weight', init.kaiming([outFeatures, inFeatures], inFeatures));
+    this.weight = this.param('weight', init.torchDefault([outFeatures, inFeatures], inFeatures));
     this.bias = this.param('bias', init.uniform([outFeatures], 1 / Math.sqrt(inFeatures)));
   }
   forward(x: Tensor): Tensor {

@@ -72,7 +72,12 @@ export abstract class Module {
   }
 }
 
-/** Seeded initialisers: He (Kaiming) uniform for ReLU networks, as PyTorch's default for conv/linear. */
+/**
+ * Seeded initialisers. `torchDefault` is PyTorch's default for conv and linear layers (what torchvision's
+ * AlexNet trains with): kaiming_uniform with a = √5, i.e. U(±1/√fanIn). Full He init, U(±√(6/fanIn)),
+ * is 2.45× larger; without BatchNorm it compounds over AlexNet's eight layers into huge initial logits,
+ * and the network dies in its first Adam steps (measured here: stuck at chance for epochs).
+ */
 export class Init {
   private rand: () => number;
   constructor(seed: number) {
@@ -84,9 +89,13 @@ export class Init {
     for (let i = 0; i < n; i++) data[i] = (2 * this.rand() - 1) * bound;
     return Tensor.from(data, shape);
   }
-  /** Kaiming-uniform: bound = sqrt(6 / fanIn), right for layers followed by ReLU. */
+  /** He/Kaiming-uniform: bound = sqrt(6 / fanIn). */
   kaiming(shape: number[], fanIn: number): Tensor {
     return this.uniform(shape, Math.sqrt(6 / fanIn));
+  }
+  /** PyTorch's default for conv/linear weights and biases: bound = 1 / sqrt(fanIn). */
+  torchDefault(shape: number[], fanIn: number): Tensor {
+    return this.uniform(shape, 1 / Math.sqrt(fanIn));
   }
   constant(shape: number[], v: number): Tensor {
     return Tensor.from(new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(v), shape);
