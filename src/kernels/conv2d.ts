@@ -64,16 +64,31 @@ export function conv2dPadInput(x: Tensor, s: ConvShape): Tensor {
   const xp = Tensor.empty([s.N, s.Cin, Hp, Wp]);
   engine().dispatch(
     { family: 'conv2d', entry: 'conv_pad', constants: constantsOf(s) },
-    { uniform: uniformOf(s), reads: [x.buffer], writes: [xp.buffer], workgroups: grid1d(ceilDiv(xp.size, 4), 64) },
+    { uniform: uniformOf(s), reads: [x.buffer], writes: [xp.buffer], workgroups: grid1d(s.N * s.Cin * Hp, 64) },
   );
   return xp;
 }
 
+/**
+ * Workgroup shape for 8×8 blocks over `cols` × `rows` outputs: 32 invocations as WGX × WGY with WGY 1, 2
+ * or 4, whichever wastes least on partial blocks (few output channels want WGY small). Measured on GEMM:
+ * the shape itself does not change the speed on SwiftShader, only the wasted work does.
+ */
+function blockShape(cols: number, rows: number): { WGX: number; WGY: number } {
+  let best = { WGX: 8, WGY: 4 }, bestWork = Infinity;
+  for (const wgy of [4, 2, 1]) {
+    const wgx = 32 / wgy;
+    const work = ceilDiv(cols, wgx * BLOCK) * wgx * ceilDiv(rows, wgy * BLOCK) * wgy;
+    if (work < bestWork) { best = { WGX: wgx, WGY: wgy }; bestWork = work; }
+  }
+  return best;
+}
+
 /** Grid over `cols` GEMM columns (x, folded into z when large) and `rows` GEMM rows (y). */
-function grid(cols: number, rows: number, colsPerInvocation = PER, rowsPerInvocation = PER): [number, number, number] {
-  const gx = ceilDiv(cols, WGX * colsPerInvocation);
+function grid(cols: number, rows: number, colsPerInvocation = PER, rowsPerInvocation = PER, wg = { WGX, WGY }): [number, number, number] {
+  const gx = ceilDiv(cols, wg.WGX * colsPerInvocation);
   const z = ceilDiv(gx, MAX_X);
-  return [ceilDiv(gx, z), ceilDiv(rows, WGY * rowsPerInvocation), z];
+  return [ceilDiv(gx, z), ceilDiv(rows, wg.WGY * rowsPerInvocation), z];
 }
 
 /** Channels at which the forward puts its input-channel loop innermost (instead of the kx loop). */
@@ -93,13 +108,14 @@ export function conv2dForward(x: Tensor, w: Tensor, bias: Tensor | undefined, g:
 /** conv_forward of the padded input xp into y. */
 function forwardInto(xp: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor, s: ConvShape, opts: { relu?: boolean; ciInner?: boolean } = {}): void {
   const e = engine();
+  const wg = blockShape(s.N * s.OH * s.OW, s.Cout);
   e.dispatch(
-    { family: 'conv2d', entry: 'conv_forward', constants: { ...constantsOf(s), HAS_BIAS: Boolean(bias), RELU: Boolean(opts.relu), CI_INNER: opts.ciInner ?? (s.Cin >= CI_INNER_FROM && s.KW < 8) } },
+    { family: 'conv2d', entry: 'conv_forward', constants: { ...constantsOf(s), ...wg, HAS_BIAS: Boolean(bias), RELU: Boolean(opts.relu), CI_INNER: opts.ciInner ?? (s.Cin >= CI_INNER_FROM && s.KW < 8) } },
     {
       uniform: uniformOf(s),
       reads: [xp.buffer, w.buffer, bias ? bias.buffer : e.placeholder],
       writes: [y.buffer],
-      workgroups: grid(s.N * s.OH * s.OW, s.Cout, BLOCK, BLOCK),
+      workgroups: grid(s.N * s.OH * s.OW, s.Cout, BLOCK, BLOCK, wg),
     },
   );
 }
@@ -139,7 +155,8 @@ export function conv2dBackwardWeights(x: Tensor, dy: Tensor, wShape: readonly nu
   const s = convShape(x.shape, wShape, g);
   checkDy(dy, s);
   const taps = s.Cin * s.KH * s.KW;
-  const tiles = ceilDiv(taps, WGX * BLOCK) * ceilDiv(s.Cout, WGY * BLOCK);
+  const wg = blockShape(taps, s.Cout);
+  const tiles = ceilDiv(taps, wg.WGX * BLOCK) * ceilDiv(s.Cout, wg.WGY * BLOCK);
   // Split the reduction over images when the output alone gives too few workgroups to share out.
   const split = Math.max(1, Math.min(s.N, Math.floor(64 / tiles)));
   const nPer = ceilDiv(s.N, split);
@@ -147,8 +164,8 @@ export function conv2dBackwardWeights(x: Tensor, dy: Tensor, wShape: readonly nu
   const out = Tensor.empty(parts > 1 ? [parts, s.Cout * taps] : wShape);
   const xp = conv2dPadInput(x, s);
   engine().dispatch(
-    { family: 'conv2d', entry: 'conv_backward_weights', constants: constantsOf(s) },
-    { uniform: uniformOf(s, nPer), reads: [xp.buffer, dy.buffer], writes: [out.buffer], workgroups: [ceilDiv(taps, WGX * BLOCK), ceilDiv(s.Cout, WGY * BLOCK), parts] },
+    { family: 'conv2d', entry: 'conv_backward_weights', constants: { ...constantsOf(s), ...wg } },
+    { uniform: uniformOf(s, nPer), reads: [xp.buffer, dy.buffer], writes: [out.buffer], workgroups: [ceilDiv(taps, wg.WGX * BLOCK), ceilDiv(s.Cout, wg.WGY * BLOCK), parts] },
   );
   if (xp !== x) xp.dispose();
   if (parts === 1) return out;

@@ -46,8 +46,10 @@ override CI_INNER: bool = false;
 @group(0) @binding(3) var<storage, read> Bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> Y: array<f32>;
 
-const WGX: u32 = 8u;
-const WGY: u32 = 4u;
+// Workgroup shape (32 invocations); the launcher picks WGY (rows of blocks) to fit few output channels,
+// e.g. 12 channels fill 75% of 2 rows of 8-channel blocks and only 37% of the default 4.
+override WGX: u32 = 8u;
+override WGY: u32 = 4u;
 
 // X is the zero-padded input [N, Cin, Hp, Wp] (see conv_pad), so no tap needs a bounds check.
 fn outBase(q: u32) -> u32 {
@@ -357,26 +359,26 @@ fn conv_bias_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocati
 
 // ---- zero padding ------------------------------------------------------------------------------
 // reads x (binding 1) [N·Cin, H, W]; writes xp (binding 2) [N·Cin, Hp, Wp] with x at offset (PH, PW).
-// One invocation per 4 consecutive outputs; the grid is folded over x and y.
+// One invocation per padded row (a loop over its Wp elements), so the divisions that find the row are
+// paid once per row, not per element: integer division is per lane and slow on SwiftShader. The grid
+// is folded over x and y.
 
 @group(0) @binding(2) var<storage, read_write> XP: array<f32>;
 
 @compute @workgroup_size(64)
 fn conv_pad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let total = p.N * p.Cin * p.Hp * p.Wp;
-  let i0 = (gid.y * nwg.x * 64u + gid.x) * 4u;
-  for (var j = 0u; j < 4u; j++) {
-    let i = i0 + j;
-    if (i >= total) { return; }
-    let plane = i / (p.Hp * p.Wp);
-    let r = i - plane * p.Hp * p.Wp;
-    let y = r / p.Wp;
-    let x = r - y * p.Wp;
-    let iy = y - PH;
-    let ix = x - PW;
-    let ok = y >= PH && x >= PW && iy < p.H && ix < p.W;
-    XP[i] = select(0.0, X[select(0u, (plane * p.H + iy) * p.W + ix, ok)], ok);
-  }
+  let r = gid.y * nwg.x * 64u + gid.x; // padded row: plane · Hp + y
+  if (r >= p.N * p.Cin * p.Hp) { return; }
+  let plane = r / p.Hp;
+  let y = r - plane * p.Hp;
+  let iy = y - PH;
+  let rowOk = y >= PH && iy < p.H;
+  let src = (plane * p.H + select(0u, iy, rowOk)) * p.W;
+  let dst = r * p.Wp;
+  // Left border, the row (or zeros), right border.
+  for (var x = 0u; x < PW; x++) { XP[dst + x] = 0.0; }
+  for (var x = 0u; x < p.W; x++) { XP[dst + PW + x] = select(0.0, X[src + x], rowOk); }
+  for (var x = PW + p.W; x < p.Wp; x++) { XP[dst + x] = 0.0; }
 }
 
 // ---- flipped, transposed weights for the stride-1 backward to the input -------------------------
