@@ -245,17 +245,9 @@ export function multiclassRoc(labels: readonly number[], probs: ArrayLike<number
 // ---------------------------------------------------------------------------------------------
 // Bootstrap
 
-/** Small seeded PRNG (mulberry32), uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small seeded PRNG (mulberry32), uniform in [0, 1): the project's one implementation. */
+export { mulberry32 } from '../../reference/random.js';
+import { mulberry32 } from '../../reference/random.js';
 
 /** Percentile with linear interpolation between order statistics (numpy's default). */
 export function percentile(values: readonly number[], q: number): number {
