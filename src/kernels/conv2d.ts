@@ -182,7 +182,7 @@ export function conv2dBiasGrad(dy: Tensor): Tensor {
   if (Cout === 0) return db;
   engine().dispatch(
     { family: 'conv2d', entry: 'conv_bias_grad' },
-    { uniform: params().u32(N, 0, 0, 0, Cout, OH, OW, 0, 0, 0).bytes(), reads: [dy.buffer], writes: [db.buffer], workgroups: [Cout] },
+    { uniform: params().u32(N, 0, 0, 0, Cout, OH, OW, 0, 0, 0).bytes(), reads: [dy.buffer], writes: [db.buffer], workgroups: [ceilDiv(Cout, 4)] },
   );
   return db;
 }

@@ -36,6 +36,21 @@ const REG = { TM: 4, TN: 4, WGX: 8, WGY: 4 };
 const VEC4 = { TM: 8, TN: 8 };
 const TILE = 64;
 
+/**
+ * gemm_vec4's workgroup (32 invocations of 8×8 blocks): WGY 1, 2 or 4 rows of blocks, whichever wastes
+ * least on partial blocks. The FC layers at batch 16 have M = 16, half of the default 4 × 8 rows; the
+ * shape itself made no difference on SwiftShader (measured on 1024³), only the wasted work does.
+ */
+function vec4Shape(M: number, N: number): { WGX: number; WGY: number } {
+  let best = { WGX: REG.WGX, WGY: REG.WGY }, bestWork = Infinity;
+  for (const wgy of [4, 2, 1]) {
+    const wgx = 32 / wgy;
+    const work = ceilDiv(N, wgx * VEC4.TN) * wgx * ceilDiv(M, wgy * VEC4.TM) * wgy;
+    if (work < bestWork) { best = { WGX: wgx, WGY: wgy }; bestWork = work; }
+  }
+  return best;
+}
+
 export interface GemmDims { batch: number; M: number; N: number; K: number; strideA: number; strideB: number }
 
 export function gemmDims(a: Tensor, b: Tensor, transA = false, transB = false): GemmDims {
@@ -68,19 +83,21 @@ export function gemm(a: Tensor, b: Tensor, opts: GemmOptions = {}): Tensor {
   const aligned = d.K % 4 === 0 && (!transA || d.M % 4 === 0) && (transB || d.N % 4 === 0) && d.strideA % 4 === 0 && d.strideB % 4 === 0;
   let variant = opts.variant ?? (e.adapter.adapterClass === 'gpu' ? 'tiled' : 'vec4');
   if (variant === 'vec4' && !aligned) variant = 'reg';
-  const constants = {
+  const constants: Record<string, number | boolean> = {
     TRANS_A: transA,
     TRANS_B: transB,
     ACCUM: Boolean(opts.into),
     BIAS: opts.bias ? (opts.biasPerRow ? 2 : 1) : 0,
     RELU: Boolean(opts.relu),
   };
+  const wg = variant === 'vec4' ? vec4Shape(d.M, d.N) : { WGX: REG.WGX, WGY: REG.WGY };
   const workgroups: [number, number, number] =
     variant === 'tiled'
       ? [ceilDiv(d.N, TILE), ceilDiv(d.M, TILE), d.batch]
       : variant === 'vec4'
-        ? [ceilDiv(d.N, REG.WGX * VEC4.TN), ceilDiv(d.M, REG.WGY * VEC4.TM), d.batch]
+        ? [ceilDiv(d.N, wg.WGX * VEC4.TN), ceilDiv(d.M, wg.WGY * VEC4.TM), d.batch]
         : [ceilDiv(d.N, REG.WGX * REG.TN), ceilDiv(d.M, REG.WGY * REG.TM), d.batch];
+  if (variant === 'vec4') Object.assign(constants, wg);
   e.dispatch(
     { family: 'gemm', entry: `gemm_${variant}`, constants },
     {
