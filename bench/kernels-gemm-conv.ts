@@ -5,7 +5,9 @@
  * stride 4, pad 2 → 55×55) forward, backward-data and backward-weights. For each: a warm-up run, then
  * `runs` runs (default 5); prints the median of the GPU time from the timestamp profiler (sum over the
  * kernels of one run) and of the wall-clock time until `await engine().sync()` returns, with GFLOP/s.
- * Env: GEMM_VARIANT=reg|tiled forces a GEMM kernel; ONLY=gemm|conv runs one half.
+ * Also (ONLY=fc / ONLY=quick): AlexNet's FC GEMMs at batch 16 (M = 16) and the conv layers of the `quick`
+ * preset (128 px greyscale, width 1/8, batch 16), the shapes the default demo trains.
+ * Env: GEMM_VARIANT=reg|tiled forces a GEMM kernel; ONLY=gemm|conv|fc|quick runs one part.
  */
 import { init, engine } from '../src/engine/engine.js';
 import { Tensor } from '../src/engine/tensor.js';
@@ -54,6 +56,35 @@ if (!only || only === 'gemm') {
   }
   A.dispose();
   B.dispose();
+}
+if (!only || only === 'fc') {
+  // AlexNet FC at batch 16: forward x·Wᵀ (weights [out, in]) and the input gradient dy·W.
+  for (const [inF, outF] of [[9216, 4096], [4096, 4096]]) {
+    const x = randomTensor([16, inF]), w = randomTensor([outF, inF]), dy = randomTensor([16, outF]);
+    const flops = 2 * 16 * inF * outF;
+    await measure(`fc ${inF}→${outF} forward`, flops, () => gemm(x, w, { transB: true }));
+    await measure(`fc ${inF}→${outF} backward-data`, flops, () => gemm(dy, w));
+    await measure(`fc ${inF}→${outF} backward-weights`, flops, () => gemm(dy, x, { transA: true }));
+    for (const t of [x, w, dy]) t.dispose();
+  }
+}
+if (!only || only === 'quick') {
+  const layers: [string, number[], number[], number, number][] = [
+    ['quick conv1 1→12 11×11/4', [16, 1, 128, 128], [12, 1, 11, 11], 4, 2],
+    ['quick conv2 12→32 5×5', [16, 12, 15, 15], [32, 12, 5, 5], 1, 2],
+    ['quick conv3 32→48 3×3', [16, 32, 7, 7], [48, 32, 3, 3], 1, 1],
+    ['quick conv4 48→48 3×3', [16, 48, 7, 7], [48, 48, 3, 3], 1, 1],
+  ];
+  for (const [name, xs, ws, stride, pad] of layers) {
+    const geom = { stride, pad };
+    const OH = Math.floor((xs[2] + 2 * pad - ws[2]) / stride) + 1;
+    const x = randomTensor(xs), w = randomTensor(ws), dy = randomTensor([xs[0], ws[0], OH, OH]);
+    const flops = 2 * xs[0] * ws[0] * OH * OH * ws[1] * ws[2] * ws[3];
+    await measure(`${name} fwd`, flops, () => conv2dForward(x, w, undefined, geom));
+    if (stride === 1) await measure(`${name} bwd-data`, flops, () => conv2dBackwardData(dy, w, x.shape, geom));
+    await measure(`${name} bwd-weights`, flops, () => conv2dBackwardWeights(x, dy, w.shape, geom));
+    for (const t of [x, w, dy]) t.dispose();
+  }
 }
 if (!only || only === 'conv') {
   const x = randomTensor([16, 3, 224, 224]), w = randomTensor([96, 3, 11, 11]), b = randomTensor([96]);
