@@ -32,6 +32,8 @@ export interface BenchOptions {
   /** Print progress lines. */
   log?: (line: string) => void;
   command?: string;
+  /** Called with the report so far after each case (the CLI writes it, so a cut-short run leaves results). */
+  onRow?: (partial: Report) => void;
   /** End-to-end architectures (default both). */
   archs?: ('alexnet' | 'alexnet-m-se')[];
 }
@@ -153,6 +155,7 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
       log(`  ${''.padEnd(38)} ${p.padEnd(11)} ${res.timing ? `${res.timing.medianMs.toFixed(2)} ms` : res.na ?? `error: ${res.error}`}${chk}`);
     }
     rows.push(row);
+    opts.onRow?.({ meta: { ...meta, workarounds: [...workarounds], partial: `${rows.length} of ${cases.length} cases` }, rows });
   }
   meta.loadEnd = loadavg();
   meta.uptimeEnd = sh('uptime');
@@ -197,12 +200,14 @@ async function main() {
   }
   const o = parseArgs(process.argv.slice(2));
   const command = `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
-  const report = await runBench({ ...o, command, log: (l) => console.log(l) });
-  const md = markdown(report);
-  console.log('\n' + md);
-  if (o.write) {
-    writeFileSync(join(ROOT, 'bench/results.md'), md + '\n');
+  const write = (report: Report) => {
+    writeFileSync(join(ROOT, 'bench/results.md'), markdown(report) + '\n');
     writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(report, null, 1) + '\n');
+  };
+  const report = await runBench({ ...o, command, log: (l) => console.log(l), onRow: o.write ? write : undefined });
+  console.log('\n' + markdown(report));
+  if (o.write) {
+    write(report);
     console.log('wrote bench/results.md and bench/results.json');
   }
   console.log(headline(report).join('\n'));
