@@ -123,6 +123,38 @@ fn gemm_reg(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id)
 @group(0) @binding(1) var<storage, read> A4: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> B4: array<vec4<f32>>;
 
+// C as vec4s for gemm_vec4's stores (one entry point may not bind C under both types, so its ragged-edge
+// stores write single components of C4 too).
+@group(0) @binding(4) var<storage, read_write> C4: array<vec4<f32>>;
+
+// Row m of the block at columns n0..n0+3. A whole vec4 in one store when it is in range and aligned
+// (N % 4 == 0 and the batch stride too): the epilogue then costs 1 store instead of 4 scalar epilogues,
+// which matters when K is short (AlexNet's FC weight gradient has K = batch = 16).
+fn store4v(bz: u32, m: u32, n0: u32, v: vec4<f32>) {
+  if (m >= p.M) { return; }
+  let ci = bz * p.strideC + m * p.N + n0;
+  if (((p.N | p.strideC) & 3u) == 0u && n0 + 4u <= p.N) {
+    var r = p.alpha * v;
+    if (BIAS == 1u) { r += vec4(bias[n0], bias[n0 + 1u], bias[n0 + 2u], bias[n0 + 3u]); }
+    if (BIAS == 2u) { r += vec4(bias[m]); }
+    if (ACCUM) { r += p.beta * C4[ci / 4u]; }
+    if (RELU) { r = max(r, vec4(0.0)); }
+    C4[ci / 4u] = r;
+    return;
+  }
+  for (var j = 0u; j < 4u; j++) {
+    let n = n0 + j;
+    if (n >= p.N) { return; }
+    var r = p.alpha * v[j];
+    if (BIAS == 1u) { r += bias[n]; }
+    if (BIAS == 2u) { r += bias[m]; }
+    let i = ci + j;
+    if (ACCUM) { r += p.beta * C4[i / 4u][i % 4u]; }
+    if (RELU) { r = max(r, 0.0); }
+    C4[i / 4u][i % 4u] = r;
+  }
+}
+
 // c + x · [y0; y1; y2; y3]: one row of op(A) (4 k values) times 4 rows of op(B) (4 columns each).
 fn mac(c: vec4<f32>, x: vec4<f32>, y0: vec4<f32>, y1: vec4<f32>, y2: vec4<f32>, y3: vec4<f32>) -> vec4<f32> {
   return c + x.x * y0 + x.y * y1 + x.z * y2 + x.w * y3;
@@ -229,14 +261,14 @@ fn gemm_vec4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id
     }
   }
   let z = wid.z;
-  store4(z, m0, n0, c0_0); store4(z, m0, n0 + 4u, c0_1);
-  store4(z, m0 + 1u, n0, c1_0); store4(z, m0 + 1u, n0 + 4u, c1_1);
-  store4(z, m0 + 2u, n0, c2_0); store4(z, m0 + 2u, n0 + 4u, c2_1);
-  store4(z, m0 + 3u, n0, c3_0); store4(z, m0 + 3u, n0 + 4u, c3_1);
-  store4(z, m0 + 4u, n0, c4_0); store4(z, m0 + 4u, n0 + 4u, c4_1);
-  store4(z, m0 + 5u, n0, c5_0); store4(z, m0 + 5u, n0 + 4u, c5_1);
-  store4(z, m0 + 6u, n0, c6_0); store4(z, m0 + 6u, n0 + 4u, c6_1);
-  store4(z, m0 + 7u, n0, c7_0); store4(z, m0 + 7u, n0 + 4u, c7_1);
+  store4v(z, m0, n0, c0_0); store4v(z, m0, n0 + 4u, c0_1);
+  store4v(z, m0 + 1u, n0, c1_0); store4v(z, m0 + 1u, n0 + 4u, c1_1);
+  store4v(z, m0 + 2u, n0, c2_0); store4v(z, m0 + 2u, n0 + 4u, c2_1);
+  store4v(z, m0 + 3u, n0, c3_0); store4v(z, m0 + 3u, n0 + 4u, c3_1);
+  store4v(z, m0 + 4u, n0, c4_0); store4v(z, m0 + 4u, n0 + 4u, c4_1);
+  store4v(z, m0 + 5u, n0, c5_0); store4v(z, m0 + 5u, n0 + 4u, c5_1);
+  store4v(z, m0 + 6u, n0, c6_0); store4v(z, m0 + 6u, n0 + 4u, c6_1);
+  store4v(z, m0 + 7u, n0, c7_0); store4v(z, m0 + 7u, n0 + 4u, c7_1);
 }
 
 // ---- tiled variant for real GPUs -----------------------------------------------------------------
