@@ -36,6 +36,8 @@ export interface BenchOptions {
   onRow?: (partial: Report) => void;
   /** End-to-end architectures (default both). */
   archs?: ('alexnet' | 'alexnet-m-se')[];
+  /** Also time tfjs-webgpu's full-width training steps (very slow on SwiftShader). */
+  webgpuTrain?: boolean;
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -129,7 +131,7 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   };
   const only = new Set(opts.only);
   const want = (c: BenchCase) => !only.size || only.has(c.group) || (only.has('kernels') && c.section === 'kernels');
-  const cases = [...kernelCases(tf, size), ...e2eCases(tf, size, opts.archs), ...growthCases(tf, size)].filter(want);
+  const cases = [...kernelCases(tf, size), ...e2eCases(tf, size, opts.archs, { webgpuTrain: opts.webgpuTrain }), ...growthCases(tf, size)].filter(want);
   const rows: RowResult[] = [];
   log(`ecgpu bench: size ${opts.size}, ${cases.length} cases, frameworks ${opts.peers.join(', ')} — ${meta.adapter}`);
   for (const c of cases) {
@@ -179,9 +181,10 @@ function parseArgs(argv: string[]): BenchOptions & { write: boolean } {
     else if (flag === '--runs') o.runs = Math.max(1, Number(val()));
     else if (flag === '--budget') o.budgetS = Number(val());
     else if (flag === '--no-write') o.write = false;
+    else if (flag === '--webgpu-train') o.webgpuTrain = true;
     else if (flag === '--archs') o.archs = val().split(',') as BenchOptions['archs'];
     else if (flag === '--help' || flag === '-h') {
-      console.log('npm run bench -- [--size full|small|tiny] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu] [--only gemm,conv,pool,lrn,bn,se,e2e,growth] [--runs N] [--budget S] [--archs alexnet,alexnet-m-se] [--no-write] | --render [results.json]');
+      console.log('npm run bench -- [--size full|small|tiny] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu] [--only gemm,conv,pool,lrn,bn,se,e2e,growth] [--runs N] [--budget S] [--archs alexnet,alexnet-m-se] [--webgpu-train] [--no-write] | --render [results.json]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }

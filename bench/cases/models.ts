@@ -192,12 +192,17 @@ function batchData(s: ModelSetup) {
   return { x: randomArray(prod(shape), 51), shape, labels };
 }
 
-export function e2eCases(tf: TF, size: SizeConfig, archs: Arch[] = ['alexnet', 'alexnet-m-se']): BenchCase[] {
+export interface E2eOptions {
+  /** Time tfjs-webgpu's training steps too (off by default: minutes per step on SwiftShader). */
+  webgpuTrain?: boolean;
+}
+
+export function e2eCases(tf: TF, size: SizeConfig, archs: Arch[] = ['alexnet', 'alexnet-m-se'], o: E2eOptions = {}): BenchCase[] {
   const out: BenchCase[] = [];
   for (const arch of archs) {
     for (const input of size.e2eInputs) {
       const setup: ModelSetup = { arch, batch: size.e2eBatch, input, width: size.width, fcWidth: size.fcWidth };
-      for (const train of [false, true]) out.push(e2eCase(tf, setup, train));
+      for (const train of [false, true]) out.push(e2eCase(tf, setup, train, o));
     }
   }
   return out;
@@ -221,7 +226,7 @@ function flopsOf(s: ModelSetup): number {
   return f;
 }
 
-function e2eCase(tf: TF, s: ModelSetup, train: boolean): BenchCase {
+function e2eCase(tf: TF, s: ModelSetup, train: boolean, o: E2eOptions): BenchCase {
   const data = batchData(s);
   const perImage = flopsOf(s);
   // A training step ≈ 3× the forward's multiply-adds (forward, backward-data, backward-weights).
@@ -297,6 +302,9 @@ function e2eCase(tf: TF, s: ModelSetup, train: boolean): BenchCase {
   };
 
   const tfMake = (peer: PeerName): Maker => async () => {
+    if (train && peer === 'tfjs-webgpu' && !o.webgpuTrain && s.width === 1) {
+      return { na: 'skipped unless --webgpu-train: one tfjs-webgpu AlexNet step takes many minutes on SwiftShader (its LRN gradient is O(C²) per element; LRN forward+backward on conv1\'s output alone ≈ 150 s at batch 2)' };
+    }
     const net = await weights();
     if (typeof net === 'string') return { na: net };
     const xs = tf.tensor4d(nchwToNhwc(data.x, data.shape), [s.batch, s.input, s.input, 3]);
