@@ -170,7 +170,7 @@ function profileSection(rows: RowResult[]): string[] {
     const prof = r.ecgpu?.profile;
     if (!prof?.length) continue;
     const total = prof.reduce((a, k) => a + k.totalMs, 0);
-    out.push(`**${r.name}** (${r.shape}): GPU time ${fmtMs(total)} ms in ${prof.reduce((a, k) => a + k.calls, 0)} dispatches (profiled step; per-dispatch passes add overhead)`, '');
+    out.push(`**${r.name}** (${r.shape}): GPU time ${fmtMs(total)}${total >= 10_000 ? "" : " ms"} in ${prof.reduce((a, k) => a + k.calls, 0)} dispatches (profiled step; per-dispatch passes add overhead)`, '');
     out.push('| kernel | calls | total ms | share |', '|---|--:|--:|--:|');
     for (const k of prof.slice(0, 10)) out.push(`| ${k.kernel.replace(/\|/g, '/')} | ${k.calls} | ${fmtMs(k.totalMs)} | ${((100 * k.totalMs) / total).toFixed(1)}% |`);
     out.push('');
