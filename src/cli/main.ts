@@ -48,8 +48,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Run when executed directly (tsx src/cli/main.ts, node dist/cli.js); bin/ecgpu.mjs imports and calls main().
 const invoked = process.argv[1] ?? '';
-if (/(?:main\.ts|cli\.js|ecgpu(?:\.mjs)?)$/.test(invoked)) {
+if (/(?:main\.ts|cli\.js)$/.test(invoked)) {
   main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
     console.error(e instanceof Error ? e.stack ?? e.message : e);
     process.exit(1);

@@ -191,10 +191,13 @@ export class Engine {
 }
 
 let current: Engine | undefined;
+let creating: Promise<Engine> | undefined;
 
-/** Creates (once) and returns the default engine. */
+/** Creates (once, even when called concurrently) and returns the default engine. */
 export async function init(opts: DeviceOptions = {}): Promise<Engine> {
-  current ??= await Engine.create(opts);
+  if (current) return current;
+  creating ??= Engine.create(opts).finally(() => { creating = undefined; });
+  current = await creating;
   return current;
 }
 
