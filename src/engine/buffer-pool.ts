@@ -9,6 +9,7 @@
 /** Read at call time: in Node the GPUBufferUsage global exists only once Dawn is loaded. */
 export const tensorUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
+/** Always a multiple of 16 bytes: vec4 kernels (optim.wgsl) rely on the last partial vec4 existing. */
 export function bucketSize(bytes: number): number {
   const b = Math.max(16, bytes);
   if (b <= 4096) return Math.ceil(b / 256) * 256;

@@ -7,6 +7,7 @@ import { shapeStr, type Tensor } from '../engine/tensor.js';
 import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
 
+/** Elements per invocation: the kernels work on vec4s (see optim.wgsl on the padding lanes). */
 const PER_THREAD = 4;
 const WG = 64;
 
@@ -31,7 +32,7 @@ export function sgdUpdate(param: Tensor, grad: Tensor, velocity: Tensor | null, 
   check('sgd', param, velocity ? [grad, velocity] : [grad]);
   const n = param.size;
   const uniform = params()
-    .u32(n)
+    .u32(Math.ceil(n / PER_THREAD))
     .f32(a.lr, a.momentum, a.dampening, a.weightDecay)
     .u32(a.nesterov ? 1 : 0, a.first ? 1 : 0, 0)
     .bytes();
@@ -63,7 +64,7 @@ export function adamUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, a:
   check('adam', param, [grad, m, v]);
   const n = param.size;
   const uniform = params()
-    .u32(n)
+    .u32(Math.ceil(n / PER_THREAD))
     .f32(a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, 1 - a.beta1 ** a.step, 1 - a.beta2 ** a.step)
     .u32(a.decoupled ? 1 : 0, 0, 0, 0)
     .bytes();
