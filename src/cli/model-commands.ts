@@ -18,6 +18,7 @@ import { writeReport } from '../train/eval/report-node.js';
 import { gradCam, overlaySaliency } from '../train/saliency.js';
 import { BatchImageSet, cacheRoot } from '../train/prepare.js';
 import { predictLogits } from '../train/trainer.js';
+import { normaliseInto } from '../train/data.js';
 import { parse, num, UsageError } from './args.js';
 
 const DEFAULT_MODEL = 'runs/quick/alexnet-m-se/model.ecgpu';
@@ -42,15 +43,6 @@ function openModel(path: string): { model: AlexNet; meta: ModelMeta } {
   return loadModel(new Uint8Array(readFileSync(path)), path);
 }
 
-function normalise(img: Float32Array, meta: ModelMeta, hw: number): Float32Array {
-  const out = new Float32Array(img.length);
-  for (let i = 0; i < img.length; i++) {
-    const ch = Math.floor(i / hw);
-    out[i] = (img[i] - meta.input.mean[ch]) / meta.input.std[ch];
-  }
-  return out;
-}
-
 export async function predictCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { model: { type: 'string' }, top: { type: 'string' }, saliency: { type: 'string' } });
   if (values.help) return console.log(PREDICT_USAGE), 0;
@@ -60,7 +52,8 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const rec = readRecord(positionals[0], { digital: false });
   const s = model.config.inputSize;
   const img = renderToTensorData(rec, { ...meta.input.render, channels: model.config.inChannels as 1 | 3 });
-  const x = normalise(img, meta, s * s);
+  const x = new Float32Array(img.length);
+  normaliseInto(img, meta.input, s * s, x);
   const logits = tidy(() => noGrad(() => model.forward(Tensor.from(x, [1, model.config.inChannels, s, s]))));
   const raw = await logits.read();
   logits.dispose();

@@ -1,4 +1,4 @@
-/** Launchers for element-wise kernels (elementwise.wgsl, elementwise_binary.wgsl). No autograd here. */
+/** Launchers for the element-wise kernels (elementwise.wgsl). No autograd here. */
 import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr, type Shape } from '../engine/tensor.js';
 import { params } from '../engine/uniforms.js';
@@ -28,7 +28,7 @@ export function binaryKernel(op: keyof typeof BINARY, a: Tensor, b: Tensor, alph
   if (a.size !== b.size) throw new Error(`${op}: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)} differ`);
   const out = Tensor.empty(a.shape);
   engine().dispatch(
-    { family: 'elementwise_binary', entry: 'map_binary', constants: { OP: BINARY[op] } },
+    { family: 'elementwise', entry: 'map_binary', constants: { OP: BINARY[op] } },
     {
       uniform: params().u32(a.size).f32(alpha, beta).u32(0).bytes(),
       reads: [a.buffer, b.buffer],

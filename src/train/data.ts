@@ -44,6 +44,15 @@ export function shuffled(n: number, seed: number): number[] {
   return a;
 }
 
+/** Writes (img − mean[c]) / std[c] for each channel of a CHW image into `out` at `offset`. */
+export function normaliseInto(img: Float32Array, norm: Normalisation, planeSize: number, out: Float32Array, offset = 0): void {
+  const channels = img.length / planeSize;
+  for (let ch = 0; ch < channels; ch++) {
+    const m = norm.mean[ch], s = norm.std[ch];
+    for (let j = 0; j < planeSize; j++) out[offset + ch * planeSize + j] = (img[ch * planeSize + j] - m) / s;
+  }
+}
+
 /** Assembles a normalised (and optionally augmented) NCHW batch on the host. */
 export function makeBatch(
   set: ImageSet, indices: number[], norm: Normalisation, augment?: { options: AugmentOptions; seed: number },
@@ -55,10 +64,7 @@ export function makeBatch(
   indices.forEach((idx, b) => {
     let img = set.image(idx);
     if (augment) img = augmentImage(img, c, h, w, augment.options, mulberry32((augment.seed ^ Math.imul(idx + 1, 0x9e3779b1)) >>> 0));
-    for (let ch = 0; ch < c; ch++) {
-      const m = norm.mean[ch], s = norm.std[ch];
-      for (let j = 0; j < h * w; j++) x[b * per + ch * h * w + j] = (img[ch * h * w + j] - m) / s;
-    }
+    normaliseInto(img, norm, h * w, x, b * per);
     y[b] = set.label(idx);
   });
   return { x, y };

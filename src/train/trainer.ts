@@ -160,7 +160,8 @@ export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet
           optimizer.zeroGrad();
           return { loss: loss.keep(), logits: logits.keep() };
         });
-        const [lv, lg] = [await loss.read(), await logits.read()];
+        // Both copies are submitted before either wait, so the two readbacks overlap.
+        const [lv, lg] = await Promise.all([loss.read(), logits.read()]);
         loss.dispose();
         logits.dispose();
         if (!Number.isFinite(lv[0])) {
