@@ -14,7 +14,11 @@ export type Architecture = 'alexnet' | 'alexnet-m-se';
 
 export interface AlexNetConfig {
   architecture: Architecture;
+  /** Input height and width when square (the paper's 224). */
   inputSize: number;
+  /** Non-square inputs (e.g. a wide strip of leads): height and width override `inputSize`. */
+  inputHeight?: number;
+  inputWidth?: number;
   inChannels: number;
   numClasses: number;
   /** Channel multiplier of the five convolutions (96, 256, 384, 384, 256 at 1). */
@@ -41,6 +45,11 @@ export interface LayerSummary {
 
 const convOut = (size: number, k: number, s: number, p: number) => Math.floor((size + 2 * p - k) / s) + 1;
 
+/** [height, width] of the network's input image. */
+export function inputDims(c: Pick<AlexNetConfig, 'inputSize' | 'inputHeight' | 'inputWidth'>): [number, number] {
+  return [c.inputHeight ?? c.inputSize, c.inputWidth ?? c.inputSize];
+}
+
 export class AlexNet extends Module {
   readonly features: Sequential;
   readonly head: Sequential;
@@ -55,31 +64,33 @@ export class AlexNet extends Module {
     const init = new Init(c.seed);
     const bn = c.architecture === 'alexnet-m-se';
     const ch = [96, 256, 384, 384, 256].map((n) => Math.max(4, Math.round(n * c.width)));
-    let shape = [c.inChannels, c.inputSize, c.inputSize];
+    const [inH, inW] = inputDims(c);
+    const size = `${inH}×${inW}`;
+    let shape = [c.inChannels, inH, inW];
     const trunk: Module[] = [];
     const note = (name: string, outShape: number[], params: number, flops: number) => {
       this.summary.push({ name, outShape, params, flops });
       shape = outShape;
     };
     const conv = (i: number, k: number, s: number, p: number) => {
-      const [cin, h] = shape;
+      const [cin, h, w] = shape;
       const cout = ch[i];
-      const o = convOut(h, k, s, p);
-      if (o < 1) throw new Error(`input ${c.inputSize}×${c.inputSize} is too small for conv${i + 1}`);
+      const oh = convOut(h, k, s, p), ow = convOut(w, k, s, p);
+      if (oh < 1 || ow < 1) throw new Error(`input ${size} is too small for conv${i + 1}`);
       trunk.push(new Conv2d(cin, cout, k, s, p, init, !bn));
-      note(`conv${i + 1} ${cout}@${k}×${k}/${s}`, [cout, o, o], cout * cin * k * k + (bn ? 0 : cout), 2 * cout * o * o * cin * k * k);
+      note(`conv${i + 1} ${cout}@${k}×${k}/${s}`, [cout, oh, ow], cout * cin * k * k + (bn ? 0 : cout), 2 * cout * oh * ow * cin * k * k);
       if (bn) {
         trunk.push(new BatchNorm(cout, init));
-        note(`bn${i + 1}`, shape, 2 * cout, 4 * cout * o * o);
+        note(`bn${i + 1}`, shape, 2 * cout, 4 * cout * oh * ow);
       }
       trunk.push(new ReLU());
     };
     const pool = (i: number) => {
-      const [C, h] = shape;
-      const o = Math.max(1, convOut(h, 3, 2, 0));
-      if (h < 3) throw new Error(`input ${c.inputSize}×${c.inputSize} is too small for pool after conv${i}`);
+      const [C, h, w] = shape;
+      if (h < 3 || w < 3) throw new Error(`input ${size} is too small for pool after conv${i}`);
+      const oh = convOut(h, 3, 2, 0), ow = convOut(w, 3, 2, 0);
       trunk.push(new MaxPool2d(3, 2));
-      note(`maxpool${i} 3/2`, [C, o, o], 0, C * o * o * 9);
+      note(`maxpool${i} 3/2`, [C, oh, ow], 0, C * oh * ow * 9);
     };
     const norm = (i: number) => {
       if (bn) return;
@@ -100,12 +111,12 @@ export class AlexNet extends Module {
       note('squeeze-excite', shape, 2 * shape[0] * hidden + hidden + shape[0], 4 * shape[0] * hidden + 2 * shape[0] * shape[1] * shape[2]);
     }
     // Adaptive pooling to 6×6 as torchvision's AlexNet, or to the trunk's own size when smaller.
-    const p = Math.min(6, shape[1]);
-    trunk.push(new AdaptiveAvgPool2d([p, p]));
-    note(`adaptive-avg-pool ${p}×${p}`, [shape[0], p, p], 0, shape[0] * shape[1] * shape[2]);
+    const ph = Math.min(6, shape[1]), pw = Math.min(6, shape[2]);
+    trunk.push(new AdaptiveAvgPool2d([ph, pw]));
+    note(`adaptive-avg-pool ${ph}×${pw}`, [shape[0], ph, pw], 0, shape[0] * shape[1] * shape[2]);
     this.features = this.child('features', new Sequential(trunk));
 
-    const flat = shape[0] * p * p;
+    const flat = shape[0] * ph * pw;
     const head: Module[] = [new Flatten()];
     let width = flat;
     for (let i = 0; i < 2; i++) {
@@ -141,7 +152,7 @@ export class AlexNet extends Module {
   describe(): string {
     const rows = this.summary.map((l) => `  ${l.name.padEnd(24)} ${('[' + l.outShape.join('×') + ']').padEnd(16)} ${String(l.params).padStart(11)} ${(l.flops / 1e6).toFixed(1).padStart(10)}`);
     return [
-      `${this.config.architecture} (input ${this.config.inChannels}×${this.config.inputSize}×${this.config.inputSize}, width ${this.config.width}, fc ${this.config.fcWidth})`,
+      `${this.config.architecture} (input ${this.config.inChannels}×${inputDims(this.config).join('×')}, width ${this.config.width}, fc ${this.config.fcWidth})`,
       `  ${'layer'.padEnd(24)} ${'output'.padEnd(16)} ${'params'.padStart(11)} ${'MFLOP'.padStart(10)}`,
       ...rows,
       `  total: ${this.paramCount.toLocaleString('en')} parameters, ${(this.flopsPerImage / 1e9).toFixed(3)} GFLOP per image (forward)`,

@@ -6,7 +6,7 @@
 import { Tensor } from '../engine/tensor.js';
 import { tidy } from '../engine/scope.js';
 import { backward, noGrad } from '../autograd/index.js';
-import type { AlexNet } from '../models/alexnet.js';
+import { inputDims, type AlexNet } from '../models/alexnet.js';
 
 export interface SaliencyMap {
   /** h × w map in [0, 1] at the last conv's resolution. */
@@ -19,13 +19,14 @@ export interface SaliencyMap {
 
 /** `input` is one normalised image [1, C, H, W] as host data. */
 export async function gradCam(model: AlexNet, input: Float32Array, cls?: number): Promise<SaliencyMap> {
-  const { inChannels: c, inputSize: s, numClasses: k } = model.config;
+  const { inChannels: c, numClasses: k } = model.config;
+  const [inH, inW] = inputDims(model.config);
   const wasTraining = model.training;
   model.eval();
   const layers = model.features.layers;
   const cut = model.lastConvActivation;
   const acts = tidy(() => noGrad(() => {
-    let x = Tensor.from(input, [1, c, s, s]);
+    let x = Tensor.from(input, [1, c, inH, inW]);
     for (let i = 0; i <= cut; i++) x = layers[i].forward(x);
     return x;
   })).keep();
