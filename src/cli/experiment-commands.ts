@@ -22,7 +22,9 @@ With no --data, runs on synthetic 12-lead records generated on first use (cached
   --seed N            seed for data, split, initialisation, dropout and augmentation (default 1)${cmd === 'prepare' ? '' : `
   --arch A            alexnet | alexnet-m-se${cmd === 'train' ? ' (default alexnet-m-se)' : ''}
   --epochs N --batch N --lr X --optimizer sgd|adam|adamw --weight-decay X
-  --resume            continue a killed run from its last checkpoint (same weights as an uninterrupted run)`}
+  --resume            continue a killed run from its last checkpoint (same weights as an uninterrupted run)
+  --independent N     records per class of the independent synthetic test set read once at the end
+                      (synthetic runs; default: the preset's, 100 for quick and paper; 0: none)`}
   --no-progress       no progress bars
   --help`;
 
@@ -31,7 +33,7 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
     data: { type: 'string' }, preset: { type: 'string' }, level: { type: 'string' }, out: { type: 'string' },
     seed: { type: 'string' }, arch: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
     lr: { type: 'string' }, optimizer: { type: 'string' }, 'weight-decay': { type: 'string' },
-    resume: { type: 'boolean' }, 'no-progress': { type: 'boolean' },
+    resume: { type: 'boolean' }, 'no-progress': { type: 'boolean' }, independent: { type: 'string' },
   }, false);
   if (values.help) {
     console.log(EXPERIMENT_USAGE(cmd));
@@ -57,13 +59,21 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
     if (!['sgd', 'adam', 'adamw'].includes(values.optimizer)) throw new UsageError(`--optimizer must be sgd, adam or adamw`);
     train.optimizer = values.optimizer as TrainOptions['optimizer'];
   }
+  const independentPerClass = values.independent === undefined ? undefined : num(values.independent, 'independent');
+  if (independentPerClass !== undefined && !(Number.isInteger(independentPerClass) && independentPerClass >= 0)) throw new UsageError(`--independent must be a whole number of records per class (0 for none), got '${values.independent}'`);
   await init();
-  const { outcomes, reportDir } = await runExperiment({ preset, architectures: archs, data: values.data, out, level, seed, resume: Boolean(values.resume), train, progress, log });
+  const { outcomes, reportDir } = await runExperiment({ preset, architectures: archs, data: values.data, out, level, seed, resume: Boolean(values.resume), train, progress, log, independentPerClass });
   const ci = (i: { estimate: number; lower: number; upper: number }) => `${i.estimate.toFixed(3)} [${i.lower.toFixed(3)}, ${i.upper.toFixed(3)}]`;
   console.log(`\n${'model'.padEnd(13)} ${'test accuracy (95% CI)'.padEnd(24)} ${'macro F1 (95% CI)'.padEnd(24)} ${'macro AUC (95% CI)'.padEnd(24)} best epoch`);
   for (const o of outcomes) {
     const b = o.evaluation.bootstrap;
     console.log(`${o.run.name.padEnd(13)} ${ci(b.accuracy).padEnd(24)} ${ci(b.macroF1).padEnd(24)} ${ci(b.macroAuc).padEnd(24)} ${o.state.bestEpoch}`);
+  }
+  for (const o of outcomes) {
+    for (const h of o.evaluation.heldOut) {
+      const recalls = h.split.metrics.perClass.map((c) => c.recall);
+      console.log(`${o.run.name.padEnd(13)} ${h.name} (${h.split.n}): accuracy ${ci(h.bootstrap.accuracy)}, lowest class recall ${Math.min(...recalls).toFixed(3)}`);
+    }
   }
   console.log(`\nreport: ${reportDir}/report.html`);
   return 0;

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { primaryClass, DEFAULT_PRIORITY } from './labels.js';
 import { readRecord } from './read-record.js';
-import { renderDefaults, renderToTensorData, type RenderOptions } from './render.js';
+import { renderDefaults, renderToTensorData, tensorChannels, type RenderOptions } from './render.js';
 import { Rng } from './rng.js';
 import type { BadRecord, ScanResult } from './scan.js';
 import { generateRecord } from './synthetic.js';
@@ -173,7 +173,7 @@ export function prepareSynthetic(dir: string, perClass: number, seed: number, op
 }
 
 export const RENDER_CACHE_VERSION = 1;
-export type TensorOptions = RenderOptions & { channels?: 1 | 3 };
+export type TensorOptions = RenderOptions & { channels?: number };
 
 /** On-disk cache of rendered tensors, keyed by record path + mtime + size + render options. */
 export class RenderCache {
@@ -187,7 +187,7 @@ export class RenderCache {
     const stamps = [abs, abs.replace(/\.hea$/i, '.mat'), abs.replace(/\.hea$/i, '.dat')]
       .filter((p, i) => i === 0 || (p !== abs && existsSync(p)))
       .map((p) => { const st = statSync(p); return [st.mtimeMs, st.size]; });
-    const o = { ...renderDefaults(opts), channels: opts.channels ?? 3 };
+    const o = { ...renderDefaults(opts), channels: tensorChannels(opts) };
     return createHash('sha256').update(JSON.stringify([RENDER_CACHE_VERSION, abs, stamps, o])).digest('hex').slice(0, 32);
   }
 
@@ -229,7 +229,7 @@ export interface TensorBatch {
  * rejects (EcgInputError) are skipped and listed in `bad`; other errors propagate.
  */
 export function renderItems(items: DatasetItem[], opts: TensorOptions & { cacheDir?: string; progress?: boolean } = {}): TensorBatch {
-  const o = renderDefaults(opts), c = opts.channels ?? 3, per = c * o.width * o.height;
+  const o = renderDefaults(opts), c = tensorChannels(opts), per = c * o.width * o.height;
   const cache = opts.cacheDir ? new RenderCache(opts.cacheDir) : undefined;
   const kept: DatasetItem[] = [], bad: BadRecord[] = [], parts: Float32Array[] = [];
   let hits = 0, rendered = 0;

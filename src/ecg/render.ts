@@ -3,7 +3,11 @@
  * major lines, calibration pulse, lead labels):
  *  - `12lead`: 3 rows × 4 columns of 2.5 s (I,aVR,V1,V4 / II,aVL,V2,V5 / III,aVF,V3,V6) + a 10 s lead II
  *    rhythm strip;
- *  - `stacked`: every lead over the whole duration, one under the other.
+ *  - `stacked`: every lead over the whole duration, one under the other;
+ *  - `lead-channels`: one image plane per standard lead (I..V6), each the whole duration edge to edge
+ *    with the baseline at mid-height and `leadSpanMv` millivolts from top to bottom (taller swings are
+ *    clipped at the plane's edges). No grid, labels or calibration pulse: every pixel is signal, and a
+ *    convolution sees all twelve leads at the same instant.
  * The page is laid out in millimetres and mapped to the requested pixel size (x and y scales may
  * differ). At classifier size (224×224, <1 px/mm) the minor grid would be noise: only a faint major
  * grid is drawn and traces are at least 1 px wide.
@@ -11,9 +15,9 @@
 import { Canvas, type Rgb } from '../image/raster.js';
 import { encodePng, type Deflate } from '../image/png.js';
 import { prepareRecord } from './preprocess.js';
-import type { EcgRecord } from './types.js';
+import { STANDARD_LEADS, type EcgRecord } from './types.js';
 
-export type Layout = '12lead' | 'stacked';
+export type Layout = '12lead' | 'stacked' | 'lead-channels';
 export type GridStyle = 'auto' | 'full' | 'major' | 'none';
 
 export interface RenderOptions {
@@ -35,6 +39,8 @@ export interface RenderOptions {
   /** mm/mV (default 10) and mm/s (default 25). */
   gain?: number;
   speed?: number;
+  /** `lead-channels`: millivolts from the top to the bottom of a lead's plane (default 5). */
+  leadSpanMv?: number;
 }
 
 export interface RenderedImage { width: number; height: number; rgba: Uint8Array }
@@ -53,6 +59,7 @@ export function renderDefaults(opts: RenderOptions = {}): Required<RenderOptions
     layout: opts.layout ?? '12lead', width, height, grid: opts.grid ?? 'auto', lineWidth: opts.lineWidth ?? 0,
     labels: opts.labels ?? width >= 300, calibration: opts.calibration ?? true,
     removeBaseline: opts.removeBaseline ?? true, seconds: opts.seconds ?? 10, gain: opts.gain ?? 10, speed: opts.speed ?? 25,
+    leadSpanMv: opts.leadSpanMv ?? 5,
   };
 }
 
@@ -154,15 +161,55 @@ function drawRecord(rec: EcgRecord, o: Required<RenderOptions>): Canvas {
   return cv;
 }
 
-/** Draws `rec` and returns 8-bit RGBA pixels. */
-export function renderRecord(rec: EcgRecord, opts: RenderOptions = {}): RenderedImage {
-  const o = renderDefaults(opts);
-  return { width: o.width, height: o.height, rgba: drawRecord(rec, o).toRgba() };
+/** `lead-channels`: one canvas per standard lead, in STANDARD_LEADS order. */
+function drawLeadPlanes(rec: EcgRecord, o: Required<RenderOptions>): Canvas[] {
+  const r = prepareRecord(rec, { seconds: o.seconds, removeBaseline: o.removeBaseline });
+  const sx = o.width / (o.seconds * o.speed), sy = o.height / (o.leadSpanMv * o.gain);
+  const lw = o.lineWidth > 0 ? o.lineWidth : Math.max(1, 0.35 * Math.min(sx, sy));
+  const mid = o.height / 2, fs = r.fs;
+  return STANDARD_LEADS.map((lead) => {
+    const cv = new Canvas(o.width, o.height);
+    const sig = leadSignal(r, lead);
+    if (sig) {
+      const n = Math.min(sig.length, Math.round(o.seconds * fs));
+      const xs = new Float32Array(n), ys = new Float32Array(n);
+      for (let k = 0; k < n; k++) {
+        xs[k] = (k / fs) * o.speed * sx;
+        ys[k] = Math.min(o.height, Math.max(0, mid - sig[k] * o.gain * sy));
+      }
+      cv.polyline(xs, ys, lw);
+      cv.stroke(INK);
+    }
+    return cv;
+  });
 }
 
-/** Classifier input: CHW float32 in [0, 1] (3 planes RGB, or 1 plane luminance), no PNG round trip. */
-export function renderToTensorData(rec: EcgRecord, opts: RenderOptions & { channels?: 1 | 3 } = {}): Float32Array {
-  return drawRecord(rec, renderDefaults(opts)).toChw(opts.channels ?? 3);
+/** Image planes of a tensor render: 12 for `lead-channels`, else `channels` (3 RGB or 1 luminance). */
+export function tensorChannels(opts: RenderOptions & { channels?: number }): number {
+  if ((opts.layout ?? '12lead') !== 'lead-channels') return opts.channels ?? 3;
+  if (opts.channels !== undefined && opts.channels !== STANDARD_LEADS.length) {
+    throw new Error(`layout lead-channels renders ${STANDARD_LEADS.length} planes, not channels: ${opts.channels}`);
+  }
+  return STANDARD_LEADS.length;
+}
+
+/** Draws `rec` and returns 8-bit RGBA pixels (`lead-channels`: the planes one under the other). */
+export function renderRecord(rec: EcgRecord, opts: RenderOptions = {}): RenderedImage {
+  const o = renderDefaults(opts);
+  if (o.layout !== 'lead-channels') return { width: o.width, height: o.height, rgba: drawRecord(rec, o).toRgba() };
+  const planes = drawLeadPlanes(rec, o).map((cv) => cv.toRgba());
+  const rgba = new Uint8Array(planes.length * planes[0].length);
+  planes.forEach((p, i) => rgba.set(p, i * p.length));
+  return { width: o.width, height: o.height * planes.length, rgba };
+}
+
+/** Classifier input: CHW float32 in [0, 1] (3 planes RGB, 1 plane luminance, or one plane per lead). */
+export function renderToTensorData(rec: EcgRecord, opts: RenderOptions & { channels?: number } = {}): Float32Array {
+  const o = renderDefaults(opts), c = tensorChannels(opts);
+  if (o.layout !== 'lead-channels') return drawRecord(rec, o).toChw(c as 1 | 3);
+  const plane = o.width * o.height, out = new Float32Array(c * plane);
+  drawLeadPlanes(rec, o).forEach((cv, i) => out.set(cv.toChw(1), i * plane));
+  return out;
 }
 
 /** PNG file bytes (RGB). Pass a deflate (e.g. zlib in Node) for compression; default is stored blocks. */

@@ -25,36 +25,50 @@ export const NO_AUGMENT: AugmentOptions = { shift: 0, crop: 0, amplitude: 0, noi
 export function augmentImage(img: Float32Array, c: number, h: number, w: number, o: AugmentOptions, rand: () => number): Float32Array {
   if (!o.shift && !o.crop && !o.amplitude && !o.noise) return img;
   const out = new Float32Array(img.length);
-  // Output pixel (x, y) samples the source at a zoomed, shifted, vertically scaled position.
+  // Output pixel (x, y) samples the source at a zoomed, shifted, vertically scaled position. The map is
+  // separable (source row from y alone, source column from x alone), so the bilinear taps and weights
+  // are computed once per row and per column and shared by every channel.
   const zoom = 1 - o.crop * rand();
   const amp = 1 + o.amplitude * (2 * rand() - 1);
   const dx = o.shift * w * (2 * rand() - 1);
   const cx = (w - 1) / 2, cy = (h - 1) / 2;
   const contrast = 1 + 0.05 * (2 * rand() - 1);
-  for (let y = 0; y < h; y++) {
-    const sy = ((y - cy) * zoom) / amp + cy;
-    for (let x = 0; x < w; x++) {
-      const sx = (x - cx) * zoom + cx - dx;
-      for (let ch = 0; ch < c; ch++) out[(ch * h + y) * w + x] = bilinear(img, ch, h, w, sy, sx);
+  const rows = taps(h, (y) => ((y - cy) * zoom) / amp + cy);
+  const { i0: cx0, i1: cx1, f: cfx, inside: cin } = taps(w, (x) => (x - cx) * zoom + cx - dx);
+  // Contrast about white: v ↦ 1 − (1 − v)·contrast, clamped to [0, 1]; outside the paper is white (1).
+  const ink = (v: number) => { const u = 1 - (1 - v) * contrast; return u < 0 ? 0 : u > 1 ? 1 : u; };
+  for (let ch = 0; ch < c; ch++) {
+    const base = ch * h * w;
+    for (let y = 0; y < h; y++) {
+      const o0 = base + y * w;
+      if (rows.inside[y] === 0) { out.fill(1, o0, o0 + w); continue; }
+      const r0 = base + rows.i0[y] * w, r1 = base + rows.i1[y] * w, fy = rows.f[y];
+      for (let x = 0; x < w; x++) {
+        if (cin[x] === 0) { out[o0 + x] = 1; continue; }
+        const x0 = cx0[x], x1 = cx1[x], fx = cfx[x];
+        const a = img[r0 + x0], b = img[r1 + x0];
+        const top = a + (img[r0 + x1] - a) * fx;
+        const bottom = b + (img[r1 + x1] - b) * fx;
+        out[o0 + x] = ink(top + (bottom - top) * fy);
+      }
     }
   }
-  for (let i = 0; i < out.length; i++) {
-    let v = 1 - (1 - out[i]) * contrast;
-    if (o.noise) v += o.noise * gaussian(rand);
-    out[i] = Math.min(1, Math.max(0, v));
+  if (o.noise) {
+    for (let i = 0; i < out.length; i++) { const v = out[i] + o.noise * gaussian(rand); out[i] = v < 0 ? 0 : v > 1 ? 1 : v; }
   }
   return out;
 }
 
-function bilinear(img: Float32Array, ch: number, h: number, w: number, y: number, x: number): number {
-  if (x < 0 || y < 0 || x > w - 1 || y > h - 1) return 1; // outside the paper: white
-  const x0 = Math.floor(x), y0 = Math.floor(y);
-  const x1 = Math.min(w - 1, x0 + 1), y1 = Math.min(h - 1, y0 + 1);
-  const fx = x - x0, fy = y - y0;
-  const base = ch * h * w;
-  const a = img[base + y0 * w + x0], b = img[base + y0 * w + x1];
-  const c = img[base + y1 * w + x0], d = img[base + y1 * w + x1];
-  return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy;
+/** Bilinear taps along one axis of length n for the source coordinate `at(i)` of each output index. */
+function taps(n: number, at: (i: number) => number): { i0: Int32Array; i1: Int32Array; f: Float32Array; inside: Uint8Array } {
+  const i0 = new Int32Array(n), i1 = new Int32Array(n), f = new Float32Array(n), inside = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = at(i);
+    if (v < 0 || v > n - 1) continue;
+    const a = Math.floor(v);
+    i0[i] = a; i1[i] = Math.min(n - 1, a + 1); f[i] = v - a; inside[i] = 1;
+  }
+  return { i0, i1, f, inside };
 }
 
 function gaussian(rand: () => number): number {

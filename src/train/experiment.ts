@@ -16,7 +16,7 @@ import { encodePng } from '../image/png.js';
 import { evaluateModel, type ModelEvaluation, type ModelRunInput, type SaliencyImage } from './eval/index.js';
 import { writeReport } from './eval/report-node.js';
 import { computeNormalisation, makeBatch, type Normalisation } from './data.js';
-import { prepareData, type PreparedData } from './prepare.js';
+import { independentSyntheticSet, prepareData, type BatchImageSet, type PreparedData } from './prepare.js';
 import type { Preset } from './presets.js';
 import { loadCheckpointWeights } from './checkpoint.js';
 import { gradCam, overlaySaliency } from './saliency.js';
@@ -35,6 +35,8 @@ export interface ExperimentOptions {
   progress: boolean;
   log: (line: string) => void;
   saliencyCount?: number;
+  /** Records per class of the independent synthetic test set (synthetic runs only; 0: none). */
+  independentPerClass?: number;
 }
 
 export interface ModelOutcome {
@@ -44,6 +46,9 @@ export interface ModelOutcome {
   state: TrainerState;
   evaluation: ModelEvaluation;
 }
+
+/** The independent synthetic test set uses seed + this offset. */
+export const INDEPENDENT_SEED_OFFSET = 1000;
 
 const deflate = (d: Uint8Array) => new Uint8Array(deflateSync(d, { level: 6 }));
 
@@ -55,15 +60,18 @@ export async function runExperiment(o: ExperimentOptions): Promise<{ outcomes: M
   log(`preset ${o.preset.name}: ${o.preset.why}`);
   const data = await prepareData({ data: o.data, out: o.out, level: o.level ?? o.preset.level, seed: o.seed, render: o.preset.render, progress: o.progress, log });
   const norm = computeNormalisation(data.train);
+  const perClass = data.synthetic ? o.independentPerClass ?? o.preset.independentPerClass : 0;
+  // Another seed family than the training database's (seeds differ by far more than its size).
+  const independent = perClass > 0 ? independentSyntheticSet(perClass, o.seed + INDEPENDENT_SEED_OFFSET, data.render, o.progress, log) : undefined;
   const outcomes: ModelOutcome[] = [];
-  for (const arch of o.architectures) outcomes.push(await runModel(arch, o, data, norm));
+  for (const arch of o.architectures) outcomes.push(await runModel(arch, o, data, norm, independent));
   const report = writeReport(o.out, {
     title: `ecgpu: ${o.architectures.join(' vs ')} on ${data.synthetic ? 'synthetic' : basename(data.root)} ECG images`,
     classNames: CLASS_NAMES,
     dataset: {
       name: data.synthetic ? 'synthetic 12-lead records (ecgpu generator)' : data.root,
       description: data.lines.join('\n'),
-      splits: { train: data.train.count, val: data.val.count, test: data.test.count },
+      splits: { train: data.train.count, val: data.val.count, test: data.test.count, ...(independent ? { 'independent test': independent.count } : {}) },
       classCounts: Object.fromEntries((['train', 'val', 'test'] as const).map((s) => [s, counts(data[s])])),
       facts: {
         preset: o.preset.name, image: `${data.train.shape.join('×')}`, layout: String(o.preset.render.layout), seed: o.seed,
@@ -83,7 +91,7 @@ function counts(set: { count: number; label(i: number): number }): number[] {
   return c;
 }
 
-async function runModel(arch: Architecture, o: ExperimentOptions, data: PreparedData, norm: Normalisation): Promise<ModelOutcome> {
+async function runModel(arch: Architecture, o: ExperimentOptions, data: PreparedData, norm: Normalisation, independent?: BatchImageSet): Promise<ModelOutcome> {
   const log = o.log;
   const dir = join(o.out, arch);
   mkdirSync(dir, { recursive: true });
@@ -103,6 +111,11 @@ async function runModel(arch: Architecture, o: ExperimentOptions, data: Prepared
   const inferSeconds = (performance.now() - t1) / 1000;
   const valLogits = await predictLogits(model, data.val, norm);
   const labels = (s: typeof data.test) => Array.from({ length: s.count }, (_, i) => s.label(i));
+  const heldOut = independent ? [{
+    name: 'independent synthetic',
+    description: `${independent.count} records generated with seed ${o.seed + INDEPENDENT_SEED_OFFSET} (never seen in training or model selection)`,
+    labels: labels(independent), logits: await predictLogits(model, independent, norm),
+  }] : [];
   const saliency = await saliencyImages(model, data, norm, dir, o.saliencyCount ?? 4);
   const run: ModelRunInput = {
     name: arch === 'alexnet' ? 'AlexNet' : 'AlexNet-M-SE',
@@ -110,18 +123,23 @@ async function runModel(arch: Architecture, o: ExperimentOptions, data: Prepared
     parameters: model.paramCount,
     val: { labels: labels(data.val), logits: valLogits },
     test: { labels: labels(data.test), logits: testLogits },
+    heldOut,
     history: result.state.history,
     timings: { train: trainSeconds, inference: inferSeconds, perImage: inferSeconds / Math.max(1, data.test.count) },
     saliency,
   };
   const ev = evaluateModel(run, CLASS_NAMES);
   log(`[${arch}] ${ev.test.line}\n${ev.test.reportText}`);
+  for (const h of ev.heldOut) log(`[${arch}] ${h.split.line}\n${h.split.reportText}`);
   const modelFile = join(dir, 'model.ecgpu');
   const bytes = await saveModel(model, {
     classNames: [...CLASS_NAMES],
     input: { render: { ...data.render }, mean: norm.mean, std: norm.std },
     calibration: { temperature: ev.calibration?.fit.temperature ?? 1, thresholds: ev.thresholds?.fit.thresholds ?? [] },
-    info: { preset: o.preset.name, bestEpoch: result.state.bestEpoch, testAccuracy: ev.test.accuracy, split: data.splitFile },
+    info: {
+      preset: o.preset.name, bestEpoch: result.state.bestEpoch, testAccuracy: ev.test.accuracy, split: data.splitFile,
+      ...(ev.heldOut.length ? { independentTestAccuracy: ev.heldOut[0].split.accuracy, independentTestRecords: ev.heldOut[0].split.n } : {}),
+    },
   });
   writeFileSync(modelFile, bytes);
   log(`[${arch}] model saved to ${modelFile} (${(bytes.length / 1e6).toFixed(1)} MB)`);

@@ -28,6 +28,31 @@ export function syntheticRoot(level: DatasetLevel, seed: number, progress: boole
   return dir;
 }
 
+/**
+ * An independent synthetic test set: `perClass` records of each class from another seed family than
+ * the training database (generated once into the cache and rendered through the render cache), read
+ * once at the end of a run to measure generalisation beyond the 66-record test split.
+ */
+export function independentSyntheticSet(perClass: number, seed: number, render: TensorOptions, progress: boolean, log: (s: string) => void): BatchImageSet {
+  const dir = join(cacheRoot(), `synthetic-independent-seed${seed}-n${perClass}`);
+  const marker = join(dir, '.complete');
+  const count = perClass * NUM_CLASSES;
+  if (!existsSync(marker)) {
+    log(`generating the independent test set: ${count} synthetic records (${perClass} per class, seed ${seed}) in ${dir}`);
+    mkdirSync(dir, { recursive: true });
+    prepareSynthetic(dir, perClass, seed, { progress });
+    writeFileSync(marker, new Date().toISOString());
+  }
+  // prepareSynthetic writes record i of class c as SYN<c>_<i>: the same names, in the same order, here.
+  const items = Array.from({ length: count }, (_, j) => {
+    const cls = j % NUM_CLASSES, i = Math.floor(j / NUM_CLASSES);
+    return { path: join(dir, `SYN${cls}_${String(i).padStart(5, '0')}.hea`), label: cls, classes: [cls] };
+  });
+  const batch = renderItems(items, { ...render, cacheDir: join(cacheRoot(), 'render'), progress });
+  if (batch.bad.length) throw new Error(`independent test set ${dir}: ${batch.bad.length} records unreadable (${batch.bad[0].reason}); delete the folder to regenerate it`);
+  return new BatchImageSet(batch);
+}
+
 export class BatchImageSet implements ImageSet {
   readonly count: number;
   readonly shape: [number, number, number];

@@ -17,6 +17,8 @@ export interface Preset {
   model: Omit<AlexNetConfig, 'architecture' | 'seed'>;
   render: TensorOptions;
   train: Omit<TrainOptions, 'seed' | 'dir' | 'resume' | 'log' | 'progress'>;
+  /** Records per class of the independent synthetic test set read at the end of synthetic runs. */
+  independentPerClass: number;
 }
 
 export const PRESETS: Record<string, Preset> = {
@@ -27,6 +29,7 @@ export const PRESETS: Record<string, Preset> = {
     model: { inputSize: 224, inChannels: 3, numClasses: 10, width: 1, fcWidth: 4096, dropout: 0.5, seReduction: 16 },
     render: { width: 224, height: 224, layout: '12lead', channels: 3 },
     train: { epochs: 20, batchSize: 16, optimizer: 'sgd', lr: 0.01, momentum: 0.9, weightDecay: 5e-4, schedule: 'cosine', warmupEpochs: 1, augment: DEFAULT_AUGMENT },
+    independentPerClass: 100,
   },
   quick: {
     name: 'quick',
@@ -35,6 +38,7 @@ export const PRESETS: Record<string, Preset> = {
     model: { inputSize: 128, inChannels: 1, numClasses: 10, width: 0.125, fcWidth: 128, dropout: 0.2, seReduction: 8 },
     render: { width: 128, height: 128, layout: 'stacked', channels: 1 },
     train: { epochs: 15, batchSize: 16, optimizer: 'adam', lr: 1e-3, momentum: 0.9, weightDecay: 1e-4, schedule: 'cosine', warmupEpochs: 1, augment: DEFAULT_AUGMENT },
+    independentPerClass: 100,
   },
   tiny: {
     name: 'tiny',
@@ -43,6 +47,7 @@ export const PRESETS: Record<string, Preset> = {
     model: { inputSize: 64, inChannels: 1, numClasses: 10, width: 0.125, fcWidth: 32, dropout: 0.5, seReduction: 4 },
     render: { width: 64, height: 64, layout: 'stacked', channels: 1 },
     train: { epochs: 2, batchSize: 8, optimizer: 'adam', lr: 1e-3, momentum: 0.9, weightDecay: 0, schedule: 'constant', warmupEpochs: 0, augment: NO_AUGMENT },
+    independentPerClass: 0,
   },
 };
 

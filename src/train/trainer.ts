@@ -146,8 +146,11 @@ export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet
       const batches = batchesOf(shuffled(trainSet.count, o.seed * 1000 + epoch), o.batchSize);
       const bar = o.progress ? new ProgressBar(`epoch ${epoch + 1}/${o.epochs}`, trainSet.count) : undefined;
       let seen = 0, lossSum = 0, correct = 0;
+      // Batches are assembled on the host (augmentation included) while the GPU runs the previous step.
+      const batchAt = (b: number, step: number) => makeBatch(trainSet, batches[b], norm, { options: o.augment, seed: (o.seed * 7919 + step) >>> 0 });
+      let next = batchAt(0, state.step);
       for (const [b, idx] of batches.entries()) {
-        const { x, y } = makeBatch(trainSet, idx, norm, { options: o.augment, seed: (o.seed * 7919 + state.step) >>> 0 });
+        const { x, y } = next;
         optimizer.lr = schedule(state.step);
         const { loss, logits } = tidy(() => {
           model.setStep(state.step);
@@ -160,8 +163,11 @@ export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet
           optimizer.zeroGrad();
           return { loss: loss.keep(), logits: logits.keep() };
         });
-        // Both copies are submitted before either wait, so the two readbacks overlap.
-        const [lv, lg] = await Promise.all([loss.read(), logits.read()]);
+        // Both copies are submitted before either wait, so the two readbacks overlap; the next batch is
+        // built meanwhile.
+        const reads = Promise.all([loss.read(), logits.read()]);
+        if (b + 1 < batches.length) next = batchAt(b + 1, state.step + 1);
+        const [lv, lg] = await reads;
         loss.dispose();
         logits.dispose();
         if (!Number.isFinite(lv[0])) {

@@ -43,9 +43,24 @@ export interface ModelRunInput {
   val?: SplitResult;
   test: SplitResult;
   history?: readonly EpochRecord[];
+  /** Further test sets read once at the end, e.g. an independent synthetic set of another seed. */
+  heldOut?: readonly HeldOutSplit[];
   /** Named timings in seconds (e.g. `train`, `inference`, `perImageMs` goes in as seconds too). */
   timings?: Record<string, number>;
   saliency?: readonly SaliencyImage[];
+}
+
+export interface HeldOutSplit extends SplitResult {
+  /** Short name used in tables and JSON (e.g. `independent synthetic`). */
+  name: string;
+  description?: string;
+}
+
+export interface HeldOutEvaluation {
+  name: string;
+  description?: string;
+  split: SplitEvaluation;
+  bootstrap: BootstrapResult;
 }
 
 export interface EvalOptions {
@@ -96,6 +111,7 @@ export interface ModelEvaluation {
   bootstrap: BootstrapResult;
   calibration?: CalibrationEvaluation;
   thresholds?: ThresholdEvaluation;
+  heldOut: HeldOutEvaluation[];
   history: readonly EpochRecord[];
   timings: Record<string, number>;
 }
@@ -154,9 +170,16 @@ export function evaluateModel(run: ModelRunInput, classNames: readonly string[],
       after: { metrics: mAfter, reportText: classificationReportText(mAfter, classNames, opts.digits ?? 2), confusion: confusionMatrix(run.test.labels, predsAfter, k) },
     };
   }
+  const heldOut = (run.heldOut ?? []).map((h): HeldOutEvaluation => {
+    if (h.logits.length !== h.labels.length * k) throw new Error(`${run.name}: ${h.name} logits have ${h.logits.length} values, expected ${h.labels.length} × ${k}`);
+    return {
+      name: h.name, description: h.description, split: evaluateSplit(h, classNames, opts, h.name),
+      bootstrap: bootstrapCI(h.labels, softmax(h.logits, k), k, { resamples: opts.resamples ?? 1000, seed: opts.seed ?? 0 }),
+    };
+  });
   return {
     name: run.name, description: run.description, parameters: run.parameters,
-    test, val, bootstrap, calibration, thresholds,
+    test, val, bootstrap, calibration, thresholds, heldOut,
     history: run.history ?? [], timings: run.timings ?? {},
   };
 }

@@ -56,6 +56,9 @@ export function modelFigures(ev: ModelEvaluation, classNames: readonly string[])
   out[`${s}-confusion`] = confusionMatrixFigure(ev.test.confusion, classNames, { title: `${ev.name}: confusion matrix (test, counts)` });
   out[`${s}-confusion-normalized`] = confusionMatrixFigure(ev.test.confusion, classNames, { normalize: true, title: `${ev.name}: confusion matrix (test, row-normalised)` });
   out[`${s}-roc`] = rocFigure(ev.test.roc, { classNames, title: `${ev.name}: ROC curves (test, one-vs-rest)` });
+  ev.heldOut.forEach((h, i) => {
+    out[`${s}-heldout${i}-confusion`] = confusionMatrixFigure(h.split.confusion, classNames, { title: `${ev.name}: confusion matrix (${h.name}, counts)` });
+  });
   if (ev.calibration) {
     out[`${s}-reliability-before`] = reliabilityFigure(ev.calibration.before, { title: `${ev.name}: reliability (test, T = 1)` });
     out[`${s}-reliability-after`] = reliabilityFigure(ev.calibration.after, { title: `${ev.name}: reliability (test, T = ${formatFixed(ev.calibration.fit.temperature, 3)})` });
@@ -118,6 +121,7 @@ function evaluationJson(ev: ModelEvaluation, classNames: readonly string[]): unk
     name: ev.name, description: ev.description, parameters: ev.parameters,
     test: split(ev.test), val: ev.val ? split(ev.val) : undefined,
     bootstrap: ev.bootstrap,
+    heldOut: ev.heldOut.map((h) => ({ name: h.name, description: h.description, ...split(h.split), bootstrap: h.bootstrap })),
     calibration: ev.calibration && {
       temperature: ev.calibration.fit.temperature, valNllBefore: ev.calibration.fit.nllBefore, valNllAfter: ev.calibration.fit.nllAfter,
       testNllBefore: ev.calibration.testNllBefore, testNllAfter: ev.calibration.testNllAfter,
@@ -202,6 +206,15 @@ function modelSection(ev: ModelEvaluation, input: ReportInput, figures: Record<s
   parts.push(fig(figures, `${s}-confusion-normalized`, 'Row-normalised: the diagonal is per-class recall.'));
   parts.push(fig(figures, `${s}-roc`, 'One-vs-rest ROC per class on softmax probabilities; micro average pools all (sample, class) pairs; macro AUC is the mean of the per-class AUCs (curve: mean TPR interpolated on the union of FPRs).'));
   parts.push(`</div>`);
+  ev.heldOut.forEach((h, i) => {
+    parts.push(`<h3>${esc(h.name)} test set${h.description ? `: ${esc(h.description)}` : ''}</h3>`);
+    parts.push(`<pre>${esc(h.split.line)}</pre>`);
+    parts.push(table(['metric', `estimate [${Math.round(h.bootstrap.level * 100)}% CI]`], [
+      ['accuracy', ci(h.bootstrap.accuracy)], ['macro F1', ci(h.bootstrap.macroF1)], ['macro ROC AUC', ci(h.bootstrap.macroAuc)], ['micro ROC AUC', ci(h.bootstrap.microAuc)],
+    ]));
+    parts.push(metricsTable(h.split.metrics, cn, h.split.roc.perClass.map((r) => r.auc)));
+    parts.push(`<div class="figs">${fig(figures, `${s}-heldout${i}-confusion`, `Counts on the ${esc(h.name)} test set; rows are true classes.`)}</div>`);
+  });
   if (ev.calibration) {
     const c = ev.calibration;
     parts.push(`<h3>Calibration: temperature scaling</h3>`);
@@ -303,6 +316,15 @@ export function buildReport(input: ReportInput): BuiltReport {
   parts.push(`<h1>${esc(title)}</h1><p class="meta">Generated ${esc(generatedAt)} · ${cn.length} classes · ${evs.map((e) => `<a href="#model-${slug(e.name)}">${esc(e.name)}</a>`).join(' · ')}${evs.length > 1 ? ' · <a href="#comparison">comparison</a>' : ''}</p>`);
   const summaryRows = evs.map((e) => [esc(e.name), ci(e.bootstrap.accuracy), ci(e.bootstrap.macroF1), ci(e.bootstrap.macroAuc), ci(e.bootstrap.microAuc), f(e.test.loss), pct(e.test.reliability.ece), e.calibration ? pct(e.calibration.after.ece) : '–']);
   parts.push(`<h2>Summary (test set)</h2>${table(['model', 'accuracy [95% CI]', 'macro F1 [95% CI]', 'macro AUC [95% CI]', 'micro AUC [95% CI]', 'loss', 'ECE', 'ECE after T'], summaryRows)}`);
+  const heldOutNames = [...new Set(evs.flatMap((e) => e.heldOut.map((h) => h.name)))];
+  for (const name of heldOutNames) {
+    const rows = evs.flatMap((e) => e.heldOut.filter((h) => h.name === name).map((h) => [
+      esc(e.name), String(h.split.n), ci(h.bootstrap.accuracy), ci(h.bootstrap.macroF1), ci(h.bootstrap.macroAuc),
+      f(Math.min(...h.split.metrics.perClass.map((c) => c.recall)), 3),
+    ]));
+    parts.push(`<h3>Summary (${esc(name)} test set)</h3>${table(['model', 'records', 'accuracy [95% CI]', 'macro F1 [95% CI]', 'macro AUC [95% CI]', 'lowest class recall'], rows)}`);
+    parts.push(table(['class', ...evs.map((e) => `recall ${esc(e.name)}`)], cn.map((c, i) => [esc(c), ...evs.map((e) => f(e.heldOut.find((h) => h.name === name)?.split.metrics.perClass[i].recall, 3))])));
+  }
   parts.push(`<pre>${evs.map((e) => `${esc(e.name)}: ${esc(e.test.line)}`).join('\n')}</pre>`);
   if (input.dataset) {
     const d = input.dataset;
