@@ -88,7 +88,7 @@ afterAll(() => {
 describe('npm pack → install in an empty project', () => {
   it('ships the built package and nothing of the sources; only webgpu at run time', () => {
     const files = packed.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'bin/ecgpu.mjs', 'dist/index.js', 'dist/cli.js', 'dist/scan-worker.js', 'dist/ecgpu.browser.js', 'dist/types/index.d.ts', 'dist/wgsl/gemm.wgsl']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'bin/ecgpu.mjs', 'dist/index.js', 'dist/cli.js', 'dist/scan-worker.js', 'dist/ecgpu.browser.js', 'dist/types/index.d.ts', 'dist/wgsl/gemm.wgsl']));
     expect(files.filter((f) => /^(src|test|bench|web|scripts)\/|\.map$|\.ts$(?<!\.d\.ts)/.test(f))).toEqual([]);
     // prepack built dist/ for this tarball
     expect(statSync(join(root, 'dist/types/index.d.ts')).mtimeMs).toBeGreaterThanOrEqual(packStarted - 1000);
