@@ -3,7 +3,7 @@
  * installed offline into an empty project with no dev dependencies, then from that project: the ESM
  * import runs a forward pass on the adapter, the `ecgpu` CLI answers every --help, `info`, and
  * classifies a synthetic record, a consumer .ts type-checks under --strict, and an esbuild browser
- * bundle of a consumer carries no Node built-ins.
+ * bundle of a consumer carries no Node built-ins and runs in headless Chromium (when /usr/bin/chromium exists).
  *
  * Offline install: `npm ci` caches tarballs but not the registry's package documents, so a bare
  * `npm i --offline` cannot resolve `webgpu@^0.6.2`. The temporary project starts with a lockfile holding
@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, openPage } from '../helpers/chromium.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const consumerDir = join(root, 'test/package/consumer');
@@ -63,6 +64,15 @@ function lockClosure(deps: string[]): Record<string, unknown> {
   return out;
 }
 
+/** The consumers' forward pass, relu(A·B) with A 2×3 and B 3×2, and its plain-TS reference. */
+const A = [1, -2, 3, 4, 5, -6], B = [0.5, -1, 2, 0.25, -1.5, 3];
+function expectForward(out: number[]) {
+  const want: number[] = [];
+  for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) want.push(Math.max(0, A[i * 3] * B[j] + A[i * 3 + 1] * B[2 + j] + A[i * 3 + 2] * B[4 + j]));
+  expect(out).toHaveLength(4);
+  out.forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
+}
+
 const cli = (...args: string[]) => sh(join(app, 'node_modules/.bin/ecgpu'), args, app, 120_000);
 
 beforeAll(() => {
@@ -103,14 +113,10 @@ describe('npm pack → install in an empty project', () => {
   });
 
   it('import { init, … } from "ecgpu" runs a forward pass on the adapter', () => {
-    const a = [1, -2, 3, 4, 5, -6], b = [0.5, -1, 2, 0.25, -1.5, 3];
-    const r = mustRun(process.execPath, [join(app, 'forward.mjs'), JSON.stringify([a, b])]);
+    const r = mustRun(process.execPath, [join(app, 'forward.mjs'), JSON.stringify([A, B])]);
     const got = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    const want: number[] = [];
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) want.push(Math.max(0, a[i * 3] * b[j] + a[i * 3 + 1] * b[2 + j] + a[i * 3 + 2] * b[4 + j]));
     expect(got.runtime).toBe('node-dawn');
-    expect(got.out).toHaveLength(4);
-    got.out.forEach((v: number, i: number) => expect(v).toBeCloseTo(want[i], 5));
+    expectForward(got.out);
     expect(got.gemmWgslHasCompute).toBe(true);
   });
 
@@ -154,11 +160,21 @@ describe('npm pack → install in an empty project', () => {
     expect(r.code, r.text).toBe(0);
   });
 
-  it('an esbuild browser bundle of a consumer takes the browser build and has no node: imports', async () => {
+  it('an esbuild browser bundle of a consumer takes the browser build, has no node: imports and runs in Chromium', async () => {
     const r = await build({ absWorkingDir: app, entryPoints: ['browser.js'], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
     const js = r.outputFiles[0].text;
     expect(Object.keys(r.metafile.inputs)).toContain('node_modules/ecgpu/dist/ecgpu.browser.js');
     expect(js).not.toMatch(/\b(?:from|import)\s*\(?\s*["'](?:node:|webgpu["'])|\brequire\(\s*["']node:/);
     expect(js).toContain('@compute'); // the WGSL kernels are inlined
+    if (!existsSync(CHROMIUM)) return; // the bundle checks above still ran
+    const served = await openPage('<!doctype html><script type="module" src="/entry.js"></script>', js);
+    try {
+      await served.page.waitForFunction(() => typeof (globalThis as { ecgpuConsumerRun?: unknown }).ecgpuConsumerRun === 'function', undefined, { timeout: 30_000 });
+      const got = (await served.page.evaluate(([a, b]) => (globalThis as unknown as { ecgpuConsumerRun: (a: number[], b: number[]) => Promise<unknown> }).ecgpuConsumerRun(a, b), [A, B])) as { runtime: string; out: number[] };
+      expect(got.runtime, served.logs.join('\n')).toBe('browser');
+      expectForward(got.out);
+    } finally {
+      await served.close();
+    }
   });
 });
