@@ -136,7 +136,7 @@ describe('npm pack → install in an empty project', () => {
     // The bundled model when the package has one; otherwise one trained here with the tiny preset.
     const bundled = join(installed, 'models/default.ecgpu');
     const run = join(tmp, 'run');
-    const made = cli(existsSync(bundled) ? 'prepare' : 'train', '--preset', 'tiny', '--arch', 'alexnet', '--out', run);
+    const made = existsSync(bundled) ? cli('prepare', '--preset', 'tiny', '--out', run) : cli('train', '--preset', 'tiny', '--arch', 'alexnet', '--out', run);
     expect(made.code, made.text).toBe(0);
     const split = JSON.parse(readFileSync(join(run, 'split.json'), 'utf8')) as { root: string; test: [string, number][] };
     const record = join(split.root, split.test[0][0]);
