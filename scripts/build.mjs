@@ -1,21 +1,25 @@
 #!/usr/bin/env node
 /**
- * Bundles ecgpu with esbuild:
+ * Builds dist/, what the npm package ships (`npm run build`; `prepack` runs it):
  *   dist/index.js          Node ESM bundle of src/index.ts (`webgpu` stays external: it is a native addon)
- *   dist/cli.js            Node ESM bundle of src/cli/main.ts, when that file exists
+ *   dist/cli.js            Node ESM bundle of src/cli/main.ts (bin/ecgpu.mjs runs it)
+ *   dist/scan-worker.js    the record scanner's worker thread, started by dist/cli.js
  *   dist/ecgpu.browser.js  browser ESM bundle of src/index.ts: no Node built-ins (they are stubbed)
+ *   dist/wgsl/*.wgsl       the kernels' WGSL sources (the `ecgpu/wgsl/*` subpath)
+ *   dist/types/            .d.ts declarations (tsc -p tsconfig.build.json)
  *
  * In every bundle `src/kernels/inlined.ts` is replaced by a module that holds every src/kernels/*.wgsl
  * file as a string, so the bundles read no .wgsl file at run time (see src/kernels/sources.ts).
  *
  *   dist/test-runner/      the browser kernel-test page (web/test-runner), only with `--only test-runner`
  *
- * Usage: node scripts/build.mjs [--minify] [--only node|cli|browser|test-runner]
+ * Usage: node scripts/build.mjs [--minify] [--only TARGET[,TARGET…]]   (targets: see `targets` below)
  * The plugins and `bundleBrowser()` are exported for the browser test runner (test/browser).
  */
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -90,7 +94,8 @@ export function nodeOptions(entry, outfile, extra = {}) {
     format: 'esm',
     target: 'node20',
     external: ['webgpu'],
-    sourcemap: true,
+    // The .map files stay in dist/ for debugging but are not shipped: no sourceMappingURL to a missing file.
+    sourcemap: 'external',
     banner: nodeBanner,
     plugins: [inlineWgslPlugin()],
     logLevel: 'warning',
@@ -106,7 +111,7 @@ export function browserOptions(entry, outfile, extra = {}) {
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
-    sourcemap: true,
+    sourcemap: 'external',
     plugins: [browserStubPlugin(), inlineWgslPlugin()],
     logLevel: 'warning',
     ...extra,
@@ -121,37 +126,79 @@ export async function bundleBrowser(entry, { outfile, minify = false } = {}) {
   return r.outputFiles.find((f) => f.path.endsWith('.js')).text;
 }
 
-/** Builds every target (or `only` one); a target that fails does not stop the others. */
+const distDir = join(root, 'dist');
+const nodeBundle = (src, out) => ({ minify }) => build(nodeOptions(join(root, src), join(distDir, out), { minify }));
+
+/** dist/types/: the .d.ts files of src/index.ts and everything it reaches (tsconfig.build.json). */
+function emitDeclarations() {
+  rmSync(join(distDir, 'types'), { recursive: true, force: true }); // no stale .d.ts of a removed module
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`tsc -p tsconfig.build.json exited with ${r.status ?? r.signal}`);
+}
+
+/**
+ * The build steps, in order. A step returns false when there is nothing to build. Steps with
+ * `whenAsked` run only when named with --only; every other step is part of `npm run build`, which
+ * `prepack` runs, so whatever it writes under dist/ can ship (package.json `files` says what does).
+ * To add a step (a demo, a bundled model), append an entry here.
+ */
+export const targets = [
+  { name: 'node', out: 'dist/index.js', run: nodeBundle('src/index.ts', 'index.js') },
+  {
+    name: 'cli', out: 'dist/cli.js',
+    run: async ({ minify }) => {
+      const cli = join(root, 'src/cli/main.ts');
+      if (!existsSync(cli)) {
+        console.warn('build: src/cli/main.ts does not exist yet; dist/cli.js skipped');
+        return false;
+      }
+      // esbuild keeps the entry's own #! line on top; add one when the entry has none.
+      const banner = readFileSync(cli, 'utf8').startsWith('#!') ? nodeBanner : { js: `#!/usr/bin/env node\n${nodeBanner.js}` };
+      await build(nodeOptions(cli, join(distDir, 'cli.js'), { minify, banner }));
+    },
+  },
+  // The CLI's record scanner starts this file as a worker thread, next to dist/cli.js (src/ecg/scan.ts).
+  { name: 'scan-worker', out: 'dist/scan-worker.js', run: nodeBundle('src/ecg/scan-worker.ts', 'scan-worker.js') },
+  {
+    name: 'browser', out: 'dist/ecgpu.browser.js',
+    run: ({ minify }) => build(browserOptions(join(root, 'src/index.ts'), join(distDir, 'ecgpu.browser.js'), { minify })),
+  },
+  {
+    // The kernels' WGSL sources, for the `ecgpu/wgsl/*` subpath (the bundles carry their own inlined copy).
+    name: 'wgsl', out: 'dist/wgsl/',
+    run: () => {
+      rmSync(join(distDir, 'wgsl'), { recursive: true, force: true });
+      mkdirSync(join(distDir, 'wgsl'), { recursive: true });
+      for (const name of Object.keys(readKernelSources())) copyFileSync(join(kernelsDir, `${name}.wgsl`), join(distDir, 'wgsl', `${name}.wgsl`));
+    },
+  },
+  { name: 'types', out: 'dist/types/', run: emitDeclarations },
+  {
+    name: 'test-runner', out: 'dist/test-runner/', whenAsked: true,
+    run: async ({ minify }) => {
+      mkdirSync(join(distDir, 'test-runner'), { recursive: true });
+      await bundleBrowser(join(root, 'web/test-runner/entry.ts'), { outfile: join(distDir, 'test-runner/entry.js'), minify });
+      copyFileSync(join(root, 'web/test-runner/index.html'), join(distDir, 'test-runner/index.html'));
+    },
+  },
+];
+
+/** Builds every default target (or those named in `only`); a target that fails does not stop the others. */
 export async function buildAll({ minify = false, only } = {}) {
+  const names = only ? [only].flat() : undefined;
+  const unknown = (names ?? []).filter((n) => !targets.some((t) => t.name === n));
+  if (unknown.length) throw new Error(`unknown build target ${unknown.join(', ')} (targets: ${targets.map((t) => t.name).join(', ')})`);
   const built = [], failed = [];
-  const target = async (name, out, fn) => {
-    if (only ? only !== name : name === 'test-runner') return;
+  for (const t of targets) {
+    if (names ? !names.includes(t.name) : t.whenAsked) continue;
     try {
-      if ((await fn()) !== false) built.push(out);
+      if ((await t.run({ minify })) !== false) built.push(t.out);
     } catch (e) {
-      if (!e?.errors) console.error(e); // esbuild has already printed its errors with source locations
-      failed.push(out);
+      if (!e?.errors) console.error(e instanceof Error ? e.message : e); // esbuild has already printed its errors with source locations
+      failed.push(t.out);
     }
-  };
-  await target('node', 'dist/index.js', () => build(nodeOptions(join(root, 'src/index.ts'), join(root, 'dist/index.js'), { minify })));
-  await target('cli', 'dist/cli.js', async () => {
-    const cli = join(root, 'src/cli/main.ts');
-    if (!existsSync(cli)) {
-      console.warn('build: src/cli/main.ts does not exist yet; dist/cli.js skipped');
-      return false;
-    }
-    // esbuild keeps the entry's own #! line on top; add one when the entry has none.
-    const banner = readFileSync(cli, 'utf8').startsWith('#!') ? nodeBanner : { js: `#!/usr/bin/env node\n${nodeBanner.js}` };
-    await build(nodeOptions(cli, join(root, 'dist/cli.js'), { minify, banner }));
-  });
-  await target('browser', 'dist/ecgpu.browser.js', () =>
-    build(browserOptions(join(root, 'src/index.ts'), join(root, 'dist/ecgpu.browser.js'), { minify })),
-  );
-  await target('test-runner', 'dist/test-runner/', async () => {
-    mkdirSync(join(root, 'dist/test-runner'), { recursive: true });
-    await bundleBrowser(join(root, 'web/test-runner/entry.ts'), { outfile: join(root, 'dist/test-runner/entry.js'), minify });
-    copyFileSync(join(root, 'web/test-runner/index.html'), join(root, 'dist/test-runner/index.html'));
-  });
+  }
   return { built, failed };
 }
 
@@ -159,7 +206,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const args = process.argv.slice(2);
   const onlyAt = args.indexOf('--only');
   const t0 = performance.now();
-  const { built, failed } = await buildAll({ minify: args.includes('--minify'), only: onlyAt >= 0 ? args[onlyAt + 1] : undefined });
+  let result;
+  try {
+    result = await buildAll({ minify: args.includes('--minify'), only: onlyAt >= 0 ? args[onlyAt + 1]?.split(',') : undefined });
+  } catch (e) {
+    console.error(`build: ${e.message}`);
+    process.exit(2);
+  }
+  const { built, failed } = result;
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   if (built.length) console.log(`built ${built.join(', ')} in ${secs} s`);
   if (failed.length) {

@@ -1,4 +1,6 @@
 /** ecgpu: a WebGPU tensor engine with hand-written WGSL kernels, and the ECG classifiers built on it. */
+// Kept in the emitted index.d.ts, so that a consumer's compiler knows GPUDevice & co. (`webgpu` depends on @webgpu/types).
+/// <reference types="@webgpu/types" preserve="true" />
 export { init, engine, Engine } from './engine/engine.js';
 export { Tensor, type Shape, type DType } from './engine/tensor.js';
 export { tidy, dispose } from './engine/scope.js';

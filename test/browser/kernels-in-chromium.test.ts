@@ -9,21 +9,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import type { BrowserRunResult } from '../../web/test-runner/entry.js';
+import { CHROMIUM, openPage, type ServedPage } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.ECGPU_CHROMIUM ?? '/usr/bin/chromium';
 const root = join(import.meta.dirname, '..', '..');
 
 describe.skipIf(!existsSync(CHROMIUM))('kernels in headless Chromium', () => {
-  let server: Server;
-  let browser: Browser;
-  let page: Page;
-  let url: string;
-  const logs: string[] = [];
+  let served: ServedPage;
   let nodeOps: string[] = [];
 
   beforeAll(async () => {
@@ -36,43 +29,25 @@ describe.skipIf(!existsSync(CHROMIUM))('kernels in headless Chromium', () => {
     const js = await bundleBrowser(join(root, 'web', 'test-runner', 'entry.ts'));
     expect(js).not.toMatch(/\bfrom\s*["']node:/);
     const html = readFileSync(join(root, 'web', 'test-runner', 'index.html'), 'utf8');
-    server = createServer((req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
-      if (path === '/' || path === '/index.html') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-      else if (path === '/entry.js') res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(js);
-      else res.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await browser.newPage();
-    page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-    await page.goto(url);
-    await page.waitForFunction(() => typeof (globalThis as { ecgpuRunKernelTests?: unknown }).ecgpuRunKernelTests === 'function', undefined, { timeout: 30_000 });
+    served = await openPage(html, js);
+    await served.page.waitForFunction(() => typeof (globalThis as { ecgpuRunKernelTests?: unknown }).ecgpuRunKernelTests === 'function', undefined, { timeout: 30_000 });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await served?.close();
   });
 
   it('every op in the op table passes its forward and gradient checks in the browser', async () => {
-    const r = (await page.evaluate(() =>
+    const r = (await served.page.evaluate(() =>
       (globalThis as unknown as { ecgpuRunKernelTests: (o: object) => Promise<unknown> }).ecgpuRunKernelTests({ gradients: true }),
     )) as BrowserRunResult;
-    const context = `\n${logs.slice(-20).join('\n')}`;
+    const context = `\n${served.logs.slice(-20).join('\n')}`;
     // A real WebGPU adapter from navigator.gpu, not a Node/Dawn one.
     expect(r.hasNavigatorGpu, context).toBe(true);
     expect(r.adapter.runtime).toBe('browser');
     expect(`${r.adapter.vendor}${r.adapter.architecture}${r.adapter.description}`.length, JSON.stringify(r.adapter)).toBeGreaterThan(0);
     console.log(
-      `Chromium ${browser.version()} on ${r.adapter.vendor}/${r.adapter.architecture} (${r.adapter.adapterClass}): ` +
+      `Chromium ${served.browser.version()} on ${r.adapter.vendor}/${r.adapter.architecture} (${r.adapter.adapterClass}): ` +
         `${r.summary.ops.length} ops, ${r.summary.passed} checks passed, ${r.summary.failed} failed in ${(r.ms / 1000).toFixed(1)} s`,
     );
     // Every op registered in the table ran (the bundle carried the whole table) and passed.
