@@ -9,13 +9,14 @@ import { noGrad } from '../autograd/index.js';
 import { loadModel, type ModelMeta } from '../models/model-file.js';
 import { inputDims, type AlexNet } from '../models/alexnet.js';
 import { readRecord } from '../ecg/read-record.js';
-import { renderRecord, renderToTensorData } from '../ecg/render.js';
-import { loadSplit, renderItems } from '../ecg/dataset.js';
+import { renderToTensorData } from '../ecg/render.js';
+import { buildDataset, loadSplit, renderItems, type Dataset } from '../ecg/dataset.js';
+import { scanRecords } from '../ecg/scan.js';
 import { CLASS_NAMES } from '../ecg/types.js';
 import { encodePng } from '../image/png.js';
 import { applyThresholds, softmax } from '../train/eval/index.js';
 import { writeReport } from '../train/eval/report-node.js';
-import { gradCam, overlaySaliency } from '../train/saliency.js';
+import { gradCam, saliencyPicture } from '../train/saliency.js';
 import { BatchImageSet, cacheRoot } from '../train/prepare.js';
 import { predictLogits } from '../train/trainer.js';
 import { normaliseInto } from '../train/data.js';
@@ -33,10 +34,13 @@ thresholds, and writes a Grad-CAM saliency image over the rendered ECG.
   --top N           classes to list (default 3)
   --saliency FILE   where to write the saliency PNG (default <record>-saliency.png in the current folder)`;
 
-export const EVAL_USAGE = `usage: ecgpu eval --model FILE --split SPLIT.json [--out DIR]
+export const EVAL_USAGE = `usage: ecgpu eval --model FILE (--split SPLIT.json | --data DIR[,DIR...]) [--out DIR]
 
-Evaluates a saved model on the test part of a split file written by ecgpu prepare/train/compare
-(validation part for calibration), and writes report.html + results.json into DIR (default: beside the model).`;
+Evaluates a saved model and writes report.html + results.json into DIR (default: beside the model):
+  --split SPLIT.json  the test part of a split file written by ecgpu prepare/train/compare
+                      (its validation part for calibration)
+  --data DIR,...      every record of these folders that carries one of the 10 classes (e.g. a model
+                      trained on synthetic records, evaluated on real ones)`;
 
 function openModel(path: string): { model: AlexNet; meta: ModelMeta } {
   if (!existsSync(path)) throw new UsageError(`model file ${path} not found (train one with: ecgpu compare)`);
@@ -51,7 +55,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const { model, meta } = openModel(values.model ?? DEFAULT_MODEL);
   const rec = readRecord(positionals[0], { digital: false });
   const [h, w] = inputDims(model.config);
-  const img = renderToTensorData(rec, { ...meta.input.render, channels: model.config.inChannels as 1 | 3 });
+  const img = renderToTensorData(rec, { ...meta.input.render, channels: model.config.inChannels });
   const x = new Float32Array(img.length);
   normaliseInto(img, meta.input, h * w, x);
   const logits = tidy(() => noGrad(() => model.forward(Tensor.from(x, [1, model.config.inChannels, h, w]))));
@@ -68,24 +72,26 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const decision = meta.calibration.thresholds.length ? applyThresholds(probs, meta.calibration.thresholds)[0] : order[0];
   console.log(`decision${meta.calibration.thresholds.length ? ' (per-class thresholds tuned on validation)' : ''}: ${meta.classNames[decision]}`);
   const cam = await gradCam(model, x, decision);
-  const big = renderRecord(rec, { ...meta.input.render, width: 880, height: 880, labels: true });
+  const pic = saliencyPicture(rec, meta.input.render, cam);
   const out = values.saliency ?? `${basename(positionals[0]).replace(/\.[^.]+$/, '')}-saliency.png`;
-  writeFileSync(out, encodePng(overlaySaliency(big.rgba, big.width, big.height, cam), big.width, big.height, 4, (d) => new Uint8Array(deflateSync(d))));
+  writeFileSync(out, encodePng(pic.rgba, pic.width, pic.height, 4, (d) => new Uint8Array(deflateSync(d))));
   console.log(`saliency (Grad-CAM for ${meta.classNames[decision]}): ${out}`);
   model.dispose();
   return 0;
 }
 
 export async function evalCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { model: { type: 'string' }, split: { type: 'string' }, out: { type: 'string' } }, false);
+  const { values } = parse(argv, { model: { type: 'string' }, split: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' } }, false);
   if (values.help) return console.log(EVAL_USAGE), 0;
-  if (!values.split) throw new UsageError(`--split is required\n${EVAL_USAGE}`);
-  if (!existsSync(values.split)) throw new UsageError(`split file ${values.split} not found`);
+  if (!values.split === !values.data) throw new UsageError(`give --split or --data (one of them)\n${EVAL_USAGE}`);
+  if (values.split && !existsSync(values.split)) throw new UsageError(`split file ${values.split} not found`);
+  const folders = values.data ? values.data.split(',') : [];
+  for (const f of folders) if (!existsSync(f)) throw new UsageError(`--data ${f}: no such folder`);
   await init();
   const modelPath = values.model ?? DEFAULT_MODEL;
   const { model, meta } = openModel(modelPath);
-  const ds = loadSplit(values.split);
-  const opts = { ...meta.input.render, channels: model.config.inChannels as 1 | 3, cacheDir: join(cacheRoot(), 'render'), progress: true };
+  const ds = values.split ? loadSplit(values.split) : await allLabelledRecords(folders);
+  const opts = { ...meta.input.render, channels: model.config.inChannels, cacheDir: join(cacheRoot(), 'render'), progress: true };
   const [val, test] = [new BatchImageSet(renderItems(ds.val, opts)), new BatchImageSet(renderItems(ds.test, opts))];
   const norm = { mean: meta.input.mean, std: meta.input.std };
   const labels = (s: BatchImageSet) => Array.from(s.batch.labels);
@@ -94,10 +100,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const report = writeReport(out, {
     title: `ecgpu eval: ${name} (${modelPath})`,
     classNames: meta.classNames.length ? meta.classNames : CLASS_NAMES,
-    dataset: { name: values.split, splits: { val: val.count, test: test.count } },
+    dataset: { name: values.split ?? folders.join(', '), splits: { val: val.count, test: test.count } },
     models: [{
       name, parameters: model.paramCount,
-      val: { labels: labels(val), logits: await predictLogits(model, val, norm) },
+      val: val.count ? { labels: labels(val), logits: await predictLogits(model, val, norm) } : undefined,
       test: { labels: labels(test), logits: await predictLogits(model, test, norm) },
     }],
   });
@@ -105,4 +111,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
   console.log(`${ev.test.line}\n${ev.test.reportText}\nreport: ${join(out, 'report.html')}`);
   model.dispose();
   return 0;
+}
+
+/** Every record of `folders` that carries one of the 10 classes, as a test-only dataset. */
+async function allLabelledRecords(folders: string[]): Promise<Dataset> {
+  const parts = await Promise.all(folders.map((f) => scanRecords(f, { progress: false })));
+  const scan = { ...parts[0], records: parts.flatMap((p) => p.records), bad: parts.flatMap((p) => p.bad), noClass: parts.reduce((n, p) => n + p.noClass, 0) };
+  return buildDataset(scan, { level: 'all', fractions: [0, 0, 1] });
 }

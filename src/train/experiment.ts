@@ -10,7 +10,6 @@ import { engine } from '../engine/engine.js';
 import { createModel, type AlexNet, type Architecture } from '../models/alexnet.js';
 import { saveModel } from '../models/model-file.js';
 import { readRecord } from '../ecg/read-record.js';
-import { renderRecord } from '../ecg/render.js';
 import { CLASS_NAMES } from '../ecg/types.js';
 import { encodePng } from '../image/png.js';
 import { evaluateModel, type ModelEvaluation, type ModelRunInput, type SaliencyImage } from './eval/index.js';
@@ -19,7 +18,7 @@ import { computeNormalisation, makeBatch, type Normalisation } from './data.js';
 import { independentSyntheticSet, prepareData, type BatchImageSet, type PreparedData } from './prepare.js';
 import type { Preset } from './presets.js';
 import { loadCheckpointWeights } from './checkpoint.js';
-import { gradCam, overlaySaliency } from './saliency.js';
+import { gradCam, saliencyPicture } from './saliency.js';
 import { predictLogits, train, type TrainOptions, type TrainerState } from './trainer.js';
 import type { DatasetLevel } from '../ecg/dataset.js';
 
@@ -157,10 +156,9 @@ async function saliencyImages(model: AlexNet, data: PreparedData, norm: Normalis
     seen.add(label);
     const { x } = makeBatch(data.test, [i], norm);
     const cam = await gradCam(model, x);
-    const big = renderRecord(readRecord(data.test.name(i), { digital: false }), { ...data.render, width: 880, height: 880, labels: true });
-    const rgba = overlaySaliency(big.rgba, big.width, big.height, cam);
+    const pic = saliencyPicture(readRecord(data.test.name(i), { digital: false }), data.render, cam);
     const path = join(dir, `saliency-${basename(data.test.name(i)).replace(/\.[^.]+$/, '')}.png`);
-    writeFileSync(path, encodePng(rgba, big.width, big.height, 4, deflate));
+    writeFileSync(path, encodePng(pic.rgba, pic.width, pic.height, 4, deflate));
     out.push({ path, caption: `${basename(data.test.name(i))}: true ${CLASS_NAMES[label]}, predicted ${CLASS_NAMES[cam.cls]}` });
   }
   return out;

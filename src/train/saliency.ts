@@ -7,6 +7,8 @@ import { Tensor } from '../engine/tensor.js';
 import { tidy } from '../engine/scope.js';
 import { backward, noGrad } from '../autograd/index.js';
 import { inputDims, type AlexNet } from '../models/alexnet.js';
+import { renderRecord, type RenderOptions } from '../ecg/render.js';
+import type { EcgRecord } from '../ecg/types.js';
 
 export interface SaliencyMap {
   /** h × w map in [0, 1] at the last conv's resolution. */
@@ -82,4 +84,23 @@ export function overlaySaliency(rgba: Uint8Array, width: number, height: number,
     }
   }
   return out;
+}
+
+/**
+ * A human-sized picture of the record with the saliency over it, for a model whose input was rendered
+ * with `render`. Image layouts are drawn as they were seen, larger. `lead-channels` inputs share one time
+ * axis across the twelve lead planes and their rows are amplitude, not leads, so the map is collapsed to
+ * time (its maximum over rows) and drawn as bands over a stacked 12-lead picture.
+ */
+export function saliencyPicture(rec: EcgRecord, render: RenderOptions, cam: SaliencyMap, size = 880): { rgba: Uint8Array; width: number; height: number } {
+  let map = cam;
+  let opts: RenderOptions = { ...render, width: size, height: size, labels: true };
+  if (render.layout === 'lead-channels') {
+    const time = new Float32Array(cam.w);
+    for (let x = 0; x < cam.w; x++) for (let y = 0; y < cam.h; y++) time[x] = Math.max(time[x], cam.map[y * cam.w + x]);
+    map = { ...cam, map: time, h: 1 };
+    opts = { ...opts, layout: 'stacked', width: Math.round(size * 1.25) };
+  }
+  const img = renderRecord(rec, opts);
+  return { rgba: overlaySaliency(img.rgba, img.width, img.height, map), width: img.width, height: img.height };
 }
