@@ -74,6 +74,7 @@ function readSegmented(heaPath: string, master: RecordHeader): DecodedSignals {
   const parts = master.segments!.map((seg, i) => {
     if (seg.name === '~') return null;
     const path = join(dirname(heaPath), `${seg.name}.hea`);
+    if (!existsSync(path)) throw new EcgInputError(path, `file not found (segment ${i + 1} of the multi-segment record ${heaPath})`);
     // A first segment of length 0 is the layout header: its signal lines only, no samples.
     if (i === 0 && seg.nSamples === 0) return { header: parseHeader(new TextDecoder().decode(readBytes(path)), path), samples: [] };
     return readSignals(path);

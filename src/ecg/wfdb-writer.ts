@@ -88,7 +88,7 @@ export interface DatRecord {
   name: string;
   fs: number;
   signals: DatSignal[];
-  /** Write the sample count, initial values and checksums (default true). */
+  /** Write the sample count on the record line (default true; without it the length comes from the files). */
   counts?: boolean;
   comments?: string[];
 }
@@ -136,8 +136,8 @@ export function encodeDatRecord(rec: DatRecord): Record<string, string | Uint8Ar
   sigs.forEach((s, i) => {
     const fmt = `${s.format}${s.spf > 1 ? `x${s.spf}` : ''}${s.skew ? `:${s.skew}` : ''}${s.byteOffset ? `+${s.byteOffset}` : ''}`;
     const gain = `${s.gain ?? 200}${s.baseline !== undefined ? `(${s.baseline})` : ''}/${s.units ?? 'mV'}`;
-    const tail = counts ? ` ${stored[i][0] ?? 0} ${checksum16(stored[i].subarray(0, n * s.spf))} 0` : '';
-    lines.push(`${s.fileName} ${fmt} ${gain} ${s.adcResolution ?? 0} ${s.adcZero ?? 0}${tail} ${s.description}`);
+    const check = `${stored[i][0] ?? 0} ${checksum16(stored[i].subarray(0, n * s.spf))} 0`;
+    lines.push(`${s.fileName} ${fmt} ${gain} ${s.adcResolution ?? 0} ${s.adcZero ?? 0} ${check} ${s.description}`);
   });
   const recordLine = `${rec.name} ${sigs.length} ${rec.fs}${counts ? ` ${n}` : ''}`;
   files[`${rec.name}.hea`] = [recordLine, ...lines, ...(rec.comments ?? []).map((c) => `#${c}`)].join('\n') + '\n';
