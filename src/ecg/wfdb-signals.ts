@@ -278,7 +278,9 @@ export interface BuildOptions {
  * frame each), at one rate for every lead (see FrameResolution). Physical values are in mV; a signal
  * whose units are not a voltage keeps its own units, with a warning in the header.
  */
-export function buildRecord(header: RecordHeader, digital: Int32Array[], source: string, opts: BuildOptions = {}): EcgRecord {
+export function buildRecord(header: RecordHeader, digital: Int32Array[], source: string, options: BuildOptions | boolean = {}): EcgRecord {
+  // A boolean is the older keepDigital argument.
+  const opts: BuildOptions = typeof options === 'boolean' ? { digital: options } : options;
   const top = Math.max(1, ...header.signals.map((s) => s.samplesPerFrame));
   const high = opts.resolution !== 'frame';
   const perRate = digital.map((d, i) => {
@@ -302,7 +304,7 @@ export function buildRecord(header: RecordHeader, digital: Int32Array[], source:
 }
 
 /** Decodes a record from a header and its signal files' bytes (the browser-friendly entry point). */
-export function decodeRecord(header: RecordHeader, files: Map<string, Uint8Array>, source: string, opts: BuildOptions = {}): EcgRecord {
+export function decodeRecord(header: RecordHeader, files: Map<string, Uint8Array>, source: string, opts: BuildOptions | boolean = {}): EcgRecord {
   return buildRecord(header, decodeSignals(header, files), source, opts);
 }
 
