@@ -54,8 +54,10 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
  * `   mm:ss.mmm` / `hh:mm:ss.mmm` when the record has no start time, else the time of day.
  */
 export function msTimeString(t: number, f: number, clock: AnnotationClock): string {
-  const timeOfDay = (clock.baseMs ?? 0) !== 0 || clock.baseDate !== undefined;
+  // rdann passes -t: a negative time (before the start) prints as an elapsed interval either way.
+  const timeOfDay = t >= 0 && ((clock.baseMs ?? 0) !== 0 || clock.baseDate !== undefined);
   if (!timeOfDay) {
+    t = Math.abs(t);
     let s = Math.trunc(t / f);
     let msec = Math.trunc(((t - s * f) * 1000) / f + 0.5);
     if (msec === 1000) { msec = 0; s++; }

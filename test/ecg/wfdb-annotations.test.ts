@@ -69,6 +69,7 @@ describe('ecgpu annotations', () => {
     expect(msTimeString(1, 360, none)).toBe('    0:00.003');
     expect(msTimeString(359, 360, none)).toBe('    0:00.997');
     expect(msTimeString(360 * 3600 * 25 + 180, 360, none)).toBe('25:00:00.500');
+    expect(msTimeString(-720, 360, { fs: 360, baseMs: 5000 })).toBe('    0:02.000'); // before the start: an interval
     expect(msTimeString(0, 250, { fs: 250, baseMs: 1000 * (23 * 3600 + 59 * 60 + 59) + 999, baseDate: [31, 12, 2023] })).toBe('[23:59:59.999 31/12/2023]');
     expect(msTimeString(1, 1000, { fs: 1000, baseMs: 1000 * (23 * 3600 + 59 * 60 + 59) + 999, baseDate: [31, 12, 2023] })).toBe('[00:00:00.000 01/01/2024]');
   });

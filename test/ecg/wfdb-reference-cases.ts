@@ -72,7 +72,7 @@ export function referenceCases(): ReferenceCase[] {
       sig('multirate.dat', 212, 'ECG', ints(4 * N, -2047, 2047, 60), { samplesPerFrame: 4 }),
       sig('multirate.dat', 212, 'RESP', ints(N, -2047, 2047, 61), { skew: 2 }),
       sig('multirate.dat', 212, 'PLETH', ints(2 * N, -2047, 2047, 62), { samplesPerFrame: 2, skew: 3 }),
-    ], [[], ['--physical'], ['--high-res'], ['--high-res', '--precise'], ['--from', '0.1', '--to', '0.5', '--signals', '2,0']]),
+    ], [[], ['--physical'], ['--high-res'], ['--high-res', '--precise'], ['--from', '0.1', '--to', '0.5', '--signals', '2,0'], ['--high-res', '--from', 's5', '--to', 's23', '--signals', '1,2']]),
     // Frame means with negative halves (meansamp rounds half up, floor division).
     single('means', 100, [
       sig('means.dat', 16, 'x2', ints(2 * N, -7, 7, 70), { samplesPerFrame: 2 }),
