@@ -116,7 +116,7 @@ function datLayout(nSamples: number, bytes: Uint8Array, fileName: string, format
   if (nSamples === 0) return { offset, frames: available, bigEndian: false };
   const what = (frames: number) =>
     `header says ${nSamples} samples × ${frameSize} signals (${offset + bytesFor(format, frames * frameSize)} bytes in format ${format}), the file has ${bytes.length} bytes (${available} samples)`;
-  if (available < nSamples) throw new EcgInputError(fileName, `truncated: ${what(nSamples + maxSkew)}`);
+  if (available < nSamples) throw new EcgInputError(fileName, `truncated: ${what(nSamples)}`);
   const most = nSamples + maxSkew;
   if (bytes.length > offset + paddedBytesFor(format, most * frameSize)) throw new EcgInputError(fileName, `oversized: ${what(most)}`);
   return { offset, frames: Math.min(available, most), bigEndian: false };

@@ -4,6 +4,7 @@
  * kinds of records: wfdb-reference.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRecord } from '../../src/ecg/read-record.js';
 import { prepareRecord } from '../../src/ecg/preprocess.js';
@@ -115,5 +116,30 @@ describe('multi-segment records', () => {
     }
     const nested = writeFiles(tempDir(), { 'm.hea': multiSegmentHeader('m', 2, 250, [{ name: 'n', nSamples: 5 }]), 'n.hea': multiSegmentHeader('n', 2, 250, [{ name: 'a', nSamples: 5 }]) });
     expect(errorOf(() => readRecord(join(nested, 'm'))).problem).toMatch(/nested segments are not read/);
+  });
+});
+
+describe('file sizes in the new formats', () => {
+  it('truncated and oversized 24-bit, 310 and skewed files name the file; a partial 310 group is fine', () => {
+    const write = (format: number, n: number, extra: Partial<DatSignal> = {}) =>
+      writeFiles(tempDir(), encodeDatRecord({ name: 'z', fs: 100, signals: [{ fileName: 'z.dat', format, description: 'x', samples: ints(n, -500, 500, 9), ...extra }] }));
+    const dir24 = write(24, 10);
+    writeFiles(dir24, { 'z.dat': new Uint8Array(29) });
+    expect(errorOf(() => readRecord(join(dir24, 'z'))).message).toBe(`${join(dir24, 'z.dat')}: truncated: header says 10 samples × 1 signals (30 bytes in format 24), the file has 29 bytes (9 samples)`);
+    writeFiles(dir24, { 'z.dat': new Uint8Array(33) });
+    expect(errorOf(() => readRecord(join(dir24, 'z'))).problem).toMatch(/^oversized: header says 10 samples × 1 signals \(30 bytes in format 24\), the file has 33 bytes \(11 samples\)/);
+    // 4 samples of format 310 take 6 bytes (2 per leftover sample); padding to the whole group (8) is tolerated.
+    const dir310 = write(310, 4);
+    expect(readRecord(join(dir310, 'z')).digital![0].length).toBe(4);
+    const six = readFileSync(join(dir310, 'z.dat'));
+    expect(six.length).toBe(6);
+    writeFiles(dir310, { 'z.dat': Buffer.concat([six, Buffer.alloc(2)]) });
+    expect(Array.from(readRecord(join(dir310, 'z')).digital![0])).toEqual(ints(4, -500, 500, 9));
+    writeFiles(dir310, { 'z.dat': Buffer.concat([six, Buffer.alloc(4)]) });
+    expect(errorOf(() => readRecord(join(dir310, 'z'))).problem).toMatch(/^oversized: /);
+    // Skew 2: the file holds 10 + 2 frames; fewer than 10 is truncated.
+    const skewed = write(16, 10, { skew: 2 });
+    writeFiles(skewed, { 'z.dat': new Uint8Array(18) });
+    expect(errorOf(() => readRecord(join(skewed, 'z'))).problem).toMatch(/^truncated: header says 10 samples × 1 signals \(20 bytes in format 16\), the file has 18 bytes \(9 samples\)/);
   });
 });
