@@ -8,7 +8,7 @@
  *   310  three 10-bit samples in two LE 16-bit words: bits 1-10 of each word, the third sample's
  *        low 5 bits in bits 11-15 of word 1 and its high 5 bits in bits 11-15 of word 2
  *   311  three 10-bit samples in the low 30 bits of a LE 32-bit word
- * FLAC (508, 516, 524) is recognised so the error can say what it is, but not decoded.
+ * FLAC (508, 516, 524: 8, 16, 24-bit) is decoded by flac.ts, one channel per signal.
  */
 
 /** A storage format's packing: `groupSamples` samples take `groupBytes` bytes; `partial[k]` is the
@@ -83,6 +83,7 @@ export function samplesIn(format: number, bytes: number): number {
 /** The stored value the WFDB library reads as "no data" (the format's most negative value), or
  * undefined for format 8, whose differences have none. */
 export function invalidCode(format: number): number | undefined {
+  if (FLAC_FORMATS.includes(format)) return -(2 ** (format - 501));
   return format === 8 ? undefined : -(2 ** (packing(format).bits - 1));
 }
 

@@ -3,7 +3,8 @@
  *
  * Supported storage: MATLAB v4 `.mat` (the Challenge `16+24` files: one int16 matrix `val`, leads ×
  * samples, column-major, which is exactly format 16 frame interleaving after the MAT header), and
- * `.dat` files in formats 8, 16, 24, 32, 61, 80, 160, 212, 310 and 311 (bit layouts in wfdb-formats).
+ * `.dat` files in formats 8, 16, 24, 32, 61, 80, 160, 212, 310 and 311 (bit layouts in wfdb-formats)
+ * and FLAC 508/516/524 (flac.ts).
  * Several signal files per record are fine: each file interleaves its own signals, frame by frame,
  * signal j's samplesPerFrame values after signal j-1's.
  */
@@ -11,6 +12,7 @@ import { EcgInputError, STANDARD_LEADS, type EcgRecord, type RecordHeader, type 
 import {
   FLAC_FORMATS, SUPPORTED_FORMATS, bytesFor, decodeStream, invalidCode, isSupportedFormat, paddedBytesFor, samplesIn,
 } from './wfdb-formats.js';
+import { decodeFlac } from './flac.js';
 
 /** WFDB_INVALID_SAMPLE: what the WFDB library returns for a "no data" sample. */
 export const INVALID_SAMPLE = -32768;
@@ -74,12 +76,28 @@ export function skewFrames(spec: SignalSpec): number {
 }
 
 function checkFormat(format: number, fileName: string): void {
-  if (FLAC_FORMATS.includes(format)) {
-    throw new EcgInputError(fileName, `format ${format} (FLAC) is not supported; convert the record to format 16 or 24 first`);
+  if (!isSupportedFormat(format) && !FLAC_FORMATS.includes(format)) {
+    throw new EcgInputError(fileName, `storage format ${format} is not supported (supported: ${SUPPORTED_FORMATS.join(', ')}, FLAC ${FLAC_FORMATS.join('/')} and MAT v4 int16)`);
   }
-  if (!isSupportedFormat(format)) {
-    throw new EcgInputError(fileName, `storage format ${format} is not supported (supported: ${SUPPORTED_FORMATS.join(', ')} and MAT v4 int16)`);
-  }
+}
+
+/**
+ * A FLAC signal file (formats 508/516/524): one FLAC channel per signal, all at the same samples per
+ * frame (lib/signal.c flac_isopen); returns the samples interleaved frame by frame like a .dat stream.
+ */
+function flacStream(bytes: Uint8Array, fileName: string, format: number, specs: SignalSpec[]): { stream: Int32Array; frames: number } {
+  const flac = decodeFlac(bytes, fileName);
+  if (flac.channels.length !== specs.length) throw new EcgInputError(fileName, `FLAC stream has ${flac.channels.length} channels, the header ${specs.length} signals in this file`);
+  if (flac.bitsPerSample > format - 500) throw new EcgInputError(fileName, `FLAC stream has ${flac.bitsPerSample}-bit samples, format ${format} allows ${format - 500}`);
+  const spf = specs[0].samplesPerFrame;
+  if (specs.some((s) => s.samplesPerFrame !== spf)) throw new EcgInputError(fileName, 'signals in one FLAC file must have the same samples per frame');
+  const frames = Math.floor(flac.channels[0].length / spf);
+  const frameSize = spf * specs.length;
+  const stream = new Int32Array(frames * frameSize);
+  flac.channels.forEach((ch, c) => {
+    for (let f = 0; f < frames; f++) for (let k = 0; k < spf; k++) stream[f * frameSize + c * spf + k] = ch[f * spf + k];
+  });
+  return { stream, frames };
 }
 
 /** One signal file: where its samples start, how many whole frames it holds, its byte order. */
@@ -122,6 +140,13 @@ function datLayout(nSamples: number, bytes: Uint8Array, fileName: string, format
   return { offset, frames: Math.min(available, most), bigEndian: false };
 }
 
+/** A FLAC file's frame count against the header's (the same rules as datLayout, in frames). */
+function flacLayout(nSamples: number, frames: number, fileName: string, maxSkew: number): FileLayout {
+  if (nSamples > 0 && frames < nSamples) throw new EcgInputError(fileName, `truncated: header says ${nSamples} samples, the FLAC stream holds ${frames}`);
+  if (nSamples > 0 && frames > nSamples + maxSkew) throw new EcgInputError(fileName, `oversized: header says ${nSamples} samples, the FLAC stream holds ${frames}`);
+  return { offset: 0, frames: nSamples > 0 ? Math.min(frames, nSamples + maxSkew) : frames, bigEndian: false };
+}
+
 /**
  * Decodes every signal of a record to digital (ADC) values, one Int32Array per signal holding
  * nSamples × samplesPerFrame values, deskewed. `files` maps the file names written in the header to
@@ -135,7 +160,7 @@ function datLayout(nSamples: number, bytes: Uint8Array, fileName: string, format
 export function decodeSignals(header: RecordHeader, files: Map<string, Uint8Array>): Int32Array[] {
   const out: Int32Array[] = new Array(header.signals.length);
   const maxSkew = Math.max(0, ...header.signals.map(skewFrames));
-  const groups: { fileName: string; indices: number[]; layout: FileLayout; frameSize: number }[] = [];
+  const groups: { fileName: string; indices: number[]; layout: FileLayout; frameSize: number; stream?: Int32Array }[] = [];
   for (const [fileName, indices] of signalsByFile(header)) {
     const bytes = files.get(fileName);
     if (!bytes) throw new EcgInputError(fileName, `signal file of record ${header.name} was not provided`);
@@ -145,12 +170,15 @@ export function decodeSignals(header: RecordHeader, files: Map<string, Uint8Arra
     if (specs.some((s) => s.format !== format)) throw new EcgInputError(fileName, 'signals in one file use different storage formats');
     const frameSize = specs.reduce((a, s) => a + s.samplesPerFrame, 0);
     const offset = specs[0].byteOffset;
-    const layout = isMat(fileName)
-      ? matLayout(header, bytes, fileName, format, frameSize, offset)
-      : datLayout(header.nSamples, bytes, fileName, format, frameSize, offset, maxSkew);
+    const flac = FLAC_FORMATS.includes(format) ? flacStream(bytes, fileName, format, specs) : undefined;
+    const layout = flac
+      ? flacLayout(header.nSamples, flac.frames, fileName, maxSkew)
+      : isMat(fileName)
+        ? matLayout(header, bytes, fileName, format, frameSize, offset)
+        : datLayout(header.nSamples, bytes, fileName, format, frameSize, offset, maxSkew);
     const other = groups.find((g) => g.layout.frames !== layout.frames);
     if (header.nSamples === 0 && other) throw new EcgInputError(fileName, `has ${layout.frames} samples but ${other.fileName} has ${other.layout.frames}`);
-    groups.push({ fileName, indices, layout, frameSize });
+    groups.push({ fileName, indices, layout, frameSize, stream: flac?.stream });
   }
   const stored = Math.min(...groups.map((g) => g.layout.frames));
   const frames = Math.max(0, stored - maxSkew);
@@ -158,9 +186,9 @@ export function decodeSignals(header: RecordHeader, files: Map<string, Uint8Arra
     (header.warnings ??= []).push(`header says ${header.nSamples} samples, but the signal files hold ${stored} frames and the largest skew is ${maxSkew}: read ${frames} samples, as rdsamp does`);
   }
 
-  for (const { fileName, indices, layout, frameSize } of groups) {
+  for (const { fileName, indices, layout, frameSize, stream: decoded } of groups) {
     const format = header.signals[indices[0]].format;
-    const stream = decodeStream(files.get(fileName)!, layout.offset, format, layout.frames * frameSize, layout.bigEndian);
+    const stream = decoded ?? decodeStream(files.get(fileName)!, layout.offset, format, layout.frames * frameSize, layout.bigEndian);
     // De-interleave: within a frame, signal j's samplesPerFrame values follow signal j-1's.
     let within = 0;
     for (const i of indices) {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readRecord } from '../../src/ecg/read-record.js';
 import { prepareRecord } from '../../src/ecg/preprocess.js';
 import { EcgInputError, STANDARD_LEADS } from '../../src/ecg/types.js';
@@ -141,5 +142,23 @@ describe('file sizes in the new formats', () => {
     const skewed = write(16, 10, { skew: 2 });
     writeFiles(skewed, { 'z.dat': new Uint8Array(18) });
     expect(errorOf(() => readRecord(join(skewed, 'z'))).problem).toMatch(/^truncated: header says 10 samples × 1 signals \(20 bytes in format 16\), the file has 18 bytes \(9 samples\)/);
+  });
+});
+
+describe('FLAC signal files (formats 508/516/524)', () => {
+  const ref = fileURLToPath(new URL('./wfdb-reference/flac', import.meta.url));
+  it('reads a libFLAC stream and refuses a damaged one or one that disagrees with the header, naming the file', () => {
+    const rec = readRecord(join(ref, 'flac516'));
+    expect(rec.header.signals[0].format).toBe(516);
+    expect(rec.signals[0].length).toBe(3000);
+    const bytes = readFileSync(join(ref, 'flac516.dat'));
+    const hea = readFileSync(join(ref, 'flac516.hea'), 'utf8');
+    const dir = writeFiles(tempDir(), { 'flac516.hea': hea, 'flac516.dat': bytes.subarray(0, bytes.length - 100) });
+    expect(errorOf(() => readRecord(join(dir, 'flac516'))).message).toMatch(new RegExp(`^${join(dir, 'flac516.dat')}: corrupt FLAC stream at byte \\d+: unexpected end of the file`));
+    writeFiles(dir, { 'flac516.dat': bytes, 'flac516.hea': hea.replace(/^flac516 2 250 3000/, 'flac516 2 250 3001') });
+    expect(errorOf(() => readRecord(join(dir, 'flac516'))).problem).toBe('truncated: header says 3001 samples, the FLAC stream holds 3000');
+    const oneSignal = hea.split('\n').filter((l, i) => i !== 2).join('\n').replace(/^flac516 2/, 'flac516 1');
+    writeFiles(dir, { 'flac516.hea': oneSignal });
+    expect(errorOf(() => readRecord(join(dir, 'flac516'))).problem).toBe('FLAC stream has 2 channels, the header 1 signals in this file');
   });
 });

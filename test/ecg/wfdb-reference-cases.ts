@@ -152,3 +152,72 @@ function annotationCase(): ReferenceCase {
     files: { 'ann.tbl': encodeAnnotations([...table, ...fine]), 'ann.hea': rec['ann.hea'], 'ann.dat': rec['ann.dat'], 'ann.atr': encodeAnnotations(beats), 'ann.qrs': encodeAnnotations(beats.filter((b) => b.type === 1)), 'annday.hea': withBase.replace(/^ann /, 'annday ').replace('ann.dat', 'annday.dat'), 'annday.dat': rec['ann.dat'], 'annday.atr': encodeAnnotations(beats) },
   };
 }
+
+/**
+ * FLAC records (formats 508/516/524) need libFLAC's encoder: scripts/wfdb-references.ts converts each
+ * source record with the WFDB tool `xform` (built with FLAC) under the given WFDB_FLAC_* settings and
+ * stores the result in test/ecg/wfdb-reference/flac/ next to rdsamp's output.
+ */
+export interface FlacCase {
+  name: string;
+  source: Record<string, string | Uint8Array>;
+  /** The output header xform fills: `NAME.dat` in a 5xx format, one line per source signal. */
+  spec: string;
+  env: Record<string, string>;
+  /** xform -M: keep samples per frame. */
+  multiFrequency?: boolean;
+}
+
+export function flacCases(): FlacCase[] {
+  const src = (name: string, fs: number, signals: DatSignal[]) => encodeDatRecord({ name, fs, signals });
+  const lines = (name: string, format: string, descs: string[], gain = '200') => `${name} ${descs.length} 250\n` + descs.map((d) => `${name}.dat ${format} ${gain} 0 0 0 0 0 ${d}`).join('\n') + '\n';
+  return [
+    {
+      // Correlated leads: mid/side decorrelation, LPC subframes, several Rice partitions.
+      name: 'flac516', env: { WFDB_FLAC_STEREO: 'b', WFDB_FLAC_COMPRESSION_LEVEL: '8', WFDB_FLAC_BLOCK_SIZE: '1152' },
+      source: src('flac516src', 250, [
+        sig('flac516src.dat', 16, 'I', walk(3000, 0, 60, 140)),
+        sig('flac516src.dat', 16, 'II', walk(3000, 0, 60, 140).map((v, k) => v + (k % 17) - 8)),
+      ]),
+      spec: lines('flac516', '516', ['I', 'II']),
+    },
+    {
+      // Fixed predictors only, an odd block size (coded in 16 bits), left/side or side/right stereo.
+      name: 'flac516fixed', env: { WFDB_FLAC_STEREO: 'a', WFDB_FLAC_COMPRESSION_LEVEL: '0', WFDB_FLAC_BLOCK_SIZE: '1000' },
+      source: src('flac516fixedsrc', 250, [
+        sig('flac516fixedsrc.dat', 16, 'I', walk(2500, 100, 900, 141)),
+        sig('flac516fixedsrc.dat', 16, 'II', walk(2500, -100, 30, 142)),
+      ]),
+      spec: lines('flac516fixed', '516', ['I', 'II']),
+    },
+    {
+      // 24-bit: noise (verbatim), a constant signal, and multiples of 8 (wasted bits).
+      name: 'flac524', env: { WFDB_FLAC_COMPRESSION_LEVEL: '5', WFDB_FLAC_BLOCK_SIZE: '192' },
+      source: src('flac524src', 250, [
+        sig('flac524src.dat', 24, 'noise', ints(700, -(2 ** 23) + 1, 2 ** 23 - 1, 143)),
+        sig('flac524src.dat', 24, 'flat', new Array(700).fill(-1234567)),
+        sig('flac524src.dat', 24, 'steps', walk(700, 0, 40, 144).map((v) => 8 * v)),
+      ]),
+      spec: lines('flac524', '524', ['noise', 'flat', 'steps']),
+    },
+    {
+      // Smooth curves (fixed predictors of higher orders), the right channel the quieter (side/right),
+      // 24-bit with noise on a large swing (Rice parameters above 14 need the 5-bit coding).
+      name: 'flac524smooth', env: { WFDB_FLAC_STEREO: 'b', WFDB_FLAC_COMPRESSION_LEVEL: '2', WFDB_FLAC_BLOCK_SIZE: '4096' },
+      source: src('flac524smoothsrc', 250, [
+        sig('flac524smoothsrc.dat', 24, 'big', ints(6000, -400000, 400000, 146).map((v, k) => Math.round(6e6 * Math.sin(k / 40)) + v)),
+        sig('flac524smoothsrc.dat', 24, 'curve', Array.from({ length: 6000 }, (_, k) => Math.round(((k % 500) - 250) ** 3 / 50))),
+      ]),
+      spec: lines('flac524smooth', '524', ['big', 'curve']),
+    },
+    {
+      // 8-bit, two samples per frame (one channel holds both).
+      name: 'flac508', env: {}, multiFrequency: true,
+      source: src('flac508src', 250, [sig('flac508src.dat', 16, 'x', walk(1200, 0, 9, 145).map((v) => Math.max(-127, Math.min(127, v))), { samplesPerFrame: 2 })]),
+      spec: lines('flac508', '508x2', ['x']),
+    },
+  ];
+}
+
+/** The inspect argument lists checked for every FLAC case. */
+export const FLAC_INSPECT = [[], ['--precise']];
