@@ -160,7 +160,11 @@ export function decodeFlac(bytes: Uint8Array, fileName: string): FlacStream {
   if (!channels) fail('no STREAMINFO block');
   const out: number[][] = Array.from({ length: channels }, () => []);
   while (b.byte + 2 <= bytes.length) {
-    if (b.read(14) !== 0x3ffe) fail('no frame sync code');
+    const start = b.pos;
+    if (b.read(14) !== 0x3ffe) {
+      b.pos = start; // report where the frame should have started
+      fail('no frame sync code');
+    }
     b.read(2);
     const bsCode = b.read(4), srCode = b.read(4), assignment = b.read(4), ssCode = b.read(3);
     b.read(1);
