@@ -5,6 +5,7 @@
 import { classesOf, interpretDx } from '../ecg/labels.js';
 import { readRecord } from '../ecg/read-record.js';
 import { CLASS_NAMES, EcgInputError, type EcgRecord } from '../ecg/types.js';
+import { INVALID_SAMPLE } from '../ecg/wfdb-signals.js';
 
 export const INSPECT_USAGE = `usage: ecgpu inspect <record> [--physical | --precise] [--high-res] [--from TIME] [--to TIME] [--signals I,J,...]
 
@@ -12,6 +13,7 @@ Prints the samples of a record, one sample per line, signals tab separated, as
 \`rdsamp -r RECORD ... | cut -f 2-\` does; a summary of the header goes to stderr.
 A signal with several samples per frame (format 212x4) prints one value per frame, the mean of
 the frame's samples (rounded half up), as rdsamp does; skewed signals (212:4) are deskewed.
+"No data" samples and multi-segment gaps print as -32768 (digital) or - (physical), as in rdsamp.
 
   <record>         a .hea, .mat or .dat file, a record name without extension, or a Chapman .csv
   --physical       physical units (mV) with 3 decimals, as rdsamp -p (default: digital ADC values)
@@ -88,7 +90,8 @@ export function* formatSamples(record: EcgRecord, fmt: SampleFormat, linesPerChu
     // rdsamp computes in double from the ADC value; the Float32 signal is the fallback for generated records.
     if (dig && spec) {
       const { baseline, gain } = spec;
-      return (k) => formatFixed((dig[k] - baseline) / gain, decimals).padStart(width);
+      const none = '-'.padStart(width); // a "no data" sample, as rdsamp prints it
+      return (k) => (dig[k] === INVALID_SAMPLE ? none : formatFixed((dig[k] - baseline) / gain, decimals).padStart(width));
     }
     const phys = record.signals[s];
     return (k) => formatFixed(phys[k], decimals).padStart(width);
@@ -212,7 +215,7 @@ export async function inspectCommand(argv: string[], io: InspectIo = processIo):
       await io.out(INSPECT_USAGE + '\n');
       return 0;
     }
-    const record = readRecord(opts.record, { resolution: opts.highRes ? 'high' : 'frame' });
+    const record = readRecord(opts.record, { resolution: opts.highRes ? 'high' : 'frame', noData: 'keep' });
     io.err(headerSummary(record));
     const n = record.signals[0]?.length ?? 0;
     const from = opts.from !== undefined ? parseTime(opts.from, record.fs) : 0;

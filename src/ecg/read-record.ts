@@ -8,7 +8,7 @@ import { parseChapmanCsv } from './csv.js';
 import { EcgInputError, type EcgRecord, type RecordHeader } from './types.js';
 import { parseHeader } from './wfdb-header.js';
 import { joinSegments, type DecodedSignals } from './wfdb-segments.js';
-import { buildRecord, decodeSignals, requireTwelveLeads, type FrameResolution } from './wfdb-signals.js';
+import { buildRecord, decodeSignals, requireTwelveLeads, type FrameResolution, type NoData } from './wfdb-signals.js';
 
 export interface ReadRecordOptions {
   /** Keep the digital (ADC) values alongside the physical ones (default true). */
@@ -17,6 +17,8 @@ export interface ReadRecordOptions {
   twelveLead?: boolean;
   /** One value per frame ('frame', as rdsamp) or every sample of the fastest signal ('high', the default). */
   resolution?: FrameResolution;
+  /** "No data" samples and segment gaps: refused (default) or kept as INVALID_SAMPLE (inspect). */
+  noData?: NoData;
 }
 
 /** Reads a file, turning "not found" and friends into an EcgInputError that names it. */
@@ -46,7 +48,7 @@ export function resolveRecordPath(path: string): { kind: 'csv' | 'wfdb'; path: s
 }
 
 /** A single-segment record's header and decoded signals; errors name the full path of the file. */
-function readSignals(heaPath: string, header = parseHeader(new TextDecoder().decode(readBytes(heaPath)), heaPath)): DecodedSignals {
+function readSignals(heaPath: string, noData: NoData, header = parseHeader(new TextDecoder().decode(readBytes(heaPath)), heaPath)): DecodedSignals {
   if (header.segments) throw new EcgInputError(heaPath, 'a segment of a multi-segment record is itself multi-segment; nested segments are not read');
   const files = new Map<string, Uint8Array>();
   const dir = dirname(heaPath);
@@ -61,7 +63,7 @@ function readSignals(heaPath: string, header = parseHeader(new TextDecoder().dec
     }
   }
   try {
-    return { header, samples: decodeSignals(header, files) };
+    return { header, samples: decodeSignals(header, files, noData) };
   } catch (e) {
     // The pure decoder only knows file names; give the error the full path.
     if (e instanceof EcgInputError && files.has(e.file)) throw new EcgInputError(join(dir, e.file), e.problem);
@@ -70,16 +72,16 @@ function readSignals(heaPath: string, header = parseHeader(new TextDecoder().dec
 }
 
 /** A multi-segment record: each segment's header next to the master's, joined (wfdb-segments). */
-function readSegmented(heaPath: string, master: RecordHeader): DecodedSignals {
+function readSegmented(heaPath: string, master: RecordHeader, noData: NoData): DecodedSignals {
   const parts = master.segments!.map((seg, i) => {
     if (seg.name === '~') return null;
     const path = join(dirname(heaPath), `${seg.name}.hea`);
     if (!existsSync(path)) throw new EcgInputError(path, `file not found (segment ${i + 1} of the multi-segment record ${heaPath})`);
     // A first segment of length 0 is the layout header: its signal lines only, no samples.
     if (i === 0 && seg.nSamples === 0) return { header: parseHeader(new TextDecoder().decode(readBytes(path)), path), samples: [] };
-    return readSignals(path);
+    return readSignals(path, noData);
   });
-  return joinSegments(master, parts, heaPath);
+  return joinSegments(master, parts, heaPath, noData);
 }
 
 /**
@@ -94,7 +96,8 @@ export function readRecord(path: string, opts: ReadRecordOptions = {}): EcgRecor
     if (opts.digital === false) record.digital = undefined;
   } else {
     const header = parseHeader(new TextDecoder().decode(readBytes(where.path)), where.path);
-    const decoded = header.segments ? readSegmented(where.path, header) : readSignals(where.path, header);
+    const noData = opts.noData ?? 'refuse';
+    const decoded = header.segments ? readSegmented(where.path, header, noData) : readSignals(where.path, noData, header);
     record = buildRecord(decoded.header, decoded.samples, where.path, opts);
   }
   return opts.twelveLead ? requireTwelveLeads(record) : record;

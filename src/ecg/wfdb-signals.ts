@@ -157,7 +157,7 @@ function flacLayout(nSamples: number, frames: number, fileName: string, maxSkew:
  * Skew (`212:4`): signal s's sample for frame t is stored in frame t + skew_s; like rdsamp, the record
  * then has (frames stored) − (largest skew) frames.
  */
-export function decodeSignals(header: RecordHeader, files: Map<string, Uint8Array>): Int32Array[] {
+export function decodeSignals(header: RecordHeader, files: Map<string, Uint8Array>, noData: NoData = 'refuse'): Int32Array[] {
   const out: Int32Array[] = new Array(header.signals.length);
   const maxSkew = Math.max(0, ...header.signals.map(skewFrames));
   const groups: { fileName: string; indices: number[]; layout: FileLayout; frameSize: number; stream?: Int32Array }[] = [];
@@ -203,7 +203,7 @@ export function decodeSignals(header: RecordHeader, files: Map<string, Uint8Arra
       checkStored(raw, header.nSamples * spf, spec, i, format, fileName);
       const first = skewFrames(spec) * spf;
       out[i] = raw.slice(first, first + frames * spf);
-      checkNoData(out[i], spec, i, format, fileName);
+      markNoData(out[i], spec, i, format, fileName, noData);
     }
   }
   header.nSamples = frames;
@@ -234,12 +234,20 @@ function checkStored(d: Int32Array, n: number, spec: SignalSpec, index: number, 
   }
 }
 
-/** "No data" samples (the format's most negative value) are refused. */
-function checkNoData(d: Int32Array, spec: SignalSpec, index: number, format: number, fileName: string): void {
+/**
+ * What a "no data" sample (the format's most negative value) does: 'refuse' it (an EcgInputError, for
+ * anything that computes on the signal), or 'keep' it as INVALID_SAMPLE, which rdsamp prints as -32768
+ * (digital) or '-' (physical): what `ecgpu inspect` does.
+ */
+export type NoData = 'refuse' | 'keep';
+
+function markNoData(d: Int32Array, spec: SignalSpec, index: number, format: number, fileName: string, noData: NoData): void {
   const bad = invalidCode(format);
   if (bad === undefined) return;
   for (let k = 0; k < d.length; k++) {
-    if (d[k] === bad) throw new EcgInputError(fileName, `${signalName(spec, index)}: sample ${k} is ${bad}, the WFDB "no data" value`);
+    if (d[k] !== bad) continue;
+    if (noData === 'refuse') throw new EcgInputError(fileName, `${signalName(spec, index)}: sample ${k} is ${bad}, the WFDB "no data" value`);
+    d[k] = INVALID_SAMPLE;
   }
 }
 
@@ -253,12 +261,13 @@ export function millivoltsPer(units: string): number | undefined {
   return { '': 1000, m: 1, u: 1e-3, '\u00b5': 1e-3, '\u03bc': 1e-3, n: 1e-6 }[m[1]];
 }
 
-/** Physical values in mV: `(digital - baseline) / gain`, scaled from the signal's units (×1 for unknown units). */
+/** Physical values in mV: `(digital - baseline) / gain`, scaled from the signal's units (×1 for unknown
+ * units); NaN for a kept "no data" sample. */
 export function toPhysical(digital: Int32Array, spec: SignalSpec): Float32Array {
   const out = new Float32Array(digital.length);
   const { baseline } = spec;
   const gain = spec.gain / (millivoltsPer(spec.units) ?? 1);
-  for (let k = 0; k < digital.length; k++) out[k] = (digital[k] - baseline) / gain;
+  for (let k = 0; k < digital.length; k++) out[k] = digital[k] === INVALID_SAMPLE ? NaN : (digital[k] - baseline) / gain;
   return out;
 }
 
@@ -279,8 +288,13 @@ function frameMeans(d: Int32Array, spf: number): Int32Array {
   const half = Math.floor(spf / 2);
   for (let f = 0; f < n; f++) {
     let s = half;
-    for (let k = 0; k < spf; k++) s += d[f * spf + k];
-    r[f] = Math.floor(s / spf);
+    let valid = true;
+    for (let k = 0; k < spf; k++) {
+      const v = d[f * spf + k];
+      valid &&= v !== INVALID_SAMPLE;
+      s += v;
+    }
+    r[f] = valid ? Math.floor(s / spf) : INVALID_SAMPLE; // meansamp: one "no data" sample spoils the frame
   }
   return r;
 }
@@ -299,6 +313,8 @@ export interface BuildOptions {
   digital?: boolean;
   /** See FrameResolution (default 'high'). */
   resolution?: FrameResolution;
+  /** See NoData (default 'refuse'). */
+  noData?: NoData;
 }
 
 /**
@@ -333,7 +349,7 @@ export function buildRecord(header: RecordHeader, digital: Int32Array[], source:
 
 /** Decodes a record from a header and its signal files' bytes (the browser-friendly entry point). */
 export function decodeRecord(header: RecordHeader, files: Map<string, Uint8Array>, source: string, opts: BuildOptions | boolean = {}): EcgRecord {
-  return buildRecord(header, decodeSignals(header, files), source, opts);
+  return buildRecord(header, decodeSignals(header, files, typeof opts === 'object' ? opts.noData : undefined), source, opts);
 }
 
 /**

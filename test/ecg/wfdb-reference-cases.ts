@@ -99,7 +99,16 @@ export function referenceCases(): ReferenceCase[] {
   short.files['shortskew.dat'] = (short.files['shortskew.dat'] as Uint8Array).subarray(0, 2 * 2 * N);
   cases.push(short);
 
-  cases.push(fixedSegments(), variableSegments(), annotationCase());
+  // "No data" samples (the format's most negative value): rdsamp prints -32768 or '-', and a frame
+  // mean with one of them is "no data" too.
+  const gaps = (n: number, seed: number, bad: number) => ints(n, -999, 999, seed).map((v, k) => (k % 9 === 4 ? bad : v));
+  cases.push(single('nodata', 250, [
+    sig('nodata.dat', 212, 'a', gaps(N, 150, -2048)),
+    sig('nodata.dat', 212, 'b', gaps(2 * N, 151, -2048), { samplesPerFrame: 2 }),
+    sig('nodata_16.dat', 16, 'c', gaps(N, 152, -32768), { baseline: 3 }),
+  ], [[], ['--physical'], ['--precise'], ['--high-res', '--physical']]));
+
+  cases.push(fixedSegments(), variableSegments(), gapSegments(), annotationCase());
   return cases;
 }
 
@@ -123,6 +132,17 @@ function variableSegments(): ReferenceCase {
   return {
     name: 'msvar', record: 'msvar', inspect: PHYS,
     files: { 'msvar_0.hea': layout, ...a, ...b, 'msvar.hea': multiSegmentHeader('msvar', 2, 250, [{ name: 'msvar_0', nSamples: 0 }, { name: 'msvar_1', nSamples: 40 }, { name: 'msvar_2', nSamples: 30 }]) },
+  };
+}
+
+/** A variable layout with a gap segment (`~`) and a segment lacking one of the layout's signals. */
+function gapSegments(): ReferenceCase {
+  const layout = 'msgap_0 2 250 0\n~ 0 500/mV 16 0 0 0 0 II\n~ 0 500/mV 16 0 0 0 0 V1\n';
+  const a = encodeDatRecord({ name: 'msgap_1', fs: 250, signals: [sig('msgap_1.dat', 16, 'II', ints(20, -999, 999, 160), { gain: 500 }), sig('msgap_1.dat', 16, 'V1', ints(20, -999, 999, 161), { gain: 500 })] });
+  const b = encodeDatRecord({ name: 'msgap_3', fs: 250, signals: [sig('msgap_3.dat', 16, 'V1', ints(15, -999, 999, 162), { gain: 250 })] });
+  return {
+    name: 'msgap', record: 'msgap', inspect: PHYS,
+    files: { 'msgap_0.hea': layout, ...a, ...b, 'msgap.hea': multiSegmentHeader('msgap', 2, 250, [{ name: 'msgap_0', nSamples: 0 }, { name: 'msgap_1', nSamples: 20 }, { name: '~', nSamples: 10 }, { name: 'msgap_3', nSamples: 15 }]) },
   };
 }
 
