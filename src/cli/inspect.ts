@@ -5,15 +5,21 @@
 import { classesOf, interpretDx } from '../ecg/labels.js';
 import { readRecord } from '../ecg/read-record.js';
 import { CLASS_NAMES, EcgInputError, type EcgRecord } from '../ecg/types.js';
+import { INVALID_SAMPLE } from '../ecg/wfdb-signals.js';
 
-export const INSPECT_USAGE = `usage: ecgpu inspect <record> [--physical | --precise] [--from TIME] [--to TIME] [--signals I,J,...]
+export const INSPECT_USAGE = `usage: ecgpu inspect <record> [--physical | --precise] [--high-res] [--from TIME] [--to TIME] [--signals I,J,...]
 
 Prints the samples of a record, one sample per line, signals tab separated, as
 \`rdsamp -r RECORD ... | cut -f 2-\` does; a summary of the header goes to stderr.
+A signal with several samples per frame (format 212x4) prints one value per frame, the mean of
+the frame's samples (rounded half up), as rdsamp does; skewed signals (212:4) are deskewed.
+"No data" samples and multi-segment gaps print as -32768 (digital) or - (physical), as in rdsamp.
 
   <record>         a .hea, .mat or .dat file, a record name without extension, or a Chapman .csv
   --physical       physical units (mV) with 3 decimals, as rdsamp -p (default: digital ADC values)
   --precise        physical units with 8 decimals, as rdsamp -P
+  --high-res, -H   every sample of the fastest signal, the others repeated, as rdsamp -H (times
+                   then count in those samples)
   --from TIME      first sample: round(TIME × fs); TIME in seconds, [hh:]mm:ss, or sN for sample N
   --to TIME        end sample, not included: round(TIME × fs)
   --signals LIST   signals to print, by number (0 = first) or name, comma separated (rdsamp -s)
@@ -25,6 +31,8 @@ export interface InspectOptions {
   record: string;
   /** 'digital' (rdsamp), 'physical' (rdsamp -p, %7.3f) or 'precise' (rdsamp -P, %15.8f). */
   units: 'digital' | 'physical' | 'precise';
+  /** rdsamp -H: samples of the fastest signal instead of frames. */
+  highRes?: boolean;
   from?: string;
   to?: string;
   signals?: string[];
@@ -82,7 +90,8 @@ export function* formatSamples(record: EcgRecord, fmt: SampleFormat, linesPerChu
     // rdsamp computes in double from the ADC value; the Float32 signal is the fallback for generated records.
     if (dig && spec) {
       const { baseline, gain } = spec;
-      return (k) => formatFixed((dig[k] - baseline) / gain, decimals).padStart(width);
+      const none = '-'.padStart(width); // a "no data" sample, as rdsamp prints it
+      return (k) => (dig[k] === INVALID_SAMPLE ? none : formatFixed((dig[k] - baseline) / gain, decimals).padStart(width));
     }
     const phys = record.signals[s];
     return (k) => formatFixed(phys[k], decimals).padStart(width);
@@ -133,6 +142,7 @@ export function parseInspectArgs(argv: string[]): InspectOptions | 'help' {
       case '--help': case '-h': return 'help';
       case '--physical': case '-p': opts.units = 'physical'; break;
       case '--precise': case '-P': opts.units = 'precise'; break;
+      case '--high-res': case '-H': opts.highRes = true; break;
       case '--from': case '-f': opts.from = value(); break;
       case '--to': case '-t': opts.to = value(); break;
       case '--signals': case '-s': opts.signals = value().split(',').map((s) => s.trim()).filter(Boolean); break;
@@ -170,7 +180,7 @@ export function headerSummary(record: EcgRecord): string {
       (h.baseTime || h.baseDate ? `, start ${[h.baseTime, h.baseDate].filter(Boolean).join(' ')}` : ''),
   ];
   h.signals.forEach((s, i) => {
-    out.push(`  ${i}\t${s.description}\t${s.fileName} format ${s.format}${s.samplesPerFrame > 1 ? `x${s.samplesPerFrame}` : ''}` +
+    out.push(`  ${i}\t${s.description}\t${s.fileName} format ${s.format}${s.samplesPerFrame > 1 ? `x${s.samplesPerFrame}` : ''}${s.skew ? `:${s.skew}` : ''}` +
       `\tgain ${s.gain}/${s.units} baseline ${s.baseline} adc ${s.adcResolution}-bit zero ${s.adcZero}`);
   });
   if (h.age !== undefined || h.sex !== undefined) out.push(`age ${h.age ?? '?'}, sex ${h.sex ?? '?'}`);
@@ -205,7 +215,7 @@ export async function inspectCommand(argv: string[], io: InspectIo = processIo):
       await io.out(INSPECT_USAGE + '\n');
       return 0;
     }
-    const record = readRecord(opts.record);
+    const record = readRecord(opts.record, { resolution: opts.highRes ? 'high' : 'frame', noData: 'keep' });
     io.err(headerSummary(record));
     const n = record.signals[0]?.length ?? 0;
     const from = opts.from !== undefined ? parseTime(opts.from, record.fs) : 0;

@@ -6,6 +6,7 @@ import { UsageError } from './args.js';
 import { experimentCommand } from './experiment-commands.js';
 import { evalCommand, predictCommand } from './model-commands.js';
 import { inspectCommand } from './inspect.js';
+import { annotationsCommand } from './annotations.js';
 import { infoCommand } from './info.js';
 
 const USAGE = `usage: ecgpu [command] [options]     (ecgpu <command> --help for each)
@@ -17,6 +18,7 @@ const USAGE = `usage: ecgpu [command] [options]     (ecgpu <command> --help for 
   eval       evaluate a saved model on a split and write its report
   predict    classify one record: calibrated probabilities and a Grad-CAM saliency image
   inspect    print a record's samples as the WFDB tool rdsamp does
+  annotations print a record's annotation file (.atr, .qrs, LUDB's .i ... .v6) as rdann does
   info       the WebGPU adapter ecgpu finds, and its limits`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -28,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'eval': return await evalCommand(rest);
       case 'predict': return await predictCommand(rest);
       case 'inspect': return await inspectCommand(rest);
+      case 'annotations': return await annotationsCommand(rest);
       case 'info': return await infoCommand(rest);
       case '--help': case '-h': case 'help': console.log(USAGE); return 0;
       default:

@@ -39,6 +39,14 @@ export interface RecordHeader {
   sex?: string;
   /** Problems a reader recovered from (e.g. a record line merged with the first signal line). */
   warnings?: string[];
+  /** A multi-segment record's master header (`name/nseg`): its segments in order, no signals. */
+  segments?: SegmentSpec[];
+}
+
+/** One line of a multi-segment master header: a segment record's name (`~` for a gap) and length. */
+export interface SegmentSpec {
+  name: string;
+  nSamples: number;
 }
 
 export interface EcgRecord {

@@ -6,8 +6,10 @@
  *   signal lines: file format[xspf][:skew][+offset] [gain[(baseline)][/units] [adcres [adczero
  *                 [initval [checksum [blocksize [description...]]]]]]]
  *   comment lines start with `#`; the Challenge files put `#Age:`, `#Sex:` and `#Dx:` there.
+ * A multi-segment record's master header (`name/nseg nsig fs nsamples`) lists segment lines
+ * (`segment-name nsamples`, `~` for a gap) instead of signal lines; see wfdb-segments.
  */
-import { EcgInputError, type RecordHeader, type SignalSpec } from './types.js';
+import { EcgInputError, type RecordHeader, type SegmentSpec, type SignalSpec } from './types.js';
 
 /** WFDB_DEFGAIN: the gain the WFDB library assumes when a header says 0 (uncalibrated). */
 export const DEFAULT_GAIN = 200;
@@ -162,6 +164,13 @@ export function parseHeader(text: string, fileName: string): RecordHeader {
     signalLines.push({ line: trimmed, lineNo });
   }
   if (!header) throw new EcgInputError(fileName, 'no record line (the header is empty or only comments)');
+  header.comments = comments;
+  for (const c of comments) applyComment(header, c);
+  if (warnings.length) header.warnings = warnings;
+  if (header.segments) {
+    header.segments = parseSegmentLines(signalLines, header.segments.length, fileName);
+    return header;
+  }
 
   if (signalLines.length !== header.nSignals) {
     throw new EcgInputError(
@@ -171,17 +180,30 @@ export function parseHeader(text: string, fileName: string): RecordHeader {
   }
   const name = header.name;
   header.signals = signalLines.map((s, i) => parseSignalLine(s.line, name, i, fileName, s.lineNo));
-  header.comments = comments;
-  for (const c of comments) applyComment(header, c);
-  if (warnings.length) header.warnings = warnings;
   return header;
+}
+
+/** The segment lines of a master header: `name nsamples` each. */
+function parseSegmentLines(lines: { line: string; lineNo: number }[], nseg: number, file: string): SegmentSpec[] {
+  if (lines.length !== nseg) throw new EcgInputError(file, `record line says ${nseg} segments but the header has ${lines.length} segment lines`);
+  return lines.map(({ line, lineNo }) => {
+    const [name, nsamp, extra] = line.split(/\s+/);
+    if (nsamp === undefined || extra !== undefined) throw new EcgInputError(file, `line ${lineNo}: a segment line is 'name length', got '${line}'`);
+    const nSamples = int(nsamp, 'segment length', file, lineNo);
+    if (nSamples < 0) throw new EcgInputError(file, `line ${lineNo}: negative segment length ${nSamples}`);
+    return { name, nSamples };
+  });
 }
 
 function parseRecordLine(line: string, file: string, lineNo: number): RecordHeader {
   const tokens = line.split(/\s+/);
-  const [nameField, nsigField, fsField, nsampField] = tokens;
-  if (nameField.includes('/')) {
-    throw new EcgInputError(file, `multi-segment records ('${nameField}') are not supported; read each segment's header instead`);
+  const [nameAndSegments, nsigField, fsField, nsampField] = tokens;
+  const [nameField, nsegField] = nameAndSegments.split('/');
+  let segments: SegmentSpec[] | undefined;
+  if (nsegField !== undefined) {
+    const nseg = int(nsegField, 'segment count', file, lineNo);
+    if (nseg < 1) throw new EcgInputError(file, `line ${lineNo}: a multi-segment record needs at least 1 segment, got ${nseg}`);
+    segments = new Array(nseg); // filled by parseSegmentLines
   }
   if (nsigField === undefined) throw new EcgInputError(file, `line ${lineNo}: record line '${line}' has no signal count`);
   const nSignals = int(nsigField, 'signal count', file, lineNo);
@@ -195,7 +217,7 @@ function parseRecordLine(line: string, file: string, lineNo: number): RecordHead
   }
   const nSamples = nsampField !== undefined ? int(nsampField, 'sample count', file, lineNo) : 0;
   if (nSamples < 0) throw new EcgInputError(file, `line ${lineNo}: negative sample count ${nSamples}`);
-  const header: RecordHeader = { name: nameField, nSignals, fs, nSamples, signals: [], comments: [], dx: [] };
+  const header: RecordHeader = { name: nameField, nSignals, fs, nSamples, signals: [], comments: [], dx: [], ...(segments ? { segments } : {}) };
   // Time then date per the spec; some CPSC headers write `05-Feb-2020 11:39:16` (date first).
   for (const t of tokens.slice(4, 6)) {
     if (t.includes(':')) header.baseTime = t;

@@ -82,8 +82,12 @@ describe('bad signal files', () => {
     mat.writeInt32LE(0, 0); // type 0: double
     writeFileSync(join(dir, 'M.mat'), mat);
     expectError(join(dir, 'M'), join(dir, 'M.mat'), /MAT v4 matrix type 0 is not supported/);
-    writeFiles(dir, { 'F.hea': 'F 1 100 2\nF.dat 310 200\n', 'F.dat': new Uint8Array(4) });
-    expectError(join(dir, 'F'), join(dir, 'F.dat'), /storage format 310 is not supported/);
+    writeFiles(dir, { 'F.hea': 'F 1 100 2\nF.dat 999 200\n', 'F.dat': new Uint8Array(4) });
+    expectError(join(dir, 'F'), join(dir, 'F.dat'), /^storage format 999 is not supported \(supported: 8, 16, 24, 32, 61, 80, 160, 212, 310, 311, FLAC 508\/516\/524 and MAT v4 int16\)$/);
+    for (const flac of [508, 516, 524]) {
+      writeFiles(dir, { 'L.hea': `L 1 100 2\nL.dat ${flac} 200\n`, 'L.dat': new Uint8Array(16) });
+      expectError(join(dir, 'L'), join(dir, 'L.dat'), /^not a FLAC file \(no fLaC marker\)$/);
+    }
     writeFiles(dir, { 'G.hea': 'G 1 100 2\nG_missing.dat 16 200\n' });
     expectError(join(dir, 'G'), join(dir, 'G_missing.dat'), /file not found \(signal file named in .*G\.hea\)/);
   });
@@ -103,7 +107,7 @@ describe('bad headers', () => {
     writeFiles(dir, { 'H.hea': '# only a comment\n' });
     expectError(join(dir, 'H'), join(dir, 'H.hea'), /no record line/);
     writeFiles(dir, { 'H.hea': 'H/2 2 360 100\nseg1 50\nseg2 50\n' });
-    expectError(join(dir, 'H'), join(dir, 'H.hea'), /multi-segment records \('H\/2'\) are not supported/);
+    expectError(join(dir, 'H'), join(dir, 'seg1.hea'), /^file not found \(segment 1 of the multi-segment record .*H\.hea\)$/);
   });
 
   it('wrong lead count or names for a 12-lead reader', () => {

@@ -57,8 +57,13 @@ describe('parseHeader', () => {
     expect(h.signals.map((s) => s.baseline)).toEqual([1024, 1024]);
   });
 
-  it('refuses multi-segment records clearly', () => {
-    expect(() => parseHeader('multi/3 2 360 1000\n', 'multi.hea')).toThrow(/multi\.hea: multi-segment records .* not supported/);
+  it('reads a multi-segment master header: segment names and lengths, no signal lines', () => {
+    const h = parseHeader('multi/3 2 360 1000\nmulti_0 0\nmulti_1 600\n~ 400\n#Age: 40\n', 'multi.hea');
+    expect(h).toMatchObject({ name: 'multi', nSignals: 2, fs: 360, nSamples: 1000, signals: [], age: 40 });
+    expect(h.segments).toEqual([{ name: 'multi_0', nSamples: 0 }, { name: 'multi_1', nSamples: 600 }, { name: '~', nSamples: 400 }]);
+    expect(() => parseHeader('multi/3 2 360 1000\nmulti_1 600\n', 'multi.hea')).toThrow(/multi\.hea: record line says 3 segments but the header has 1 segment lines/);
+    expect(() => parseHeader('multi/1 2 360\nmulti_1 six\n', 'multi.hea')).toThrow(/line 2: segment length 'six' is not a number/);
+    expect(() => parseHeader('multi/0 2 360\n', 'multi.hea')).toThrow(/needs at least 1 segment/);
   });
 
   it('recovers a record line merged with the first signal line, with a warning', () => {
@@ -112,16 +117,25 @@ describe('decodeSignals', () => {
     expect(rec.signals[0][0]).toBeCloseTo((995 - 1024) / 200, 6);
   });
 
-  it('reads several signal files per record, samples per frame and skew', () => {
-    const a = [1, 2, 3, 4]; // signal 0 alone in a.dat, 2 samples per frame, 2 frames
-    const b = [9, 10, 11, 12]; // signal 1 in b.dat, skew 1: frame t is stored at t+1
-    const h = parseHeader('s 2 100 2\na.dat 16x2 100 16 0\nb.dat 16:1 100 16 0\n', 's.hea');
-    const files = new Map([['a.dat', format16(a)], ['b.dat', format16(b.slice(0, 3))]]);
-    const d = decodeSignals(h, files);
+  it('reads several signal files per record, samples per frame and skew (outputs checked with rdsamp)', () => {
+    // Signal 0 alone in a.dat, 2 samples per frame; signal 1 in b.dat, skew 1: frame t is stored at t+1.
+    // Every file must hold nSamples + the largest skew frames: here a.dat does (3 frames).
+    const hea = 's 2 100 2\na.dat 16x2 100 16 0\nb.dat 16:1 100 16 0\n';
+    const files = new Map([['a.dat', format16([1, 2, 3, 4, 5, 6])], ['b.dat', format16([9, 10, 11])]]);
+    const d = decodeSignals(parseHeader(hea, 's.hea'), files);
     expect(Array.from(d[0])).toEqual([1, 2, 3, 4]);
     expect(Array.from(d[1])).toEqual([10, 11]);
-    const rec = decodeRecord(h, files, 's.hea');
-    expect(Array.from(rec.digital![0])).toEqual([2, 4]); // frame means (1.5 → 2, 3.5 → 4)
+    const frame = decodeRecord(parseHeader(hea, 's.hea'), files, 's.hea', { resolution: 'frame' });
+    expect(frame.fs).toBe(100);
+    expect(frame.digital!.map((x) => Array.from(x))).toEqual([[2, 4], [10, 11]]); // rdsamp: frame means, 1.5 → 2, 3.5 → 4
+    const high = decodeRecord(parseHeader(hea, 's.hea'), files, 's.hea');
+    expect(high.fs).toBe(200);
+    expect(high.digital!.map((x) => Array.from(x))).toEqual([[1, 2, 3, 4], [10, 10, 11, 11]]); // rdsamp -H
+    // a.dat with only 2 frames: rdsamp prints 2 - 1 = 1 frame, and so does the reader, with a warning.
+    const short = parseHeader(hea, 's.hea');
+    const one = decodeRecord(short, new Map([['a.dat', format16([1, 2, 3, 4])], ['b.dat', format16([9, 10, 11])]]), 's.hea', { resolution: 'frame' });
+    expect(one.digital!.map((x) => Array.from(x))).toEqual([[2], [10]]);
+    expect(short.warnings).toEqual(['header says 2 samples, but the signal files hold 2 frames and the largest skew is 1: read 1 samples, as rdsamp does']);
   });
 
   it('takes the length from the data when the header gives no sample count', () => {
