@@ -3,11 +3,20 @@
  * as tfjs-backend-webgpu does with its shader keys. Shapes that decide tiling are baked in as WGSL
  * `override` constants; everything else goes in uniforms so one pipeline serves many shapes.
  */
-import { kernelSource } from '../kernels/sources.js';
+
+/**
+ * A kernel family (one WGSL module) as the layer above hands it in: the engine never imports kernels,
+ * so it stays the ground floor (src/kernels/sources.ts makes these).
+ */
+export interface KernelFamily {
+  /** The .wgsl file name without extension. */
+  readonly name: string;
+  /** The WGSL source, read on first use. */
+  source(): string;
+}
 
 export interface KernelRef {
-  /** Kernel family, i.e. the .wgsl file name without extension. */
-  family: string;
+  family: KernelFamily;
   entry: string;
   constants?: Record<string, number | boolean>;
 }
@@ -30,7 +39,7 @@ export class PipelineCache {
     const consts = k.constants
       ? Object.keys(k.constants).sort().map((n) => `${n}=${Number(k.constants![n])}`).join(',')
       : '';
-    return `${k.family}/${k.entry}[${consts}]u${+b.uniform}r${b.reads}w${b.writes}`;
+    return `${k.family.name}/${k.entry}[${consts}]u${+b.uniform}r${b.reads}w${b.writes}`;
   }
 
   layout(b: BindingShape): GPUBindGroupLayout {
@@ -52,10 +61,10 @@ export class PipelineCache {
     const key = PipelineCache.key(k, b);
     let pipeline = this.pipelines.get(key);
     if (!pipeline) {
-      let module = this.modules.get(k.family);
+      let module = this.modules.get(k.family.name);
       if (!module) {
-        module = this.device.createShaderModule({ code: kernelSource(k.family), label: k.family });
-        this.modules.set(k.family, module);
+        module = this.device.createShaderModule({ code: k.family.source(), label: k.family.name });
+        this.modules.set(k.family.name, module);
       }
       const constants: Record<string, number> = {};
       for (const [n, v] of Object.entries(k.constants ?? {})) constants[n] = Number(v);

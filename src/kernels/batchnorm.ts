@@ -3,6 +3,9 @@ import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr } from '../engine/tensor.js';
 import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
+import { kernelFamily } from './sources.js';
+
+const BATCHNORM = kernelFamily('batchnorm');
 
 /** Channels with fewer elements than this use one invocation per channel instead of a workgroup. */
 const ROWS_BELOW = 256;
@@ -46,7 +49,7 @@ export function bnStats(x: Tensor, running: { mean: Tensor; var: Tensor } | null
   if (running && (rm.size !== c || rv.size !== c)) throw new Error(`batchNorm: running statistics must have ${c} values`);
   const { suffix, workgroups } = reduceGrid(n, c, hw);
   engine().dispatch(
-    { family: 'batchnorm', entry: `bn_stats${suffix}` },
+    { family: BATCHNORM, entry: `bn_stats${suffix}` },
     { uniform: uniform(d, { momentum, eps, update: Boolean(running) }), reads: [x.buffer], writes: [mean.buffer, variance.buffer, rm.buffer, rv.buffer], workgroups },
   );
   if (!running) {
@@ -62,7 +65,7 @@ export function bnApply(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor
   const y = Tensor.empty(x.shape);
   const { entry, workgroups } = elementwise('bn_apply', x.size);
   engine().dispatch(
-    { family: 'batchnorm', entry },
+    { family: BATCHNORM, entry },
     { uniform: uniform(d, { eps }), reads: [x.buffer, mean.buffer, variance.buffer, gamma.buffer, beta.buffer], writes: [y.buffer], workgroups },
   );
   return y;
@@ -77,7 +80,7 @@ export function bnBackward(grad: Tensor, x: Tensor, mean: Tensor, variance: Tens
   const coef = Tensor.empty([3, c]);
   const { suffix, workgroups } = reduceGrid(n, c, hw);
   engine().dispatch(
-    { family: 'batchnorm', entry: `bn_bwd_reduce${suffix}` },
+    { family: BATCHNORM, entry: `bn_bwd_reduce${suffix}` },
     {
       uniform: uniform(d, { eps, training }),
       reads: [grad.buffer, x.buffer, mean.buffer, variance.buffer, gamma.buffer],
@@ -88,7 +91,7 @@ export function bnBackward(grad: Tensor, x: Tensor, mean: Tensor, variance: Tens
   const dx = Tensor.empty(x.shape);
   const grid = elementwise('bn_bwd_apply', x.size);
   engine().dispatch(
-    { family: 'batchnorm', entry: grid.entry },
+    { family: BATCHNORM, entry: grid.entry },
     { uniform: uniform(d, { eps }), reads: [grad.buffer, x.buffer, coef.buffer], writes: [dx.buffer], workgroups: grid.workgroups },
   );
   coef.dispose();

@@ -14,6 +14,9 @@ import { Tensor, shapeStr } from '../engine/tensor.js';
 import { params } from '../engine/uniforms.js';
 import { ceilDiv, grid1d } from './grid.js';
 import { sumMiddle } from './reduce.js';
+import { kernelFamily } from './sources.js';
+
+const CONV2D = kernelFamily('conv2d');
 
 export interface Conv2dGeometry {
   stride?: number | [number, number];
@@ -63,7 +66,7 @@ export function conv2dPadInput(x: Tensor, s: ConvShape): Tensor {
   const Hp = s.H + 2 * s.PH, Wp = s.W + 2 * s.PW;
   const xp = Tensor.empty([s.N, s.Cin, Hp, Wp]);
   engine().dispatch(
-    { family: 'conv2d', entry: 'conv_pad', constants: constantsOf(s) },
+    { family: CONV2D, entry: 'conv_pad', constants: constantsOf(s) },
     { uniform: uniformOf(s), reads: [x.buffer], writes: [xp.buffer], workgroups: grid1d(s.N * s.Cin * Hp, 64) },
   );
   return xp;
@@ -110,7 +113,7 @@ function forwardInto(xp: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor,
   const e = engine();
   const wg = blockShape(s.N * s.OH * s.OW, s.Cout);
   e.dispatch(
-    { family: 'conv2d', entry: 'conv_forward', constants: { ...constantsOf(s), ...wg, HAS_BIAS: Boolean(bias), RELU: Boolean(opts.relu), CI_INNER: opts.ciInner ?? (s.Cin >= CI_INNER_FROM && s.KW < 8) } },
+    { family: CONV2D, entry: 'conv_forward', constants: { ...constantsOf(s), ...wg, HAS_BIAS: Boolean(bias), RELU: Boolean(opts.relu), CI_INNER: opts.ciInner ?? (s.Cin >= CI_INNER_FROM && s.KW < 8) } },
     {
       uniform: uniformOf(s),
       reads: [xp.buffer, w.buffer, bias ? bias.buffer : e.placeholder],
@@ -134,7 +137,7 @@ export function conv2dBackwardData(dy: Tensor, w: Tensor, xShape: readonly numbe
     const t: ConvShape = { N: s.N, Cin: s.Cout, H: s.OH, W: s.OW, Cout: s.Cin, KH: s.KH, KW: s.KW, SH: 1, SW: 1, PH: s.KH - 1 - s.PH, PW: s.KW - 1 - s.PW, OH: s.H, OW: s.W };
     const wf = Tensor.empty([s.Cin, s.Cout, s.KH, s.KW]);
     engine().dispatch(
-      { family: 'conv2d', entry: 'conv_wflip', constants: constantsOf(s) },
+      { family: CONV2D, entry: 'conv_wflip', constants: constantsOf(s) },
       { uniform: uniformOf(s), reads: [w.buffer], writes: [wf.buffer], workgroups: grid1d(wf.size, 64) },
     );
     const dyp = conv2dPadInput(dy, t);
@@ -144,7 +147,7 @@ export function conv2dBackwardData(dy: Tensor, w: Tensor, xShape: readonly numbe
     return dx;
   }
   engine().dispatch(
-    { family: 'conv2d', entry: 'conv_backward_data', constants: constantsOf(s) },
+    { family: CONV2D, entry: 'conv_backward_data', constants: constantsOf(s) },
     { uniform: uniformOf(s, 0, false), reads: [dy.buffer, w.buffer], writes: [dx.buffer], workgroups: grid(s.N * s.H * s.SW * ceilDiv(ceilDiv(s.W, s.SW), PER), s.Cin, 1) },
   );
   return dx;
@@ -164,7 +167,7 @@ export function conv2dBackwardWeights(x: Tensor, dy: Tensor, wShape: readonly nu
   const out = Tensor.empty(parts > 1 ? [parts, s.Cout * taps] : wShape);
   const xp = conv2dPadInput(x, s);
   engine().dispatch(
-    { family: 'conv2d', entry: 'conv_backward_weights', constants: { ...constantsOf(s), ...wg } },
+    { family: CONV2D, entry: 'conv_backward_weights', constants: { ...constantsOf(s), ...wg } },
     { uniform: uniformOf(s, nPer), reads: [xp.buffer, dy.buffer], writes: [out.buffer], workgroups: [ceilDiv(taps, wg.WGX * BLOCK), ceilDiv(s.Cout, wg.WGY * BLOCK), parts] },
   );
   if (xp !== x) xp.dispose();
@@ -181,7 +184,7 @@ export function conv2dBiasGrad(dy: Tensor): Tensor {
   const db = Tensor.empty([Cout]);
   if (Cout === 0) return db;
   engine().dispatch(
-    { family: 'conv2d', entry: 'conv_bias_grad' },
+    { family: CONV2D, entry: 'conv_bias_grad' },
     { uniform: params().u32(N, 0, 0, 0, Cout, OH, OW, 0, 0, 0).bytes(), reads: [dy.buffer], writes: [db.buffer], workgroups: [ceilDiv(Cout, 4)] },
   );
   return db;

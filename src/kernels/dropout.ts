@@ -4,6 +4,9 @@ import { Tensor } from '../engine/tensor.js';
 import { params } from '../engine/uniforms.js';
 import { dropoutKey, dropoutThreshold } from '../reference/dropout.js';
 import { grid1d } from './grid.js';
+import { kernelFamily } from './sources.js';
+
+const DROPOUT = kernelFamily('dropout');
 
 /** x with the mask of (p, seed) applied and kept values scaled by 1/(1 − p); also its own backward. */
 export function dropoutKernel(x: Tensor, p: number, seed: number): Tensor {
@@ -11,7 +14,7 @@ export function dropoutKernel(x: Tensor, p: number, seed: number): Tensor {
   const out = Tensor.empty(x.shape);
   const vec4 = x.size % 4 === 0;
   engine().dispatch(
-    { family: 'dropout', entry: vec4 ? 'dropout4' : 'dropout' },
+    { family: DROPOUT, entry: vec4 ? 'dropout4' : 'dropout' },
     {
       uniform: params().u32(x.size, dropoutKey(seed), dropoutThreshold(p)).f32(p >= 1 ? 0 : 1 / (1 - p)).bytes(),
       reads: [x.buffer],

@@ -14,6 +14,9 @@ import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr } from '../engine/tensor.js';
 import { params } from '../engine/uniforms.js';
 import { ceilDiv } from './grid.js';
+import { kernelFamily } from './sources.js';
+
+const GEMM = kernelFamily('gemm');
 
 export interface GemmOptions {
   transA?: boolean;
@@ -99,7 +102,7 @@ export function gemm(a: Tensor, b: Tensor, opts: GemmOptions = {}): Tensor {
         : [ceilDiv(d.N, REG.WGX * REG.TN), ceilDiv(d.M, REG.WGY * REG.TM), d.batch];
   if (variant === 'vec4') Object.assign(constants, wg);
   e.dispatch(
-    { family: 'gemm', entry: `gemm_${variant}`, constants },
+    { family: GEMM, entry: `gemm_${variant}`, constants },
     {
       uniform: params().u32(d.M, d.N, d.K, d.strideA, d.strideB, d.M * d.N).f32(alpha, beta).bytes(),
       reads: [a.buffer, b.buffer, opts.bias ? opts.bias.buffer : e.placeholder],

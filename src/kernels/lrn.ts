@@ -3,6 +3,9 @@ import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr } from '../engine/tensor.js';
 import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
+import { kernelFamily } from './sources.js';
+
+const LRN = kernelFamily('lrn');
 
 export interface LrnParams {
   size: number;
@@ -24,7 +27,7 @@ export function lrnForward(x: Tensor, a: LrnParams): Tensor {
   if (!(a.size >= 1)) throw new Error(`lrn: size must be ≥ 1, got ${a.size}`);
   const out = Tensor.empty(x.shape);
   engine().dispatch(
-    { family: 'lrn', entry: 'lrn_fwd', constants: { BETA_075: a.beta === 0.75 } },
+    { family: LRN, entry: 'lrn_fwd', constants: { BETA_075: a.beta === 0.75 } },
     { uniform: uniform(n, c, hw, a), reads: [x.buffer], writes: [out.buffer], workgroups: grid1d(n * hw, 64) },
   );
   return out;
@@ -35,7 +38,7 @@ export function lrnBackward(x: Tensor, grad: Tensor, a: LrnParams): Tensor {
   const [n, c, hw] = dims(x);
   const dx = Tensor.empty(x.shape);
   engine().dispatch(
-    { family: 'lrn', entry: a.size <= 15 ? 'lrn_bwd_ring' : 'lrn_bwd', constants: { BETA_075: a.beta === 0.75 } },
+    { family: LRN, entry: a.size <= 15 ? 'lrn_bwd_ring' : 'lrn_bwd', constants: { BETA_075: a.beta === 0.75 } },
     { uniform: uniform(n, c, hw, a), reads: [x.buffer, grad.buffer], writes: [dx.buffer], workgroups: grid1d(n * hw, 64) },
   );
   return dx;

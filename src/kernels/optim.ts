@@ -6,6 +6,9 @@ import { engine } from '../engine/engine.js';
 import { shapeStr, type Tensor } from '../engine/tensor.js';
 import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
+import { kernelFamily } from './sources.js';
+
+const OPTIM = kernelFamily('optim');
 
 /** Elements per invocation: the kernels work on vec4s (see optim.wgsl on the padding lanes). */
 const PER_THREAD = 4;
@@ -37,7 +40,7 @@ export function sgdUpdate(param: Tensor, grad: Tensor, velocity: Tensor | null, 
     .u32(a.nesterov ? 1 : 0, a.first ? 1 : 0, 0)
     .bytes();
   engine().dispatch(
-    { family: 'optim', entry: velocity ? 'sgd_momentum' : 'sgd_plain' },
+    { family: OPTIM, entry: velocity ? 'sgd_momentum' : 'sgd_plain' },
     {
       uniform,
       reads: [grad.buffer],
@@ -69,7 +72,7 @@ export function adamUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, a:
     .u32(a.decoupled ? 1 : 0, 0, 0, 0)
     .bytes();
   engine().dispatch(
-    { family: 'optim', entry: 'adam' },
+    { family: OPTIM, entry: 'adam' },
     {
       uniform,
       reads: [grad.buffer],

@@ -4,6 +4,9 @@ import { Tensor, shapeStr } from '../engine/tensor.js';
 import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
 import { fill } from './elementwise.js';
+import { kernelFamily } from './sources.js';
+
+const POOL = kernelFamily('pool');
 
 export interface Pool2dGeometry {
   kernel: [number, number];
@@ -35,8 +38,8 @@ export function maxPoolForward(x: Tensor, g: Pool2dGeometry): { out: Tensor; arg
   const unpadded = g.pad[0] === 0 && g.pad[1] === 0;
   engine().dispatch(
     unpadded
-      ? { family: 'pool', entry: 'max_pool_fwd_k', constants: { KH: g.kernel[0], KW: g.kernel[1], SH: g.stride[0], SW: g.stride[1] } }
-      : { family: 'pool', entry: 'max_pool_fwd' },
+      ? { family: POOL, entry: 'max_pool_fwd_k', constants: { KH: g.kernel[0], KW: g.kernel[1], SH: g.stride[0], SW: g.stride[1] } }
+      : { family: POOL, entry: 'max_pool_fwd' },
     { uniform: uniform(n * c, h, w, oh, ow, g), reads: [x.buffer], writes: [out.buffer, argmax.buffer], workgroups: grid1d(out.size, 64) },
   );
   return { out, argmax };
@@ -53,7 +56,7 @@ export function maxPoolBackward(grad: Tensor, argmax: Tensor, inputShape: readon
   if ((n * c * h * w) % 4 === 0) {
     dx = Tensor.empty(inputShape);
     const q = (n * c * h * w) / 4;
-    engine().dispatch({ family: 'pool', entry: 'zero4' }, { uniform: uniform(q, 0, 0, 0, 0), reads: [], writes: [dx.buffer], workgroups: grid1d(q, 64) });
+    engine().dispatch({ family: POOL, entry: 'zero4' }, { uniform: uniform(q, 0, 0, 0, 0), reads: [], writes: [dx.buffer], workgroups: grid1d(q, 64) });
   } else {
     dx = fill(inputShape, 0);
   }
@@ -62,7 +65,7 @@ export function maxPoolBackward(grad: Tensor, argmax: Tensor, inputShape: readon
     for (let cx0 = 0; cx0 < Math.min(cxs, ow); cx0++) {
       const ncy = Math.ceil((oh - cy0) / cys), ncx = Math.ceil((ow - cx0) / cxs);
       engine().dispatch(
-        { family: 'pool', entry: 'max_pool_scatter' },
+        { family: POOL, entry: 'max_pool_scatter' },
         {
           uniform: uniform(n * c, h, w, oh, ow, g, [cy0, cx0, cys, cxs, ncy, ncx]),
           reads: [grad.buffer, argmax.buffer],
@@ -80,7 +83,7 @@ export function maxPoolBackwardGather(grad: Tensor, argmax: Tensor, inputShape: 
   const [, , oh, ow] = argmax.shape;
   const dx = Tensor.empty(inputShape);
   engine().dispatch(
-    { family: 'pool', entry: 'max_pool_bwd' },
+    { family: POOL, entry: 'max_pool_bwd' },
     { uniform: uniform(n * c, h, w, oh, ow, g), reads: [grad.buffer, argmax.buffer], writes: [dx.buffer], workgroups: grid1d(dx.size, 64) },
   );
   return dx;
@@ -91,7 +94,7 @@ export function adaptiveAvgPoolForward(x: Tensor, oh: number, ow: number): Tenso
   if (!(oh >= 1 && ow >= 1)) throw new Error(`adaptiveAvgPool2d: invalid output size ${oh}×${ow}`);
   const out = Tensor.empty([n, c, oh, ow]);
   engine().dispatch(
-    { family: 'pool', entry: 'adaptive_avg_fwd' },
+    { family: POOL, entry: 'adaptive_avg_fwd' },
     { uniform: uniform(n * c, h, w, oh, ow), reads: [x.buffer], writes: [out.buffer], workgroups: grid1d(out.size, 64) },
   );
   return out;
@@ -101,7 +104,7 @@ export function adaptiveAvgPoolBackward(grad: Tensor, inputShape: readonly numbe
   const [n, c, h, w] = inputShape;
   const dx = Tensor.empty(inputShape);
   engine().dispatch(
-    { family: 'pool', entry: 'adaptive_avg_bwd' },
+    { family: POOL, entry: 'adaptive_avg_bwd' },
     { uniform: uniform(n * c, h, w, oh, ow), reads: [grad.buffer], writes: [dx.buffer], workgroups: grid1d(dx.size, 64) },
   );
   return dx;

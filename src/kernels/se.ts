@@ -3,6 +3,9 @@ import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr } from '../engine/tensor.js';
 import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
+import { kernelFamily } from './sources.js';
+
+const SE = kernelFamily('se');
 
 function planes(x: { shape: readonly number[] }, name: string): [number, number] {
   if (x.shape.length < 2) throw new Error(`${name}: expected [N, C, ...], got ${shapeStr(x.shape)}`);
@@ -19,7 +22,7 @@ function elementwise(entry: string, n: number): { entry: string; workgroups: [nu
 export function globalAvgPoolForward(x: Tensor): Tensor {
   const [pl, hw] = planes(x, 'globalAvgPool');
   const out = Tensor.empty([x.shape[0], x.shape[1]]);
-  engine().dispatch({ family: 'se', entry: 'global_avg' }, { uniform: uniform(pl, hw, 1 / hw), reads: [x.buffer], writes: [out.buffer], workgroups: grid1d(pl, 64) });
+  engine().dispatch({ family: SE, entry: 'global_avg' }, { uniform: uniform(pl, hw, 1 / hw), reads: [x.buffer], writes: [out.buffer], workgroups: grid1d(pl, 64) });
   return out;
 }
 
@@ -27,7 +30,7 @@ export function globalAvgPoolBackward(grad: Tensor, inputShape: readonly number[
   const [pl, hw] = planes({ shape: inputShape }, 'globalAvgPool');
   const dx = Tensor.empty(inputShape);
   const { entry, workgroups } = elementwise('expand_plane', dx.size);
-  engine().dispatch({ family: 'se', entry }, { uniform: uniform(pl, hw, 1 / hw), reads: [grad.buffer], writes: [dx.buffer], workgroups });
+  engine().dispatch({ family: SE, entry }, { uniform: uniform(pl, hw, 1 / hw), reads: [grad.buffer], writes: [dx.buffer], workgroups });
   return dx;
 }
 
@@ -37,7 +40,7 @@ export function channelScaleKernel(x: Tensor, s: Tensor): Tensor {
   if (s.size !== pl) throw new Error(`channelScale: scales ${shapeStr(s.shape)} do not match [N, C] of ${shapeStr(x.shape)}`);
   const out = Tensor.empty(x.shape);
   const { entry, workgroups } = elementwise('channel_scale', x.size);
-  engine().dispatch({ family: 'se', entry }, { uniform: uniform(pl, hw), reads: [x.buffer, s.buffer], writes: [out.buffer], workgroups });
+  engine().dispatch({ family: SE, entry }, { uniform: uniform(pl, hw), reads: [x.buffer, s.buffer], writes: [out.buffer], workgroups });
   return out;
 }
 
@@ -45,6 +48,6 @@ export function channelScaleKernel(x: Tensor, s: Tensor): Tensor {
 export function planeDot(a: Tensor, b: Tensor, outShape: readonly number[]): Tensor {
   const [pl, hw] = planes(a, 'planeDot');
   const out = Tensor.empty(outShape);
-  engine().dispatch({ family: 'se', entry: 'plane_dot' }, { uniform: uniform(pl, hw), reads: [a.buffer, b.buffer], writes: [out.buffer], workgroups: grid1d(pl, 64) });
+  engine().dispatch({ family: SE, entry: 'plane_dot' }, { uniform: uniform(pl, hw), reads: [a.buffer, b.buffer], writes: [out.buffer], workgroups: grid1d(pl, 64) });
   return out;
 }
