@@ -1,7 +1,6 @@
 /** Launchers for broadcast.wgsl. */
 import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr, type Shape } from '../engine/tensor.js';
-import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
 import { kernelFamily } from './sources.js';
 
@@ -13,7 +12,7 @@ export function expandMiddle(x: Tensor, outer: number, rep: number, inner: numbe
   const out = Tensor.empty(outShape);
   engine().dispatch(
     { family: BROADCAST, entry: 'expand_middle' },
-    { uniform: params().u32(outer, rep, inner).f32(scale).bytes(), reads: [x.buffer], writes: [out.buffer], workgroups: grid1d(Math.ceil(out.size / 4), 64) },
+    { uniforms: { outer, mid: rep, inner, scale }, bindings: { x, expanded: out }, workgroups: grid1d(Math.ceil(out.size / 4), 64) },
   );
   return out;
 }
@@ -26,7 +25,7 @@ export function addChannel(a: Tensor, b: Tensor): Tensor {
   const out = Tensor.empty(a.shape);
   engine().dispatch(
     { family: BROADCAST, entry: 'add_channel' },
-    { uniform: params().u32(a.shape[0], c, inner).f32(1).bytes(), reads: [a.buffer, b.buffer], writes: [out.buffer], workgroups: grid1d(Math.ceil(a.size / 4), 64) },
+    { uniforms: { outer: a.shape[0], mid: c, inner, scale: 1 }, bindings: { x: a, bias: b, biased: out }, workgroups: grid1d(Math.ceil(a.size / 4), 64) },
   );
   return out;
 }

@@ -1,7 +1,6 @@
 /** Launchers for the element-wise kernels (elementwise.wgsl). No autograd here. */
 import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr, type Shape } from '../engine/tensor.js';
-import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
 import { kernelFamily } from './sources.js';
 
@@ -18,9 +17,8 @@ export function unaryKernel(op: keyof typeof UNARY, a: Tensor | null, shape: Sha
   engine().dispatch(
     { family: ELEMENTWISE, entry: 'map_unary', constants: { OP: UNARY[op] } },
     {
-      uniform: params().u32(n).f32(alpha, beta).u32(0).bytes(),
-      reads: [a ? a.buffer : engine().placeholder],
-      writes: [out.buffer],
+      uniforms: { n, alpha, beta },
+      bindings: { a: a ?? engine().placeholder, out },
       workgroups: grid1d(Math.ceil(n / PER_THREAD), 64),
     },
   );
@@ -33,9 +31,8 @@ export function binaryKernel(op: keyof typeof BINARY, a: Tensor, b: Tensor, alph
   engine().dispatch(
     { family: ELEMENTWISE, entry: 'map_binary', constants: { OP: BINARY[op] } },
     {
-      uniform: params().u32(a.size).f32(alpha, beta).u32(0).bytes(),
-      reads: [a.buffer, b.buffer],
-      writes: [out.buffer],
+      uniforms: { n: a.size, alpha, beta },
+      bindings: { a, b, binary_out: out },
       workgroups: grid1d(Math.ceil(a.size / PER_THREAD), 64),
     },
   );

@@ -1,7 +1,6 @@
 /** Launcher for reduce.wgsl. */
 import { engine } from '../engine/engine.js';
 import { Tensor, type Shape } from '../engine/tensor.js';
-import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
 import { kernelFamily } from './sources.js';
 
@@ -17,9 +16,8 @@ export function sumMiddle(x: Tensor, outer: number, red: number, inner: number, 
   engine().dispatch(
     { family: REDUCE, entry: serial ? 'sum_middle_serial' : 'sum_middle' },
     {
-      uniform: params().u32(outer, red, inner).f32(scale).bytes(),
-      reads: [x.buffer],
-      writes: [out.buffer],
+      uniforms: { outer, red, inner, scale },
+      bindings: { x, out },
       workgroups: serial ? grid1d(outputs, 64) : grid1d(outputs, 1),
     },
   );

@@ -6,6 +6,7 @@
  * `loadFromDisk` with a table of every .wgsl file inlined, so browsers and `dist/` need no file access.
  */
 import type { KernelFamily } from '../engine/pipelines.js';
+import { contracts } from './contracts.generated.js';
 import { inlinedSources } from './inlined.js';
 
 const cache = new Map<string, string>();
@@ -33,7 +34,9 @@ const families = new Map<string, KernelFamily>();
 export function kernelFamily(name: string): KernelFamily {
   let f = families.get(name);
   if (!f) {
-    f = { name, source: () => kernelSource(name) };
+    const contract = contracts[name];
+    if (!contract) throw new Error(`kernel family '${name}' has no reflected contract: run \`npm run gen:contracts\``);
+    f = { name, source: () => kernelSource(name), contract };
     families.set(name, f);
   }
   return f;
