@@ -8,11 +8,14 @@
  *
  * Per step: `record` = JS time to record forward, loss, backward and the optimiser step (every dispatch
  * is checked and packed here); `wall` = record + submit + wait; `gpu` = Σ kernel time from timestamp
- * queries (a separate profiled step). Medians over the timed steps.
+ * queries (a separate profiled step). Medians over the timed steps. Also: what checking and packing
+ * one dispatch against its contract costs on its own (gemm_vec4's 8 uniform fields, 4 bindings, 7 constants).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getPreset } from '../src/train/presets.js';
+import { EntryPlan } from '../src/engine/contract.js';
+import { contracts } from '../src/kernels/contracts.generated.js';
 
 interface Side {
   label: string;
@@ -73,6 +76,25 @@ async function side(root: string, label: string): Promise<Side> {
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
+/** µs per dispatch spent in EntryPlan's checks and packing, on a gemm_vec4 dispatch (median of 5 × 20k). */
+function contractCostUs(): number {
+  const plan = new EntryPlan('gemm', 'gemm_vec4', contracts.gemm.entries.gemm_vec4, contracts.gemm);
+  const buffer = {} as GPUBuffer;
+  const t = { buffer };
+  const runs: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 20_000; i++) {
+      plan.checkConstants({ TRANS_A: false, TRANS_B: i % 2 === 0, ACCUM: false, BIAS: 1, RELU: true, WGX: 8, WGY: 4 });
+      const entries: GPUBindGroupEntry[] = [];
+      plan.storageEntries({ A4: t, B4: t, bias: buffer, C4: t }, entries);
+      plan.packUniform({ M: 16, N: i, K: 64, strideA: 0, strideB: 0, strideC: 16 * i, alpha: 1, beta: 0 });
+    }
+    runs.push(((performance.now() - t0) * 1000) / 20_000);
+  }
+  return median(runs);
+}
+
 async function main() {
   const arg = (name: string) => {
     const i = process.argv.indexOf(name);
@@ -98,6 +120,7 @@ async function main() {
     const t = times[k];
     console.log(`  ${s.label.padEnd(34)} record ${median(t.record).toFixed(2)} ms  wall ${median(t.wall).toFixed(1)} ms  gpu ${median(t.gpu).toFixed(1)} ms  (${s.dispatches} dispatches)`);
   }
+  console.log(`  contract check + uniform packing: ${contractCostUs().toFixed(2)} µs per dispatch (gemm_vec4, this checkout)`);
   process.exit(0);
 }
 
