@@ -4,7 +4,7 @@
  * `--base DIR`, with another checkout's src/ (e.g. `git archive main | tar -x -C DIR`, node_modules
  * linked), each on its own device. Steps alternate between the two so both see the same machine load.
  *
- *   npx tsx bench/step-overhead.ts [--base DIR] [--steps 30]
+ *   npx tsx bench/step-overhead.ts [--base DIR] [--base-first] [--steps 30]
  *
  * Per step: `record` = JS time to record forward, loss, backward and the optimiser step (every dispatch
  * is checked and packed here); `wall` = record + submit + wait; `gpu` = Σ kernel time from timestamp
@@ -105,6 +105,8 @@ async function main() {
   const base = arg('--base');
   const sides = [await side(resolve(import.meta.dirname, '..'), 'this checkout')];
   if (base) sides.push(await side(resolve(base), `base (${base})`));
+  // The side set up first also runs first on even steps: --base-first swaps, to see any order bias.
+  if (process.argv.includes('--base-first')) sides.reverse();
   for (const s of sides) for (let i = 0; i < 3; i++) await s.step(); // warm-up: pipelines, pool, waiter
   const times = sides.map(() => ({ record: [] as number[], wall: [] as number[], gpu: [] as number[] }));
   for (let i = 0; i < steps; i++) {
