@@ -3,7 +3,10 @@
  * every result. See bench/README.md for the options, what is measured and the workarounds.
  *
  *   npm run bench -- [--size full|small|tiny] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu]
- *                    [--only gemm,conv,pool,lrn,bn,se,e2e,growth] [--runs N] [--budget S] [--no-write]
+ *                    [--only gemm,conv,pool,lrn,bn,se,e2e,growth,ecg] [--runs N] [--budget S] [--no-write]
+ *
+ * `--only ecg` runs the CPU-side benches of the ECG data path (benchmark.js, bench/cases/ecg.ts) and
+ * needs no GPU; it is not part of the default run.
  */
 // Must come first: defines navigator.gpu and the GPU* globals that tfjs-backend-webgpu needs.
 import './peers/gpu-globals.js';
@@ -15,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ALL_PEERS, SIZES, crossCheck, measure, type BenchCase, type FrameworkName, type PeerName, type Runner, type SizeName } from './cases/common.js';
 import { growthCases, kernelCases } from './cases/kernels.js';
 import { e2eCases, loadModels } from './cases/models.js';
+import { ecgMarkdown, runEcgBenches } from './cases/ecg.js';
 import { kernelSource } from '../src/kernels/sources.js';
 import { loadTfjs, peerInfo, usePeer, workarounds, type TF } from './peers/tfjs.js';
 import { engine, initEcgpu } from './peers/ecgpu.js';
@@ -184,7 +188,7 @@ function parseArgs(argv: string[]): BenchOptions & { write: boolean } {
     else if (flag === '--webgpu-train') o.webgpuTrain = true;
     else if (flag === '--archs') o.archs = val().split(',') as BenchOptions['archs'];
     else if (flag === '--help' || flag === '-h') {
-      console.log('npm run bench -- [--size full|small|tiny] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu] [--only gemm,conv,pool,lrn,bn,se,e2e,growth] [--runs N] [--budget S] [--archs alexnet,alexnet-m-se] [--webgpu-train] [--no-write] | --render [results.json]');
+      console.log('npm run bench -- [--size full|small|tiny] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu] [--only gemm,conv,pool,lrn,bn,se,e2e,growth,ecg] [--runs N] [--budget S] [--archs alexnet,alexnet-m-se] [--webgpu-train] [--no-write] | --render [results.json]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -202,6 +206,12 @@ async function main() {
     return;
   }
   const o = parseArgs(process.argv.slice(2));
+  if (o.only.includes('ecg')) {
+    console.log('ECG data path (CPU, benchmark.js):');
+    console.log('\n' + ecgMarkdown(runEcgBenches({ maxTimeS: o.budgetS, log: (l) => console.log(l) })) + '\n');
+    o.only = o.only.filter((g) => g !== 'ecg');
+    if (!o.only.length) process.exit(0);
+  }
   const command = `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
   const write = (report: Report) => {
     writeFileSync(join(ROOT, 'bench/results.md'), markdown(report) + '\n');

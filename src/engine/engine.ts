@@ -8,13 +8,16 @@ import { acquireDevice, type AdapterDescription, type DeviceOptions } from './de
 import { BufferPool, type PoolStats } from './buffer-pool.js';
 import { PipelineCache, type KernelRef } from './pipelines.js';
 import { UniformArena } from './uniforms.js';
+import type { Bindable, UniformValues } from './contract.js';
 import { Profiler, type KernelTiming } from './profiler.js';
 import { Waiter, fnv, FNV_START } from './waiter.js';
 
+/** One dispatch, by the names the entry point's WGSL declares (checked against its reflected contract). */
 export interface DispatchArgs {
-  uniform?: ArrayBufferView;
-  reads: GPUBuffer[];
-  writes: GPUBuffer[];
+  /** The fields of the entry point's uniform struct (padding fields `_…` excluded). */
+  uniforms?: UniformValues;
+  /** A buffer (or tensor) for every storage binding the entry point uses, by variable name. */
+  bindings: Readonly<Record<string, Bindable>>;
   workgroups: [number, number?, number?];
 }
 
@@ -66,14 +69,21 @@ export class Engine {
     this.pass = undefined;
   }
 
+  /**
+   * Records one dispatch. Throws, naming kernel, entry point and field, before recording anything when
+   * the constants, uniforms or bindings do not match what the entry point declares.
+   */
   dispatch(kernel: KernelRef, a: DispatchArgs): void {
-    const shape = { uniform: Boolean(a.uniform), reads: a.reads.length, writes: a.writes.length };
-    const { pipeline, key } = this.pipelines.get(kernel, shape);
+    const plan = this.pipelines.plan(kernel.family, kernel.entry);
+    plan.checkConstants(kernel.constants);
     const entries: GPUBindGroupEntry[] = [];
-    if (a.uniform) entries.push({ binding: 0, resource: this.uniforms.push(a.uniform) });
-    for (const b of a.reads) entries.push({ binding: entries.length, resource: { buffer: b } });
-    for (const b of a.writes) entries.push({ binding: entries.length, resource: { buffer: b } });
-    const bindGroup = this.device.createBindGroup({ layout: this.pipelines.layout(shape), entries });
+    plan.storageEntries(a.bindings, entries);
+    let uniform: Uint8Array | undefined;
+    if (plan.uniform) uniform = plan.packUniform(a.uniforms);
+    else if (a.uniforms) throw new Error(`${plan.where()}: the entry point declares no uniform, but uniform values were passed`);
+    const { pipeline, key } = this.pipelines.get(kernel, plan);
+    if (uniform) entries.push({ binding: plan.uniform!.binding, resource: this.uniforms.push(uniform) });
+    const bindGroup = this.device.createBindGroup({ layout: this.pipelines.layout(plan), entries });
     const [x, y = 1, z = 1] = a.workgroups;
     const max = this.limits.maxComputeWorkgroupsPerDimension;
     if (x > max || y > max || z > max) throw new Error(`${key}: grid ${x}×${y}×${z} exceeds ${max} workgroups per dimension`);

@@ -44,29 +44,3 @@ export class UniformArena {
     this.offset = 0;
   }
 }
-
-/** Builds a uniform block of 4-byte fields, in WGSL struct order. */
-export class Params {
-  private readonly view: DataView;
-  private n = 0;
-  constructor(maxFields = 32) {
-    this.view = new DataView(new ArrayBuffer(maxFields * 4));
-  }
-  u32(...values: number[]): this {
-    for (const v of values) this.view.setUint32(4 * this.n++, v >>> 0, true);
-    return this;
-  }
-  i32(...values: number[]): this {
-    for (const v of values) this.view.setInt32(4 * this.n++, v, true);
-    return this;
-  }
-  f32(...values: number[]): this {
-    for (const v of values) this.view.setFloat32(4 * this.n++, v, true);
-    return this;
-  }
-  bytes(): Uint8Array {
-    return new Uint8Array(this.view.buffer, 0, Math.max(16, Math.ceil((this.n * 4) / 16) * 16));
-  }
-}
-
-export const params = () => new Params();

@@ -1,8 +1,10 @@
 /** Launchers for batchnorm.wgsl. No autograd here. */
 import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr } from '../engine/tensor.js';
-import { params } from '../engine/uniforms.js';
-import { grid1d } from './grid.js';
+import { grid1d, vec4Entry } from './grid.js';
+import { kernelFamily } from './sources.js';
+
+const BATCHNORM = kernelFamily('batchnorm');
 
 /** Channels with fewer elements than this use one invocation per channel instead of a workgroup. */
 const ROWS_BELOW = 256;
@@ -18,13 +20,7 @@ interface Opts {
   training?: boolean;
   update?: boolean;
 }
-const uniform = ([n, c, hw]: number[], o: Opts) =>
-  params().u32(n, c, hw, o.update ? 1 : 0).f32(o.momentum ?? 0, o.eps).u32(o.training ? 1 : 0, 0).bytes();
-
-/** Element-wise entries: one vec4 per invocation when the size allows (~2× faster on SwiftShader), else scalar. */
-function elementwise(entry: string, size: number): { entry: string; workgroups: [number, number] } {
-  return size % 4 === 0 ? { entry: `${entry}4`, workgroups: grid1d(size / 4, 64) } : { entry, workgroups: grid1d(Math.ceil(size / 4), 64) };
-}
+const uniforms = ([n, c, hw]: number[], o: Opts) => ({ n, c, hw, update: Boolean(o.update), momentum: o.momentum ?? 0, eps: o.eps, training: Boolean(o.training) });
 
 /** Per-channel reductions: a workgroup per channel, or an invocation per channel for small channels. */
 function reduceGrid(n: number, c: number, hw: number): { suffix: string; workgroups: [number, number] } {
@@ -46,8 +42,8 @@ export function bnStats(x: Tensor, running: { mean: Tensor; var: Tensor } | null
   if (running && (rm.size !== c || rv.size !== c)) throw new Error(`batchNorm: running statistics must have ${c} values`);
   const { suffix, workgroups } = reduceGrid(n, c, hw);
   engine().dispatch(
-    { family: 'batchnorm', entry: `bn_stats${suffix}` },
-    { uniform: uniform(d, { momentum, eps, update: Boolean(running) }), reads: [x.buffer], writes: [mean.buffer, variance.buffer, rm.buffer, rv.buffer], workgroups },
+    { family: BATCHNORM, entry: `bn_stats${suffix}` },
+    { uniforms: uniforms(d, { momentum, eps, update: Boolean(running) }), bindings: { x, meanOut: mean, varOut: variance, runMean: rm, runVar: rv }, workgroups },
   );
   if (!running) {
     rm.dispose();
@@ -60,10 +56,11 @@ export function bnApply(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor
   const d = bnDims(x);
   if (gamma.size !== d[1] || beta.size !== d[1]) throw new Error(`batchNorm: gamma and beta must have ${d[1]} values`);
   const y = Tensor.empty(x.shape);
-  const { entry, workgroups } = elementwise('bn_apply', x.size);
+  const { entry, workgroups, vec4 } = vec4Entry('bn_apply', x.size);
+  const io: Record<string, Tensor> = vec4 ? { xv: x, yv: y } : { x, y };
   engine().dispatch(
-    { family: 'batchnorm', entry },
-    { uniform: uniform(d, { eps }), reads: [x.buffer, mean.buffer, variance.buffer, gamma.buffer, beta.buffer], writes: [y.buffer], workgroups },
+    { family: BATCHNORM, entry },
+    { uniforms: uniforms(d, { eps }), bindings: { ...io, meanA: mean, varA: variance, gammaA: gamma, betaA: beta }, workgroups },
   );
   return y;
 }
@@ -77,19 +74,19 @@ export function bnBackward(grad: Tensor, x: Tensor, mean: Tensor, variance: Tens
   const coef = Tensor.empty([3, c]);
   const { suffix, workgroups } = reduceGrid(n, c, hw);
   engine().dispatch(
-    { family: 'batchnorm', entry: `bn_bwd_reduce${suffix}` },
+    { family: BATCHNORM, entry: `bn_bwd_reduce${suffix}` },
     {
-      uniform: uniform(d, { eps, training }),
-      reads: [grad.buffer, x.buffer, mean.buffer, variance.buffer, gamma.buffer],
-      writes: [dgamma.buffer, dbeta.buffer, coef.buffer],
+      uniforms: uniforms(d, { eps, training }),
+      bindings: { g: grad, xB: x, meanB: mean, varB: variance, gammaB: gamma, dgammaOut: dgamma, dbetaOut: dbeta, coefOut: coef },
       workgroups,
     },
   );
   const dx = Tensor.empty(x.shape);
-  const grid = elementwise('bn_bwd_apply', x.size);
+  const grid = vec4Entry('bn_bwd_apply', x.size);
+  const io: Record<string, Tensor> = grid.vec4 ? { gv4: grad, xBv: x, dxv: dx } : { g: grad, xB: x, dx };
   engine().dispatch(
-    { family: 'batchnorm', entry: grid.entry },
-    { uniform: uniform(d, { eps }), reads: [grad.buffer, x.buffer, coef.buffer], writes: [dx.buffer], workgroups: grid.workgroups },
+    { family: BATCHNORM, entry: grid.entry },
+    { uniforms: uniforms(d, { eps }), bindings: { ...io, coef }, workgroups: grid.workgroups },
   );
   coef.dispose();
   return { dx, dgamma, dbeta };

@@ -11,9 +11,11 @@
  */
 import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr } from '../engine/tensor.js';
-import { params } from '../engine/uniforms.js';
 import { ceilDiv, grid1d } from './grid.js';
 import { sumMiddle } from './reduce.js';
+import { kernelFamily } from './sources.js';
+
+const CONV2D = kernelFamily('conv2d');
 
 export interface Conv2dGeometry {
   stride?: number | [number, number];
@@ -49,9 +51,14 @@ const WGX = 8, WGY = 4, PER = 4;
 const BLOCK = 8;
 const MAX_X = 65535;
 
-const constantsOf = (s: ConvShape) => ({ KH: s.KH, KW: s.KW, SH: s.SH, SW: s.SW, PH: s.PH, PW: s.PW });
-const uniformOf = (s: ConvShape, nPerSplit = 0, padded = true) =>
-  params().u32(s.N, s.Cin, s.H, s.W, s.Cout, s.OH, s.OW, nPerSplit, padded ? s.H + 2 * s.PH : s.H, padded ? s.W + 2 * s.PW : s.W).bytes();
+/** Baked constants, by what each entry point uses (the forward and weight kernels read a padded input). */
+const kernelOf = (s: ConvShape) => ({ KH: s.KH, KW: s.KW });
+const tapsOf = (s: ConvShape) => ({ KH: s.KH, KW: s.KW, SH: s.SH, SW: s.SW });
+const padOf = (s: ConvShape) => ({ PH: s.PH, PW: s.PW });
+const uniformsOf = (s: ConvShape, nPerSplit = 0, padded = true) => ({
+  N: s.N, Cin: s.Cin, H: s.H, W: s.W, Cout: s.Cout, OH: s.OH, OW: s.OW, nPerSplit,
+  Hp: padded ? s.H + 2 * s.PH : s.H, Wp: padded ? s.W + 2 * s.PW : s.W,
+});
 
 /**
  * x zero-padded to [N, Cin, H + 2·PH, W + 2·PW] (x itself when there is no padding): the forward and
@@ -63,8 +70,8 @@ export function conv2dPadInput(x: Tensor, s: ConvShape): Tensor {
   const Hp = s.H + 2 * s.PH, Wp = s.W + 2 * s.PW;
   const xp = Tensor.empty([s.N, s.Cin, Hp, Wp]);
   engine().dispatch(
-    { family: 'conv2d', entry: 'conv_pad', constants: constantsOf(s) },
-    { uniform: uniformOf(s), reads: [x.buffer], writes: [xp.buffer], workgroups: grid1d(s.N * s.Cin * Hp, 64) },
+    { family: CONV2D, entry: 'conv_pad', constants: padOf(s) },
+    { uniforms: uniformsOf(s), bindings: { X: x, XP: xp }, workgroups: grid1d(s.N * s.Cin * Hp, 64) },
   );
   return xp;
 }
@@ -110,11 +117,10 @@ function forwardInto(xp: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor,
   const e = engine();
   const wg = blockShape(s.N * s.OH * s.OW, s.Cout);
   e.dispatch(
-    { family: 'conv2d', entry: 'conv_forward', constants: { ...constantsOf(s), ...wg, HAS_BIAS: Boolean(bias), RELU: Boolean(opts.relu), CI_INNER: opts.ciInner ?? (s.Cin >= CI_INNER_FROM && s.KW < 8) } },
+    { family: CONV2D, entry: 'conv_forward', constants: { ...tapsOf(s), ...wg, HAS_BIAS: Boolean(bias), RELU: Boolean(opts.relu), CI_INNER: opts.ciInner ?? (s.Cin >= CI_INNER_FROM && s.KW < 8) } },
     {
-      uniform: uniformOf(s),
-      reads: [xp.buffer, w.buffer, bias ? bias.buffer : e.placeholder],
-      writes: [y.buffer],
+      uniforms: uniformsOf(s),
+      bindings: { X: xp, Wt: w, Bias: bias ?? e.placeholder, Y: y },
       workgroups: grid(s.N * s.OH * s.OW, s.Cout, BLOCK, BLOCK, wg),
     },
   );
@@ -134,8 +140,8 @@ export function conv2dBackwardData(dy: Tensor, w: Tensor, xShape: readonly numbe
     const t: ConvShape = { N: s.N, Cin: s.Cout, H: s.OH, W: s.OW, Cout: s.Cin, KH: s.KH, KW: s.KW, SH: 1, SW: 1, PH: s.KH - 1 - s.PH, PW: s.KW - 1 - s.PW, OH: s.H, OW: s.W };
     const wf = Tensor.empty([s.Cin, s.Cout, s.KH, s.KW]);
     engine().dispatch(
-      { family: 'conv2d', entry: 'conv_wflip', constants: constantsOf(s) },
-      { uniform: uniformOf(s), reads: [w.buffer], writes: [wf.buffer], workgroups: grid1d(wf.size, 64) },
+      { family: CONV2D, entry: 'conv_wflip', constants: kernelOf(s) },
+      { uniforms: uniformsOf(s), bindings: { X: w, XP: wf }, workgroups: grid1d(wf.size, 64) },
     );
     const dyp = conv2dPadInput(dy, t);
     forwardInto(dyp, wf, undefined, dx, t);
@@ -144,8 +150,8 @@ export function conv2dBackwardData(dy: Tensor, w: Tensor, xShape: readonly numbe
     return dx;
   }
   engine().dispatch(
-    { family: 'conv2d', entry: 'conv_backward_data', constants: constantsOf(s) },
-    { uniform: uniformOf(s, 0, false), reads: [dy.buffer, w.buffer], writes: [dx.buffer], workgroups: grid(s.N * s.H * s.SW * ceilDiv(ceilDiv(s.W, s.SW), PER), s.Cin, 1) },
+    { family: CONV2D, entry: 'conv_backward_data', constants: { ...tapsOf(s), ...padOf(s) } },
+    { uniforms: uniformsOf(s, 0, false), bindings: { DY: dy, Wt: w, DX: dx }, workgroups: grid(s.N * s.H * s.SW * ceilDiv(ceilDiv(s.W, s.SW), PER), s.Cin, 1) },
   );
   return dx;
 }
@@ -164,8 +170,8 @@ export function conv2dBackwardWeights(x: Tensor, dy: Tensor, wShape: readonly nu
   const out = Tensor.empty(parts > 1 ? [parts, s.Cout * taps] : wShape);
   const xp = conv2dPadInput(x, s);
   engine().dispatch(
-    { family: 'conv2d', entry: 'conv_backward_weights', constants: { ...constantsOf(s), ...wg } },
-    { uniform: uniformOf(s, nPer), reads: [xp.buffer, dy.buffer], writes: [out.buffer], workgroups: [ceilDiv(taps, wg.WGX * BLOCK), ceilDiv(s.Cout, wg.WGY * BLOCK), parts] },
+    { family: CONV2D, entry: 'conv_backward_weights', constants: { ...tapsOf(s), ...wg } },
+    { uniforms: uniformsOf(s, nPer), bindings: { X: xp, DY2: dy, DW: out }, workgroups: [ceilDiv(taps, wg.WGX * BLOCK), ceilDiv(s.Cout, wg.WGY * BLOCK), parts] },
   );
   if (xp !== x) xp.dispose();
   if (parts === 1) return out;
@@ -181,8 +187,8 @@ export function conv2dBiasGrad(dy: Tensor): Tensor {
   const db = Tensor.empty([Cout]);
   if (Cout === 0) return db;
   engine().dispatch(
-    { family: 'conv2d', entry: 'conv_bias_grad' },
-    { uniform: params().u32(N, 0, 0, 0, Cout, OH, OW, 0, 0, 0).bytes(), reads: [dy.buffer], writes: [db.buffer], workgroups: [ceilDiv(Cout, 4)] },
+    { family: CONV2D, entry: 'conv_bias_grad' },
+    { uniforms: { N, Cin: 0, H: 0, W: 0, Cout, OH, OW, nPerSplit: 0, Hp: 0, Wp: 0 }, bindings: { DY: dy, DB: db }, workgroups: [ceilDiv(Cout, 4)] },
   );
   return db;
 }

@@ -2,17 +2,23 @@
 // Kernel size, stride and padding are baked in as override constants (so the tap loops unroll and the
 // index arithmetic by stride is by constants); channel counts and spatial sizes come from the uniform.
 //
-// Like gemm_reg, every invocation keeps a 4×4 block of its GEMM's output in four vec4 registers
-// (SwiftShader runs invocations as 4-wide SIMD lanes; bigger blocks spill), with no workgroup memory.
+// Every invocation keeps a block of its GEMM's output in vec4 registers, with no workgroup memory:
+// 8×8 in conv_forward and conv_backward_weights (as gemm_vec4: more multiply-adds per load, which is
+// what SwiftShader rewards; see conv_forward), 4×4 in conv_backward_data.
 //
 //   conv_forward:   y[n,co,oy,ox] = b[co] + Σ_{ci,ky,kx} w[co,ci,ky,kx] · x[n,ci,oy·S-P+ky,ox·S-P+kx]
-//                   GEMM rows = co (4 per invocation), columns = flattened (n,oy,ox) (4 consecutive).
+//                   GEMM rows = co (8 per invocation), columns = flattened (n,oy,ox) (8 consecutive).
+//                   Reads the zero-padded input (conv_pad), so no tap needs a bounds check.
 //   conv_backward_data: dx[n,ci,iy,ix] = Σ_{co,ky,kx} w[co,ci,ky,kx] · dy[n,co,(iy+P-ky)/S,(ix+P-kx)/S]
-//                   over the taps where the division is exact and in range. Rows = ci, columns = (n,iy,ix).
+//                   over the taps where the division is exact and in range. Rows = ci (4 per invocation),
+//                   columns = 4 input columns of one row phase. For stride 1 the launcher runs
+//                   conv_forward on padded dy with flipped weights (conv_wflip) instead.
 //   conv_backward_weights: dw[co,ci,ky,kx] = Σ_{n,oy,ox} dy[n,co,oy,ox] · x[n,ci,oy·S-P+ky,ox·S-P+kx]
-//                   Rows = co, columns = flattened taps (ci,ky,kx), reduction over (n,oy,ox), optionally
-//                   split over n into SPLIT partial sums (summed by the launcher) for parallelism.
+//                   Rows = co, columns = flattened taps (ci,ky,kx), 8×8 per invocation, reduction over
+//                   (n,oy,ox) of the padded input, optionally split over n into partial sums (summed by
+//                   the launcher) for parallelism.
 //   conv_bias_grad: db[co] = Σ_{n,oy,ox} dy[n,co,oy,ox].
+//   conv_pad:       x zero-padded by (PH, PW).  conv_wflip: w flipped and transposed to [Cin, Cout, KH, KW].
 
 struct Params {
   N: u32,

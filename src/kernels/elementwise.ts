@@ -1,8 +1,10 @@
 /** Launchers for the element-wise kernels (elementwise.wgsl). No autograd here. */
 import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr, type Shape } from '../engine/tensor.js';
-import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
+import { kernelFamily } from './sources.js';
+
+const ELEMENTWISE = kernelFamily('elementwise');
 
 export const UNARY = { relu: 0, affine: 1, exp: 2, log: 3, sigmoid: 4, sqrt: 5, square: 6, fill: 7 } as const;
 export const BINARY = { add: 0, sub: 1, mul: 2, div: 3, reluBackward: 4, sigmoidBackward: 5, axpby: 6 } as const;
@@ -13,11 +15,10 @@ export function unaryKernel(op: keyof typeof UNARY, a: Tensor | null, shape: Sha
   const out = Tensor.empty(shape);
   const n = out.size;
   engine().dispatch(
-    { family: 'elementwise', entry: 'map_unary', constants: { OP: UNARY[op] } },
+    { family: ELEMENTWISE, entry: 'map_unary', constants: { OP: UNARY[op] } },
     {
-      uniform: params().u32(n).f32(alpha, beta).u32(0).bytes(),
-      reads: [a ? a.buffer : engine().placeholder],
-      writes: [out.buffer],
+      uniforms: { n, alpha, beta },
+      bindings: { a: a ?? engine().placeholder, out },
       workgroups: grid1d(Math.ceil(n / PER_THREAD), 64),
     },
   );
@@ -28,11 +29,10 @@ export function binaryKernel(op: keyof typeof BINARY, a: Tensor, b: Tensor, alph
   if (a.size !== b.size) throw new Error(`${op}: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)} differ`);
   const out = Tensor.empty(a.shape);
   engine().dispatch(
-    { family: 'elementwise', entry: 'map_binary', constants: { OP: BINARY[op] } },
+    { family: ELEMENTWISE, entry: 'map_binary', constants: { OP: BINARY[op] } },
     {
-      uniform: params().u32(a.size).f32(alpha, beta).u32(0).bytes(),
-      reads: [a.buffer, b.buffer],
-      writes: [out.buffer],
+      uniforms: { n: a.size, alpha, beta },
+      bindings: { a, b, binary_out: out },
       workgroups: grid1d(Math.ceil(a.size / PER_THREAD), 64),
     },
   );

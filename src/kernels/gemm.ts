@@ -12,8 +12,10 @@
  */
 import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr } from '../engine/tensor.js';
-import { params } from '../engine/uniforms.js';
 import { ceilDiv } from './grid.js';
+import { kernelFamily } from './sources.js';
+
+const GEMM = kernelFamily('gemm');
 
 export interface GemmOptions {
   transA?: boolean;
@@ -80,6 +82,7 @@ export function gemm(a: Tensor, b: Tensor, opts: GemmOptions = {}): Tensor {
   }
   if (d.batch * d.M * d.N === 0) return out;
   const e = engine();
+  const bias = opts.bias ?? e.placeholder;
   const aligned = d.K % 4 === 0 && (!transA || d.M % 4 === 0) && (transB || d.N % 4 === 0) && d.strideA % 4 === 0 && d.strideB % 4 === 0;
   let variant = opts.variant ?? (e.adapter.adapterClass === 'gpu' ? 'tiled' : 'vec4');
   if (variant === 'vec4' && !aligned) variant = 'reg';
@@ -99,11 +102,10 @@ export function gemm(a: Tensor, b: Tensor, opts: GemmOptions = {}): Tensor {
         : [ceilDiv(d.N, REG.WGX * REG.TN), ceilDiv(d.M, REG.WGY * REG.TM), d.batch];
   if (variant === 'vec4') Object.assign(constants, wg);
   e.dispatch(
-    { family: 'gemm', entry: `gemm_${variant}`, constants },
+    { family: GEMM, entry: `gemm_${variant}`, constants },
     {
-      uniform: params().u32(d.M, d.N, d.K, d.strideA, d.strideB, d.M * d.N).f32(alpha, beta).bytes(),
-      reads: [a.buffer, b.buffer, opts.bias ? opts.bias.buffer : e.placeholder],
-      writes: [out.buffer],
+      uniforms: { M: d.M, N: d.N, K: d.K, strideA: d.strideA, strideB: d.strideB, strideC: d.M * d.N, alpha, beta },
+      bindings: variant === 'vec4' ? { A4: a, B4: b, bias, C4: out } : { A: a, B: b, bias, C: out },
       workgroups,
     },
   );

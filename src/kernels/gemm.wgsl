@@ -2,13 +2,13 @@
 // op(A) is M×K, op(B) is K×N, C is M×N, all row-major. A is stored [M, K] or, when TRANS_A, [K, M];
 // B is stored [K, N] or, when TRANS_B, [N, K]. The batch index is workgroup_id.z.
 //
-// gemm_reg (for SwiftShader, i.e. CPUs): no workgroup memory and no barriers. Each invocation keeps a
-// 4×4 block of C in four vec4 registers. SwiftShader runs invocations as 4-wide SIMD lanes, so those
-// 16 floats already take 16 SSE registers: larger blocks (8×4, 4×8) spill and measured slower, as did
-// interleaving columns across lanes. Bounds are handled by clamping load indices and masking stores,
-// so any M, N, K works.
-//
-// gemm_tiled (for real GPUs): classic 64×64 workgroup-memory tiles, 16×16 invocations, 4×4 each.
+// For SwiftShader (CPUs), no workgroup memory and no barriers:
+//   gemm_vec4: an 8×8 block of C per invocation with 16-byte loads, for aligned shapes (the default;
+//              why 8×8, with the A/B figures, at its definition below).
+//   gemm_reg:  a 4×4 block of C in four vec4 registers with scalar loads, for any M, N, K (the fallback
+//              for unaligned shapes). Bounds are handled by clamping load indices and masking stores.
+// For real GPUs:
+//   gemm_tiled: classic 64×64 workgroup-memory tiles, 16×16 invocations, 4×4 each.
 
 struct Params {
   M: u32,

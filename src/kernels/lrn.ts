@@ -1,8 +1,10 @@
 /** Launchers for lrn.wgsl (cross-channel local response normalisation, PyTorch convention). */
 import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr } from '../engine/tensor.js';
-import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
+import { kernelFamily } from './sources.js';
+
+const LRN = kernelFamily('lrn');
 
 export interface LrnParams {
   size: number;
@@ -17,15 +19,15 @@ function dims(x: { shape: readonly number[] }): [number, number, number] {
   return [n, c, x.shape.slice(2).reduce((a, b) => a * b, 1)];
 }
 
-const uniform = (n: number, c: number, hw: number, a: LrnParams) => params().u32(n, c, hw, a.size).f32(a.alpha / a.size, a.beta, a.k).u32(0).bytes();
+const uniforms = (n: number, c: number, hw: number, a: LrnParams) => ({ n, c, hw, size: a.size, alpha: a.alpha / a.size, beta: a.beta, k: a.k });
 
 export function lrnForward(x: Tensor, a: LrnParams): Tensor {
   const [n, c, hw] = dims(x);
   if (!(a.size >= 1)) throw new Error(`lrn: size must be ≥ 1, got ${a.size}`);
   const out = Tensor.empty(x.shape);
   engine().dispatch(
-    { family: 'lrn', entry: 'lrn_fwd', constants: { BETA_075: a.beta === 0.75 } },
-    { uniform: uniform(n, c, hw, a), reads: [x.buffer], writes: [out.buffer], workgroups: grid1d(n * hw, 64) },
+    { family: LRN, entry: 'lrn_fwd', constants: { BETA_075: a.beta === 0.75 } },
+    { uniforms: uniforms(n, c, hw, a), bindings: { x, y: out }, workgroups: grid1d(n * hw, 64) },
   );
   return out;
 }
@@ -35,8 +37,8 @@ export function lrnBackward(x: Tensor, grad: Tensor, a: LrnParams): Tensor {
   const [n, c, hw] = dims(x);
   const dx = Tensor.empty(x.shape);
   engine().dispatch(
-    { family: 'lrn', entry: a.size <= 15 ? 'lrn_bwd_ring' : 'lrn_bwd', constants: { BETA_075: a.beta === 0.75 } },
-    { uniform: uniform(n, c, hw, a), reads: [x.buffer, grad.buffer], writes: [dx.buffer], workgroups: grid1d(n * hw, 64) },
+    { family: LRN, entry: a.size <= 15 ? 'lrn_bwd_ring' : 'lrn_bwd', constants: { BETA_075: a.beta === 0.75 } },
+    { uniforms: uniforms(n, c, hw, a), bindings: { x, g: grad, dx }, workgroups: grid1d(n * hw, 64) },
   );
   return dx;
 }

@@ -4,8 +4,10 @@
  */
 import { engine } from '../engine/engine.js';
 import { shapeStr, type Tensor } from '../engine/tensor.js';
-import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
+import { kernelFamily } from './sources.js';
+
+const OPTIM = kernelFamily('optim');
 
 /** Elements per invocation: the kernels work on vec4s (see optim.wgsl on the padding lanes). */
 const PER_THREAD = 4;
@@ -31,17 +33,12 @@ export interface SgdKernelArgs {
 export function sgdUpdate(param: Tensor, grad: Tensor, velocity: Tensor | null, a: SgdKernelArgs): void {
   check('sgd', param, velocity ? [grad, velocity] : [grad]);
   const n = param.size;
-  const uniform = params()
-    .u32(Math.ceil(n / PER_THREAD))
-    .f32(a.lr, a.momentum, a.dampening, a.weightDecay)
-    .u32(a.nesterov ? 1 : 0, a.first ? 1 : 0, 0)
-    .bytes();
+  const uniforms = { n: Math.ceil(n / PER_THREAD), lr: a.lr, momentum: a.momentum, dampening: a.dampening, weight_decay: a.weightDecay, nesterov: a.nesterov, first: a.first };
   engine().dispatch(
-    { family: 'optim', entry: velocity ? 'sgd_momentum' : 'sgd_plain' },
+    { family: OPTIM, entry: velocity ? 'sgd_momentum' : 'sgd_plain' },
     {
-      uniform,
-      reads: [grad.buffer],
-      writes: velocity ? [param.buffer, velocity.buffer] : [param.buffer],
+      uniforms,
+      bindings: velocity ? { grad, param, state1: velocity } : { grad, param },
       workgroups: grid1d(Math.ceil(n / PER_THREAD), WG),
     },
   );
@@ -63,17 +60,17 @@ export interface AdamKernelArgs {
 export function adamUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, a: AdamKernelArgs): void {
   check('adam', param, [grad, m, v]);
   const n = param.size;
-  const uniform = params()
-    .u32(Math.ceil(n / PER_THREAD))
-    .f32(a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, 1 - a.beta1 ** a.step, 1 - a.beta2 ** a.step)
-    .u32(a.decoupled ? 1 : 0, 0, 0, 0)
-    .bytes();
+  const uniforms = {
+    n: Math.ceil(n / PER_THREAD),
+    lr: a.lr, beta1: a.beta1, beta2: a.beta2, eps: a.eps, weight_decay: a.weightDecay,
+    bc1: 1 - a.beta1 ** a.step, bc2: 1 - a.beta2 ** a.step,
+    decoupled: a.decoupled,
+  };
   engine().dispatch(
-    { family: 'optim', entry: 'adam' },
+    { family: OPTIM, entry: 'adam' },
     {
-      uniform,
-      reads: [grad.buffer],
-      writes: [param.buffer, m.buffer, v.buffer],
+      uniforms,
+      bindings: { grad, param, state1: m, state2: v },
       workgroups: grid1d(Math.ceil(n / PER_THREAD), WG),
     },
   );

@@ -1,6 +1,7 @@
 // In-place optimiser updates. Every hyper-parameter is a uniform, so a learning-rate schedule or a new
-// step count (Adam's bias correction) needs no new pipeline. Bindings are positional (engine.dispatch):
-// 0 = uniform, 1 = grad (read), 2 = param (read_write), then the optimiser's state buffers (read_write).
+// step count (Adam's bias correction) needs no new pipeline. Bindings: 0 = the entry's uniform, 1 = grad
+// (read), 2 = param (read_write), then the optimiser's state buffers (read_write); launchers bind them
+// by these names (src/kernels/contracts.generated.ts).
 // Each invocation updates one vec4 (4 consecutive elements): on SwiftShader every storage access at a
 // computed index is served lane by lane, so one 16-byte access instead of four 4-byte ones is what makes
 // this memory-bound update faster (it was ~20% of a full-size AlexNet step as scalars). `n` counts vec4s:

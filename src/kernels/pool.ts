@@ -1,9 +1,11 @@
 /** Launchers for pool.wgsl (max pooling with argmax, adaptive average pooling). No autograd here. */
 import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr } from '../engine/tensor.js';
-import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
 import { fill } from './elementwise.js';
+import { kernelFamily } from './sources.js';
+
+const POOL = kernelFamily('pool');
 
 export interface Pool2dGeometry {
   kernel: [number, number];
@@ -13,9 +15,13 @@ export interface Pool2dGeometry {
 
 export const poolOutSize = (size: number, k: number, s: number, pad: number) => Math.floor((size + 2 * pad - k) / s) + 1;
 
-function uniform(planes: number, h: number, w: number, oh: number, ow: number, g?: Pool2dGeometry, cls = [0, 0, 1, 1, 0, 0]) {
+/** max_pool_scatter's class of outputs (see pool.wgsl); the other entry points ignore it. */
+interface ScatterClass { cy0: number; cx0: number; cys: number; cxs: number; ncy: number; ncx: number }
+const NO_CLASS: ScatterClass = { cy0: 0, cx0: 0, cys: 1, cxs: 1, ncy: 0, ncx: 0 };
+
+function uniforms(planes: number, h: number, w: number, oh: number, ow: number, g?: Pool2dGeometry, cls = NO_CLASS) {
   const [kh, kw] = g?.kernel ?? [0, 0], [sh, sw] = g?.stride ?? [1, 1], [ph, pw] = g?.pad ?? [0, 0];
-  return params().u32(planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw, ...cls, 0, 0).bytes();
+  return { planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw, ...cls };
 }
 
 function check4d(name: string, x: Tensor): [number, number, number, number] {
@@ -35,9 +41,9 @@ export function maxPoolForward(x: Tensor, g: Pool2dGeometry): { out: Tensor; arg
   const unpadded = g.pad[0] === 0 && g.pad[1] === 0;
   engine().dispatch(
     unpadded
-      ? { family: 'pool', entry: 'max_pool_fwd_k', constants: { KH: g.kernel[0], KW: g.kernel[1], SH: g.stride[0], SW: g.stride[1] } }
-      : { family: 'pool', entry: 'max_pool_fwd' },
-    { uniform: uniform(n * c, h, w, oh, ow, g), reads: [x.buffer], writes: [out.buffer, argmax.buffer], workgroups: grid1d(out.size, 64) },
+      ? { family: POOL, entry: 'max_pool_fwd_k', constants: { KH: g.kernel[0], KW: g.kernel[1], SH: g.stride[0], SW: g.stride[1] } }
+      : { family: POOL, entry: 'max_pool_fwd' },
+    { uniforms: uniforms(n * c, h, w, oh, ow, g), bindings: { x, y: out, arg: argmax }, workgroups: grid1d(out.size, 64) },
   );
   return { out, argmax };
 }
@@ -53,7 +59,7 @@ export function maxPoolBackward(grad: Tensor, argmax: Tensor, inputShape: readon
   if ((n * c * h * w) % 4 === 0) {
     dx = Tensor.empty(inputShape);
     const q = (n * c * h * w) / 4;
-    engine().dispatch({ family: 'pool', entry: 'zero4' }, { uniform: uniform(q, 0, 0, 0, 0), reads: [], writes: [dx.buffer], workgroups: grid1d(q, 64) });
+    engine().dispatch({ family: POOL, entry: 'zero4' }, { uniforms: uniforms(q, 0, 0, 0, 0), bindings: { zv: dx }, workgroups: grid1d(q, 64) });
   } else {
     dx = fill(inputShape, 0);
   }
@@ -62,11 +68,10 @@ export function maxPoolBackward(grad: Tensor, argmax: Tensor, inputShape: readon
     for (let cx0 = 0; cx0 < Math.min(cxs, ow); cx0++) {
       const ncy = Math.ceil((oh - cy0) / cys), ncx = Math.ceil((ow - cx0) / cxs);
       engine().dispatch(
-        { family: 'pool', entry: 'max_pool_scatter' },
+        { family: POOL, entry: 'max_pool_scatter' },
         {
-          uniform: uniform(n * c, h, w, oh, ow, g, [cy0, cx0, cys, cxs, ncy, ncx]),
-          reads: [grad.buffer, argmax.buffer],
-          writes: [dx.buffer],
+          uniforms: uniforms(n * c, h, w, oh, ow, g, { cy0, cx0, cys, cxs, ncy, ncx }),
+          bindings: { x: grad, argIn: argmax, dx },
           workgroups: grid1d(n * c * ncy * ncx, 64),
         },
       );
@@ -80,8 +85,8 @@ export function maxPoolBackwardGather(grad: Tensor, argmax: Tensor, inputShape: 
   const [, , oh, ow] = argmax.shape;
   const dx = Tensor.empty(inputShape);
   engine().dispatch(
-    { family: 'pool', entry: 'max_pool_bwd' },
-    { uniform: uniform(n * c, h, w, oh, ow, g), reads: [grad.buffer, argmax.buffer], writes: [dx.buffer], workgroups: grid1d(dx.size, 64) },
+    { family: POOL, entry: 'max_pool_bwd' },
+    { uniforms: uniforms(n * c, h, w, oh, ow, g), bindings: { x: grad, argIn: argmax, dx }, workgroups: grid1d(dx.size, 64) },
   );
   return dx;
 }
@@ -91,8 +96,8 @@ export function adaptiveAvgPoolForward(x: Tensor, oh: number, ow: number): Tenso
   if (!(oh >= 1 && ow >= 1)) throw new Error(`adaptiveAvgPool2d: invalid output size ${oh}×${ow}`);
   const out = Tensor.empty([n, c, oh, ow]);
   engine().dispatch(
-    { family: 'pool', entry: 'adaptive_avg_fwd' },
-    { uniform: uniform(n * c, h, w, oh, ow), reads: [x.buffer], writes: [out.buffer], workgroups: grid1d(out.size, 64) },
+    { family: POOL, entry: 'adaptive_avg_fwd' },
+    { uniforms: uniforms(n * c, h, w, oh, ow), bindings: { x, y: out }, workgroups: grid1d(out.size, 64) },
   );
   return out;
 }
@@ -101,8 +106,8 @@ export function adaptiveAvgPoolBackward(grad: Tensor, inputShape: readonly numbe
   const [n, c, h, w] = inputShape;
   const dx = Tensor.empty(inputShape);
   engine().dispatch(
-    { family: 'pool', entry: 'adaptive_avg_bwd' },
-    { uniform: uniform(n * c, h, w, oh, ow), reads: [grad.buffer], writes: [dx.buffer], workgroups: grid1d(dx.size, 64) },
+    { family: POOL, entry: 'adaptive_avg_bwd' },
+    { uniforms: uniforms(n * c, h, w, oh, ow), bindings: { x: grad, y: dx }, workgroups: grid1d(dx.size, 64) },
   );
   return dx;
 }

@@ -1,7 +1,8 @@
 // Pooling over NCHW planes (planes = N·C). No atomics, no workgroup memory.
 //   max_pool_fwd:  y = max over the window (padding positions are ignored, as PyTorch's -inf padding),
 //                  arg = flat index h·W + w of the first maximum in row-major order (-1: empty window).
-//                  One invocation per output.
+//                  One invocation per output. max_pool_fwd_k: the same without padding, window baked in.
+//   zero4:         zeroes dx before the scatter.
 //   max_pool_scatter: dx[arg] += gy for the outputs of one class (oy ≡ cy0 mod ⌈kh/sh⌉, ox ≡ cx0 mod
 //                  ⌈kw/sw⌉), whose windows never overlap, so no two invocations touch the same dx; the
 //                  ⌈kh/sh⌉·⌈kw/sw⌉ classes run as successive dispatches (4 for AlexNet's 3×3 stride 2)

@@ -1,8 +1,10 @@
 /** Launcher for reduce.wgsl. */
 import { engine } from '../engine/engine.js';
 import { Tensor, type Shape } from '../engine/tensor.js';
-import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
+import { kernelFamily } from './sources.js';
+
+const REDUCE = kernelFamily('reduce');
 
 /** Sums `x` viewed as [outer, red, inner] over the middle axis, times `scale`; result has `outShape`. */
 export function sumMiddle(x: Tensor, outer: number, red: number, inner: number, outShape: Shape, scale = 1): Tensor {
@@ -12,11 +14,10 @@ export function sumMiddle(x: Tensor, outer: number, red: number, inner: number, 
   // Many outputs or a short reduction: a loop per output. Few outputs, long reduction: a workgroup tree.
   const serial = outputs >= 256 || red <= 64;
   engine().dispatch(
-    { family: 'reduce', entry: serial ? 'sum_middle_serial' : 'sum_middle' },
+    { family: REDUCE, entry: serial ? 'sum_middle_serial' : 'sum_middle' },
     {
-      uniform: params().u32(outer, red, inner).f32(scale).bytes(),
-      reads: [x.buffer],
-      writes: [out.buffer],
+      uniforms: { outer, red, inner, scale },
+      bindings: { x, out },
       workgroups: serial ? grid1d(outputs, 64) : grid1d(outputs, 1),
     },
   );

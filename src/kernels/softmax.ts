@@ -1,8 +1,10 @@
 /** Launchers for softmax.wgsl (softmax over the last axis, softmax cross-entropy). No autograd here. */
 import { engine } from '../engine/engine.js';
 import { Tensor, shapeStr } from '../engine/tensor.js';
-import { params } from '../engine/uniforms.js';
 import { grid1d } from './grid.js';
+import { kernelFamily } from './sources.js';
+
+const SOFTMAX = kernelFamily('softmax');
 
 const rowsOf = (x: { shape: readonly number[]; size: number }): [number, number] => {
   const k = x.shape[x.shape.length - 1] ?? 1;
@@ -12,14 +14,14 @@ const rowsOf = (x: { shape: readonly number[]; size: number }): [number, number]
 export function softmaxForward(x: Tensor): Tensor {
   const [rows, k] = rowsOf(x);
   const y = Tensor.empty(x.shape);
-  engine().dispatch({ family: 'softmax', entry: 'softmax_fwd' }, { uniform: params().u32(rows, k, 0).f32(1).bytes(), reads: [x.buffer], writes: [y.buffer], workgroups: grid1d(rows, 64) });
+  engine().dispatch({ family: SOFTMAX, entry: 'softmax_fwd' }, { uniforms: { rows, k, gstride: 0, scale: 1 }, bindings: { x, y }, workgroups: grid1d(rows, 64) });
   return y;
 }
 
 export function softmaxBackward(y: Tensor, grad: Tensor): Tensor {
   const [rows, k] = rowsOf(y);
   const dx = Tensor.empty(y.shape);
-  engine().dispatch({ family: 'softmax', entry: 'softmax_bwd' }, { uniform: params().u32(rows, k, 0).f32(1).bytes(), reads: [y.buffer, grad.buffer], writes: [dx.buffer], workgroups: grid1d(rows, 64) });
+  engine().dispatch({ family: SOFTMAX, entry: 'softmax_bwd' }, { uniforms: { rows, k, gstride: 0, scale: 1 }, bindings: { x: y, g2: grad, dx3: dx }, workgroups: grid1d(rows, 64) });
   return dx;
 }
 
@@ -31,8 +33,8 @@ export function crossEntropyForward(logits: Tensor, labels: Tensor): { probs: Te
   const probs = Tensor.empty(logits.shape);
   const losses = Tensor.empty([n]);
   engine().dispatch(
-    { family: 'softmax', entry: 'ce_fwd' },
-    { uniform: params().u32(n, k, 0).f32(1).bytes(), reads: [logits.buffer, labels.buffer], writes: [probs.buffer, losses.buffer], workgroups: grid1d(n, 64) },
+    { family: SOFTMAX, entry: 'ce_fwd' },
+    { uniforms: { rows: n, k, gstride: 0, scale: 1 }, bindings: { x: logits, labels, probs, losses }, workgroups: grid1d(n, 64) },
   );
   return { probs, losses };
 }
@@ -42,8 +44,8 @@ export function crossEntropyBackward(probs: Tensor, labels: Tensor, grad: Tensor
   const [n, k] = probs.shape;
   const dx = Tensor.empty(probs.shape);
   engine().dispatch(
-    { family: 'softmax', entry: 'ce_bwd' },
-    { uniform: params().u32(n, k, perRow ? 1 : 0).f32(scale).bytes(), reads: [probs.buffer, labels.buffer, grad.buffer], writes: [dx.buffer], workgroups: grid1d(n * k, 64) },
+    { family: SOFTMAX, entry: 'ce_bwd' },
+    { uniforms: { rows: n, k, gstride: perRow ? 1 : 0, scale }, bindings: { x: probs, labels, g3: grad, dx4: dx }, workgroups: grid1d(n * k, 64) },
   );
   return dx;
 }
