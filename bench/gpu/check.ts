@@ -76,7 +76,8 @@ export function kitInfo(): Record<string, unknown> {
   return { commit, built: 'source (tsx)', node: process.versions.node, webgpu: version('webgpu'), tfjs: version('@tensorflow/tfjs') };
 }
 
-async function runPart(part: NodePart, ctx: PartContext): Promise<void> {
+/** Runs one part; its exit status: 1 when it ran but found failures (op checks, compare's own exit). */
+async function runPart(part: NodePart, ctx: PartContext): Promise<number> {
   const file = join(ctx.work, `${part}.json`);
   if (part === 'adapter') writeJson(file, await adapterPart(ctx));
   else if (part === 'ops') {
@@ -84,8 +85,14 @@ async function runPart(part: NodePart, ctx: PartContext): Promise<void> {
     writeJson(file, r);
     ctx.log(`op table: ${r.passed} of ${r.passed + r.failed} checks passed in ${r.seconds.toFixed(1)} s`);
     for (const f of r.results.filter((x) => !x.ok)) ctx.log(`  FAILED ${f.op} ${f.kind} ${f.label}: ${f.detail}`);
+    return r.failed ? 1 : 0;
   } else if (part === 'kernels' || part === 'e2e') await benchPart(ctx, part);
-  else writeJson(file, await comparePart(ctx));
+  else {
+    const r = await comparePart(ctx);
+    writeJson(file, r);
+    return r.exitCode === 0 ? 0 : 1;
+  }
+  return 0;
 }
 
 /** The PyTorch part through python3, when there is one (`all` only; gpu-check.sh runs it itself). */
@@ -110,10 +117,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`wrote ${join(a.out!, 'gpu-check.md')} and gpu-check.json (${c.status.length} parts)`);
     return 0;
   }
-  if (a.command !== 'all') {
-    await runPart(a.command as NodePart, ctx);
-    return 0;
-  }
+  if (a.command !== 'all') return runPart(a.command as NodePart, ctx);
   // Everything in this process, in gpu-check.sh's order, each part's outcome recorded as the script does.
   let failed = 0;
   for (const part of PARTS) {
@@ -121,9 +125,9 @@ async function main(argv: string[]): Promise<number> {
     let status: PartStatus;
     if (part === 'torch') status = runTorch(ctx, 120);
     else {
-      let rc = 0;
+      let rc: number;
       try {
-        await runPart(part, ctx);
+        rc = await runPart(part, ctx);
       } catch (e) {
         rc = 1;
         ctx.log(`gpu-check ${part}: ${(e as Error)?.message ?? e}`);

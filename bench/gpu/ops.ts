@@ -4,6 +4,7 @@
  * test/engine/op-table.test.ts runs them), plus every GEMM kernel variant forced on the same adapter —
  * the launcher picks one per adapter class, so the op table alone proves only that class's variant.
  */
+import { init } from '../../src/engine/engine.js';
 import { Tensor } from '../../src/engine/tensor.js';
 import { tidy } from '../../src/engine/scope.js';
 import { gemm, type GemmOptions } from '../../src/kernels/gemm.js';
@@ -69,6 +70,7 @@ export interface OpsPart {
 }
 
 export async function opsPart(opts: { tiny: boolean }): Promise<OpsPart> {
+  await init();
   const t0 = performance.now();
   const table = await runOpTable();
   const variants = await gemmVariantChecks(opts.tiny ? GEMM_SHAPES.slice(0, 4) : GEMM_SHAPES);

@@ -38,6 +38,19 @@ export interface AdapterPart {
   features: string[];
   limits: Record<string, number>;
   icd?: string;
+  /** Vulkan libraries mapped into this process (loader, driver): proves which ones were used. */
+  vulkanLibraries: string[];
+  /** The Node binary that ran the check (the kit's own, where gpu-check.sh ran it). */
+  node: string;
+}
+
+function vulkanLibraries(): string[] {
+  try {
+    const maps = readFileSync('/proc/self/maps', 'utf8');
+    return [...new Set(maps.split('\n').map((l) => l.split(/\s+/)[5] ?? '').filter((p) => /libvulkan|swiftshader|nvidia/i.test(p)))].sort();
+  } catch {
+    return []; // not Linux
+  }
 }
 
 export async function adapterPart(ctx: PartContext): Promise<AdapterPart> {
@@ -50,10 +63,11 @@ export async function adapterPart(ctx: PartContext): Promise<AdapterPart> {
   const info: AdapterPart = {
     vendor: a.vendor, architecture: a.architecture, device: a.device, description: a.description, adapterClass: a.adapterClass,
     isFallbackAdapter: a.isFallbackAdapter, timestamps: e.hasTimestamps, features: [...e.device.features].sort(), limits,
-    icd: process.env.VK_ICD_FILENAMES,
+    icd: process.env.VK_ICD_FILENAMES, vulkanLibraries: vulkanLibraries(), node: `${process.execPath} (${process.version})`,
   };
   ctx.log(`adapter: ${a.description || a.device} (vendor ${a.vendor}, architecture ${a.architecture}, class ${a.adapterClass}${a.isFallbackAdapter ? ', fallback' : ''})`);
   ctx.log(`features: ${info.features.join(', ') || 'none'}`);
+  ctx.log(`Vulkan libraries loaded: ${info.vulkanLibraries.join(', ') || 'none seen'}`);
   if (!ctx.tiny && a.adapterClass !== 'gpu') throw new Error(`the adapter is ${a.description || a.vendor}, not a GPU: the NVIDIA Vulkan driver was not used (VK_ICD_FILENAMES=${info.icd ?? 'unset'})`);
   return info;
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { markdown, type Report, type RowResult } from '../table.js';
+import { headline, markdown, type Report, type RowResult } from '../table.js';
 import type { AdapterPart, ComparePart, Interval } from './parts.js';
 import type { OpsPart } from './ops.js';
 
@@ -84,6 +84,8 @@ export function collect(work: string, kit: Record<string, unknown>, tiny: boolea
 
 const f2 = (x?: number) => (x === undefined || !Number.isFinite(x) ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const gb = (b?: number) => (b === undefined ? '—' : b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(1)} MB`);
+/** NaN comes back from JSON as null. */
+const fe = (x?: number | null) => (typeof x === 'number' && Number.isFinite(x) ? x.toExponential(2) : 'NaN');
 const ci = (x?: Interval) => (x?.estimate === undefined ? '—' : `${x.estimate.toFixed(3)} [${x.lower?.toFixed(3)}, ${x.upper?.toFixed(3)}]`);
 
 function statusLine(s: PartStatus): string {
@@ -111,38 +113,62 @@ function threeWay(e2e: Report | undefined, torch: TorchPart | undefined): string
   return lines;
 }
 
-export function summaryMarkdown(c: GpuCheck): string {
+function header(c: GpuCheck): string[] {
   const a = c.adapter;
-  const L: string[] = ['# ecgpu GPU check', ''];
-  L.push(`- date: ${c.date}; kit built from commit ${String(c.kit.commit ?? '?')} on ${String(c.kit.built ?? '?')}; size: ${c.tiny ? 'tiny (SwiftShader smoke run, not GPU figures)' : 'full (batch 16 @224, GEMM 1024³–8192³)'}`);
+  const L = [`- date: ${c.date}; kit built from commit ${String(c.kit.commit ?? '?')} on ${String(c.kit.built ?? '?')}; size: ${c.tiny ? 'tiny (SwiftShader smoke run, not GPU figures)' : 'full (batch 16 @224, GEMM 1024³–8192³)'}`];
   L.push(`- adapter: ${a ? `${a.description || a.device} (vendor ${a.vendor}, architecture ${a.architecture}, class ${a.adapterClass}${a.timestamps ? ', timestamp queries' : ''})` : 'not found'}`);
   if (a) L.push(`- features: ${a.features.join(', ') || 'none'}; max storage binding ${(a.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB, workgroup storage ${a.limits.maxComputeWorkgroupStorageSize} B`);
-  if (c.driver) L.push(`- driver: ${c.driver}`);
+  if (a) L.push(`- Vulkan: ICD ${a.icd ?? 'default'}; libraries loaded: ${a.vulkanLibraries?.join(', ') || '?'}`);
+  if (c.driver) L.push(`- driver (nvidia-smi): ${c.driver}`);
   L.push(`- Node ${String(c.kit.node ?? process.versions.node)}, Dawn (npm webgpu ${String(c.kit.webgpu ?? '?')}), tfjs ${String(c.kit.tfjs ?? '?')}${c.torch?.torch ? `, PyTorch ${c.torch.torch} (CUDA ${c.torch.cuda})` : ''}`);
   L.push('', '| part | result | took | time box |', '|---|---|--:|--:|', ...c.status.map(statusLine), '');
+  return L;
+}
 
-  L.push('## 1. Op table on this adapter', '');
-  if (c.ops) {
-    L.push(`${c.ops.passed} of ${c.ops.passed + c.ops.failed} checks passed (${c.ops.ops.length} ops incl. GEMM variants ${c.ops.ops.filter((o) => o.startsWith('gemm:')).join(', ')}; forward vs float64 reference, backward vs finite differences) in ${c.ops.seconds.toFixed(1)} s.`);
-    const bad = c.ops.results.filter((r) => !r.ok);
-    if (bad.length) L.push('', '| op | check | case | max abs err | detail |', '|---|---|---|--:|---|', ...bad.map((r) => `| ${r.op} | ${r.kind} | ${r.label} | ${r.maxAbs.toExponential(2)} | ${r.detail.replace(/\|/g, '\\|').slice(0, 160)} |`));
-  } else L.push('no result');
-  L.push('', '## 2–3. Kernels and end to end, ecgpu vs tfjs-webgpu (same adapter)', '');
-  for (const r of [c.kernels, c.e2e]) if (r) L.push(markdown(r).replace(/^# .*\n/, ''), '');
-  L.push('### End to end, three frameworks', '');
+function opsSection(c: GpuCheck, failures: boolean): string[] {
+  if (!c.ops) return ['op table: no result'];
+  const L = [`op table: ${c.ops.passed} of ${c.ops.passed + c.ops.failed} checks passed (${c.ops.ops.length} ops incl. GEMM variants ${c.ops.ops.filter((o) => o.startsWith('gemm:')).join(', ')}; forward vs float64 reference, backward vs finite differences) in ${c.ops.seconds.toFixed(1)} s.`];
+  const bad = c.ops.results.filter((r) => !r.ok);
+  if (bad.length && failures) L.push('', '| op | check | case | max abs err | detail |', '|---|---|---|--:|---|', ...bad.map((r) => `| ${r.op} | ${r.kind} | ${r.label} | ${fe(r.maxAbs)} | ${r.detail.replace(/\|/g, '\\|').slice(0, 160)} |`));
+  else if (bad.length) L.push(`failed: ${bad.map((r) => `${r.op} ${r.kind} ${r.label}`).join('; ').slice(0, 600)}`);
+  return L;
+}
+
+function torchSection(c: GpuCheck): string[] {
+  const L: string[] = [];
   if (c.torch?.status !== 'ok') L.push(`PyTorch: ${c.torch?.reason ?? 'no result'}`, '');
   else {
-    const chk = Object.entries(c.torch.checks).map(([k, v]) => `${k}: loss |Δ| ${v.lossAbsErr.toExponential(1)}, conv1 grad max rel ${v.conv1GradMaxRel.toExponential(1)}`).join('; ');
+    const chk = Object.entries(c.torch.checks).map(([k, v]) => `${k}: loss |Δ| ${fe(v.lossAbsErr)}, conv1 grad max rel ${fe(v.conv1GradMaxRel)}`).join('; ');
     L.push(`PyTorch on ${c.torch.device}; fp32 vs float64 CPU on 2 images — ${chk}.`, '');
   }
-  L.push(...threeWay(c.e2e, c.torch), '');
-  L.push('## 4. `ecgpu compare`', '');
+  return [...L, ...threeWay(c.e2e, c.torch), ''];
+}
+
+function compareSection(c: GpuCheck): string[] {
   const cmp = c.compare;
-  if (cmp) {
-    L.push(`preset ${cmp.preset}, exit ${cmp.exitCode}, ${cmp.seconds.toFixed(0)} s; files: ${cmp.files.join(', ') || 'none'}`, '');
-    L.push('| model | test accuracy (95% CI) | macro F1 | macro AUC | epochs | training s | img/s (last epoch) |', '|---|---|---|---|--:|--:|--:|');
-    for (const m of cmp.models) L.push(`| ${m.name} | ${ci(m.accuracy)} | ${ci(m.macroF1)} | ${ci(m.macroAuc)} | ${m.epochs} | ${f2(m.trainingSeconds)} | ${f2(m.imagesPerSecond)} |`);
-  } else L.push('no result (see gpu-check.log for how far it got)');
+  if (!cmp) return ['compare: no result (see gpu-check.log for how far it got)'];
+  return [
+    `preset ${cmp.preset}, exit ${cmp.exitCode}, ${cmp.seconds.toFixed(0)} s; files: ${cmp.files.join(', ') || 'none'}`, '',
+    '| model | test accuracy (95% CI) | macro F1 | macro AUC | epochs | training s | img/s (last epoch) |', '|---|---|---|---|--:|--:|--:|',
+    ...cmp.models.map((m) => `| ${m.name} | ${ci(m.accuracy)} | ${ci(m.macroF1)} | ${ci(m.macroAuc)} | ${m.epochs} | ${f2(m.trainingSeconds)} | ${f2(m.imagesPerSecond)} |`),
+  ];
+}
+
+export function summaryMarkdown(c: GpuCheck): string {
+  const L: string[] = ['# ecgpu GPU check', '', ...header(c)];
+  L.push('## 1. Op table on this adapter', '', ...opsSection(c, true));
+  L.push('', '## 2–3. Kernels and end to end, ecgpu vs tfjs-webgpu (same adapter)', '');
+  for (const r of [c.kernels, c.e2e]) if (r) L.push(markdown(r).replace(/^# .*\n/, ''), '');
+  L.push('### End to end, three frameworks', '', ...torchSection(c));
+  L.push('## 4. `ecgpu compare`', '', ...compareSection(c));
+  return L.join('\n') + '\n';
+}
+
+/** The few lines printed at the end of gpu-check.sh (the device call returns only its output's tail). */
+export function shortSummary(c: GpuCheck): string {
+  const L = ['== ecgpu GPU check ==', ...header(c), ...opsSection(c, false), ''];
+  for (const r of [c.kernels, c.e2e]) if (r) L.push(...headline(r));
+  L.push('', ...torchSection(c), ...compareSection(c));
   return L.join('\n') + '\n';
 }
 
@@ -150,5 +176,6 @@ export function writeSummary(work: string, out: string, kit: Record<string, unkn
   const c = collect(work, kit, tiny);
   writeFileSync(join(out, 'gpu-check.json'), JSON.stringify(c, null, 1) + '\n');
   writeFileSync(join(out, 'gpu-check.md'), summaryMarkdown(c));
+  writeFileSync(join(work, 'short.md'), shortSummary(c));
   return c;
 }
