@@ -38,6 +38,8 @@ export interface BenchOptions {
   archs?: ('alexnet' | 'alexnet-m-se')[];
   /** Also time tfjs-webgpu's full-width training steps (very slow on SwiftShader). */
   webgpuTrain?: boolean;
+  /** End-to-end rows to make: eval-mode forward and/or training step (default both). */
+  e2eModes?: ('forward' | 'train')[];
   /** The commit to report (default: `git rev-parse` of the checkout; a bundle away from git passes its own). */
   commit?: string;
 }
@@ -135,7 +137,7 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   };
   const only = new Set(opts.only);
   const want = (c: BenchCase) => !only.size || only.has(c.group) || (only.has('kernels') && c.section === 'kernels');
-  const cases = [...kernelCases(tf, size), ...e2eCases(tf, size, opts.archs, { webgpuTrain: opts.webgpuTrain }), ...growthCases(tf, size)].filter(want);
+  const cases = [...kernelCases(tf, size), ...e2eCases(tf, size, opts.archs, { webgpuTrain: opts.webgpuTrain, modes: opts.e2eModes }), ...growthCases(tf, size)].filter(want);
   const rows: RowResult[] = [];
   log(`ecgpu bench: size ${opts.size}, ${cases.length} cases, frameworks ${opts.peers.join(', ')} — ${meta.adapter}`);
   for (const c of cases) {

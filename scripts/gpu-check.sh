@@ -131,7 +131,8 @@ node_part() { run_part "$1" "$NODE" "$KIT/check.mjs" "$1" --work "$WORK" --out "
 if ! node_part adapter; then
   # Nothing else can run without an adapter: show why, in this same call, and stop.
   say "no usable adapter: the Vulkan loader's view of it follows"
-  VK_LOADER_DEBUG=error,warn,driver timeout 30 "$NODE" "$KIT/check.mjs" adapter --work "$WORK/debug" ${TINYFLAG[@]+"${TINYFLAG[@]}"} 2>&1 | head -n 60
+  VK_LOADER_DEBUG=error,warn,driver timeout 30 "$NODE" "$KIT/check.mjs" adapter --work "$WORK/debug" ${TINYFLAG[@]+"${TINYFLAG[@]}"} 2>&1 |
+    grep -iE 'error|warn|fail|nvidia|library|loading|found the following|adapter' | awk '!seen[$0]++' | head -n 40
   "$NODE" "$KIT/check.mjs" summary --work "$WORK" --out "$OUT" ${TINYFLAG[@]+"${TINYFLAG[@]}"} >/dev/null
   cat "$WORK/short.md" 2>/dev/null
   exit 1

@@ -83,6 +83,8 @@ export async function benchPart(ctx: PartContext, which: 'kernels' | 'e2e'): Pro
     runs: ctx.tiny ? 1 : 10,
     budgetS: ctx.tiny ? 0.5 : 3,
     webgpuTrain: true,
+    // The forward rows are cheap on a GPU and show inference; on SwiftShader they would double the tiny run.
+    e2eModes: ctx.tiny ? ['train'] : ['forward', 'train'],
     commit: ctx.commit,
     command: `gpu-check.sh (${which}${ctx.tiny ? ', --tiny' : ''})`,
     log: ctx.log,
@@ -127,8 +129,8 @@ export async function comparePart(ctx: PartContext): Promise<ComparePart> {
   // Synthetic records are generated on first use into the cache: keep it beside the run, not in $HOME.
   process.env.ECGPU_CACHE ??= join(ctx.work, 'ecgpu-cache');
   const t0 = performance.now();
-  // Tiny (CI, SwiftShader): one epoch is enough to prove the command end to end and keeps the test short.
-  const exitCode = await main(['compare', '--preset', preset, '--out', runDir, '--no-progress', ...(ctx.tiny ? ['--epochs', '1'] : [])]);
+  // Tiny (CI, SwiftShader): one epoch on 3 records a class proves the command end to end, in CI's time.
+  const exitCode = await main(['compare', '--preset', preset, '--out', runDir, '--no-progress', ...(ctx.tiny ? ['--epochs', '1', '--level', '3'] : [])]);
   const part: ComparePart = { preset, exitCode, seconds: (performance.now() - t0) / 1000, models: [], files: [] };
   const results = join(runDir, 'results.json');
   if (existsSync(results)) {
