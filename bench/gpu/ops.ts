@@ -8,6 +8,8 @@ import { init } from '../../src/engine/engine.js';
 import { Tensor } from '../../src/engine/tensor.js';
 import { tidy } from '../../src/engine/scope.js';
 import { gemm, type GemmOptions } from '../../src/kernels/gemm.js';
+import { matmulRef } from '../../src/reference/gemm.js';
+import { host } from '../../src/reference/host-tensor.js';
 import { mulberry32 } from '../../src/reference/random.js';
 import '../../src/autograd/index.js';
 import { FORWARD_TOL, compare, runOpTable, type CaseResult } from '../../src/testing/op-check.js';
@@ -16,17 +18,6 @@ export const GEMM_VARIANTS = ['vec4', 'reg', 'tiled'] as const;
 
 /** Shapes M×N×K: ragged, unaligned, tiny and a few tiles' worth (up to 4 tiles a side on 64-wide tiles). */
 const GEMM_SHAPES: [number, number, number][] = [[1, 1, 1], [7, 9, 8], [5, 3, 130], [67, 33, 45], [128, 96, 64], [256, 192, 320], [200, 264, 129]];
-
-function gemmReference(a: Float32Array, b: Float32Array, M: number, N: number, K: number, tA: boolean, tB: boolean): Float64Array {
-  const c = new Float64Array(M * N);
-  for (let m = 0; m < M; m++)
-    for (let n = 0; n < N; n++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += (tA ? a[k * M + m] : a[m * K + k]) * (tB ? b[n * K + k] : b[k * N + n]);
-      c[m * N + n] = s;
-    }
-  return c;
-}
 
 /** Every GEMM variant × transposes × shape against the float64 product, as CaseResults of op `gemm:<variant>`. */
 export async function gemmVariantChecks(shapes = GEMM_SHAPES): Promise<CaseResult[]> {
@@ -52,7 +43,7 @@ export async function gemmVariantChecks(shapes = GEMM_SHAPES): Promise<CaseResul
             }
             // K-long sums: the tolerance grows with √K as float32 rounding does.
             const tol = FORWARD_TOL.atol * Math.max(1, Math.sqrt(K / 16));
-            r = compare(got, gemmReference(a, b, M, N, K, transA, transB), tol, FORWARD_TOL.rtol);
+            r = compare(got, matmulRef(host(a, transA ? [K, M] : [M, K]), host(b, transB ? [N, K] : [K, N]), transA, transB).data, tol, FORWARD_TOL.rtol);
           } catch (e) {
             r = { ok: false, maxAbs: NaN, detail: `threw: ${(e as Error)?.message ?? e}` };
           }
