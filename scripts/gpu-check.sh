@@ -13,7 +13,8 @@
 #   gpu-check.md, gpu-check.json, gpu-check.log, report.html (or .html.gz), results.json
 #
 # Environment: GPU_CHECK_TOTAL_S (whole run, default 450 s), GPU_CHECK_PARTS (e.g. "e2e,torch" to
-# rerun some), GPU_CHECK_WORK (default /tmp/ecgpu-gpu-check), VK_ICD_FILENAMES (use this ICD).
+# rerun some), GPU_CHECK_COMPARE_ARGS (more `ecgpu compare` options, e.g. "--epochs 5"),
+# GPU_CHECK_WORK (default /tmp/ecgpu-gpu-check), VK_ICD_FILENAMES (use this ICD).
 set -uo pipefail
 
 KIT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -130,7 +130,11 @@ export async function comparePart(ctx: PartContext): Promise<ComparePart> {
   process.env.ECGPU_CACHE ??= join(ctx.work, 'ecgpu-cache');
   const t0 = performance.now();
   // Tiny (CI, SwiftShader): one epoch on 3 records a class proves the command end to end, in CI's time.
-  const exitCode = await main(['compare', '--preset', preset, '--out', runDir, '--no-progress', ...(ctx.tiny ? ['--epochs', '1', '--level', '3'] : [])]);
+  // GPU_CHECK_COMPARE_ARGS (e.g. "--epochs 5") adds options, for a rerun that must fit a shorter time box.
+  const extra = (process.env.GPU_CHECK_COMPARE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const args = ['compare', '--preset', preset, '--out', runDir, '--no-progress', ...(ctx.tiny ? ['--epochs', '1', '--level', '3'] : []), ...extra];
+  ctx.log(`ecgpu ${args.join(' ')}`);
+  const exitCode = await main(args);
   const part: ComparePart = { preset, exitCode, seconds: (performance.now() - t0) / 1000, models: [], files: [] };
   const results = join(runDir, 'results.json');
   if (existsSync(results)) {

@@ -90,7 +90,7 @@ const ci = (x?: Interval) => (x?.estimate === undefined ? '—' : `${x.estimate.
 
 function statusLine(s: PartStatus): string {
   const state = s.skipped ? `skipped (${s.skipped})` : s.timedOut ? `**stopped by its time box** (${s.budgetS} s)` : s.rc === 0 ? 'done' : `**failed** (exit ${s.rc}${s.error ? `: ${s.error.replace(/\|/g, '\\|')}` : ''})`;
-  return `| ${s.part} | ${state} | ${s.seconds.toFixed(0)} s | ${s.budgetS} s |`;
+  return `| ${s.part} | ${state} | ${s.seconds.toFixed(0)} s | ${s.budgetS ? `${s.budgetS} s` : '—'} |`;
 }
 
 /** ecgpu / tfjs-webgpu / PyTorch side by side for each end-to-end row (ms, img/s, GFLOP/s, memory). */
@@ -164,11 +164,25 @@ export function summaryMarkdown(c: GpuCheck): string {
   return L.join('\n') + '\n';
 }
 
+/** One line per kernel row: the figures a reader of the device call's output tail needs first. */
+function kernelLines(r: Report | undefined): string[] {
+  if (!r) return ['kernels: no result'];
+  const L = ['| kernel | ecgpu ms | GFLOP/s | tfjs-webgpu ms | GFLOP/s | speed-up | max rel err |', '|---|--:|--:|--:|--:|--:|--:|'];
+  for (const row of r.rows) {
+    const e = row.ecgpu?.timing?.medianMs;
+    const p = row.peers.find((x) => x.framework === 'tfjs-webgpu');
+    const t = p?.timing?.medianMs;
+    const g = (ms?: number) => (ms && row.flops ? f2(row.flops / ms / 1e6) : '—');
+    L.push(`| ${row.name} | ${e ? f2(e) : row.ecgpu?.error ?? row.ecgpu?.na ?? '—'} | ${g(e)} | ${t ? f2(t) : p?.error ?? p?.na ?? '—'} | ${g(t)} | ${e && t ? `${f2(t / e)}×` : '—'} | ${fe(p?.check?.maxRel)} |`);
+  }
+  return L;
+}
+
 /** The few lines printed at the end of gpu-check.sh (the device call returns only its output's tail). */
 export function shortSummary(c: GpuCheck): string {
   const L = ['== ecgpu GPU check ==', ...header(c), ...opsSection(c, false), ''];
   for (const r of [c.kernels, c.e2e]) if (r) L.push(...headline(r));
-  L.push('', ...torchSection(c), ...compareSection(c));
+  L.push('', ...kernelLines(c.kernels), '', ...torchSection(c), ...compareSection(c));
   return L.join('\n') + '\n';
 }
 
