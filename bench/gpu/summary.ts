@@ -35,6 +35,10 @@ interface TorchPart {
   device?: string;
   cuda?: string;
   rows: TorchRow[];
+  /** The bench's kernel rows in PyTorch, named as the bench names them. */
+  kernels?: { name: string; tf32: boolean; medianMs: number; gflops: number }[];
+  /** Device-to-device copy: GB/s counting bytes read and written. */
+  copy?: { gbPerS: number };
   checks: Record<string, { lossAbsErr: number; conv1GradMaxRel: number }>;
 }
 
@@ -159,21 +163,24 @@ export function summaryMarkdown(c: GpuCheck): string {
   L.push('## 1. Op table on this adapter', '', ...opsSection(c, true));
   L.push('', '## 2–3. Kernels and end to end, ecgpu vs tfjs-webgpu (same adapter)', '');
   for (const r of [c.kernels, c.e2e]) if (r) L.push(markdown(r).replace(/^# .*\n/, ''), '');
+  L.push('### Kernels, three frameworks', '', ...kernelLines(c.kernels, c.torch), '');
   L.push('### End to end, three frameworks', '', ...torchSection(c));
   L.push('## 4. `ecgpu compare`', '', ...compareSection(c));
   return L.join('\n') + '\n';
 }
 
 /** One line per kernel row: the figures a reader of the device call's output tail needs first. */
-function kernelLines(r: Report | undefined): string[] {
+function kernelLines(r: Report | undefined, torch?: TorchPart): string[] {
   if (!r) return ['kernels: no result'];
-  const L = ['| kernel | ecgpu ms | GFLOP/s | tfjs-webgpu ms | GFLOP/s | speed-up | max rel err |', '|---|--:|--:|--:|--:|--:|--:|'];
+  const L = ['| kernel | ecgpu ms | GFLOP/s | tfjs-webgpu ms | GFLOP/s | speed-up | max rel err | PyTorch GFLOP/s (TF32 off / on) |', '|---|--:|--:|--:|--:|--:|--:|--:|'];
+  if (torch?.copy) L.unshift(`device-to-device copy (PyTorch): ${f2(torch.copy.gbPerS)} GB/s read + write`, '');
   for (const row of r.rows) {
     const e = row.ecgpu?.timing?.medianMs;
     const p = row.peers.find((x) => x.framework === 'tfjs-webgpu');
     const t = p?.timing?.medianMs;
     const g = (ms?: number) => (ms && row.flops ? f2(row.flops / ms / 1e6) : '—');
-    L.push(`| ${row.name} | ${e ? f2(e) : row.ecgpu?.error ?? row.ecgpu?.na ?? '—'} | ${g(e)} | ${t ? f2(t) : p?.error ?? p?.na ?? '—'} | ${g(t)} | ${e && t ? `${f2(t / e)}×` : '—'} | ${fe(p?.check?.maxRel)} |`);
+    const pt = (tf32: boolean) => f2(torch?.kernels?.find((k) => k.name === row.name && k.tf32 === tf32)?.gflops);
+    L.push(`| ${row.name} | ${e ? f2(e) : row.ecgpu?.error ?? row.ecgpu?.na ?? '—'} | ${g(e)} | ${t ? f2(t) : p?.error ?? p?.na ?? '—'} | ${g(t)} | ${e && t ? `${f2(t / e)}×` : '—'} | ${fe(p?.check?.maxRel)} | ${pt(false)} / ${pt(true)} |`);
   }
   return L;
 }
@@ -182,7 +189,7 @@ function kernelLines(r: Report | undefined): string[] {
 export function shortSummary(c: GpuCheck): string {
   const L = ['== ecgpu GPU check ==', ...header(c), ...opsSection(c, false), ''];
   for (const r of [c.kernels, c.e2e]) if (r) L.push(...headline(r));
-  L.push('', ...kernelLines(c.kernels), '', ...torchSection(c), ...compareSection(c));
+  L.push('', ...kernelLines(c.kernels, c.torch), '', ...torchSection(c), ...compareSection(c));
   return L.join('\n') + '\n';
 }
 

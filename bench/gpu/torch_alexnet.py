@@ -2,7 +2,8 @@
 """PyTorch CUDA peer of the GPU check (scripts/gpu-check.sh): AlexNet and AlexNet-M-SE exactly as
 src/models/alexnet.ts builds them, one training step (forward, softmax cross-entropy, backward, SGD with
 momentum 0.9, lr 0.01) and one eval-mode forward at batch 16 on 3x224x224, in fp32 with TF32 off and
-with TF32 on, cudnn.benchmark on.
+with TF32 on, cudnn.benchmark on; and the bench's kernel rows (GEMM 1024^3-8192^3, AlexNet's convolutions
+forward / backward-data / backward-weights at batch 16 @224) plus a device-to-device copy, as ceilings.
 
 Timed as bench/cases/common.ts times ecgpu and tfjs: warm-up steps first (cudnn.benchmark picks its
 algorithms there), then each timed step is wall-clock from its start until torch.cuda.synchronize()
@@ -186,6 +187,61 @@ def measure(torch, nn, arch, tf32, a):
     return rows
 
 
+def alexnet_convs(batch, width, input_size):
+    """AlexNet's five convolutions as bench/cases/kernels.ts alexnetConvs: (name, n, cin, cout, k, stride, pad, h)."""
+    ch = [max(4, js_round(n * width)) for n in FEATURES]
+    pool = lambda h: conv_out(h, 3, 2, 0)
+    s2 = pool(conv_out(input_size, 11, 4, 2))
+    s3 = pool(conv_out(s2, 5, 1, 2))
+    return [
+        ("conv1", batch, 3, ch[0], 11, 4, 2, input_size),
+        ("conv2", batch, ch[0], ch[1], 5, 1, 2, s2),
+        ("conv3", batch, ch[1], ch[2], 3, 1, 1, s3),
+        ("conv4", batch, ch[2], ch[3], 3, 1, 1, s3),
+        ("conv5", batch, ch[3], ch[4], 3, 1, 1, s3),
+    ]
+
+
+def kernel_rows(torch, a, tf32):
+    """The bench's kernel rows in PyTorch, named as the bench names them: GEMM n^3 and conv fwd/bwd."""
+    torch.backends.cuda.matmul.allow_tf32 = tf32
+    torch.backends.cudnn.allow_tf32 = tf32
+    torch.backends.cudnn.benchmark = True
+    g = torch.Generator(device="cuda").manual_seed(7)
+    rand = lambda *shape: torch.rand(shape, device="cuda", generator=g) * 2 - 1
+    rows = []
+
+    def add(name, flops, fn):
+        t = time_steps(torch, fn, a.warmup, a.runs, a.budget / 4)
+        rows.append({"name": name, "tf32": tf32, "flops": flops, **t, "gflops": flops / t["medianMs"] / 1e6})
+
+    for n in a.gemm:
+        x, y = rand(n, n), rand(n, n)
+        add(f"GEMM {n}\u00b3", 2 * n ** 3, lambda: torch.mm(x, y))
+        del x, y
+    aten = torch.ops.aten
+    for name, n, cin, cout, k, st, p, h in alexnet_convs(a.batch, a.width, a.input):
+        o = conv_out(h, k, st, p)
+        x, w, b, dy = rand(n, cin, h, h), rand(cout, cin, k, k), rand(cout), rand(n, cout, o, o)
+        flops = 2 * n * cout * o * o * cin * k * k
+        conv_args = ([st, st], [p, p], [1, 1], False, [0, 0], 1)
+        add(f"{name} forward", flops, lambda: torch.nn.functional.conv2d(x, w, b, st, p))
+        add(f"{name} backward-data", flops, lambda: aten.convolution_backward(dy, x, w, None, *conv_args, [True, False, False]))
+        add(f"{name} backward-weights", flops, lambda: aten.convolution_backward(dy, x, w, None, *conv_args, [False, True, False]))
+        del x, w, b, dy
+    return rows
+
+
+def copy_bandwidth(torch):
+    """Device-to-device copy of 1 GiB, bytes read + written per second: the memory ceiling (METHOD.md)."""
+    src = torch.empty(2 ** 28, device="cuda")
+    dst = torch.empty_like(src)
+    t = time_steps(torch, lambda: dst.copy_(src), 3, 10, 5.0)
+    gbs = 2 * src.numel() * 4 / t["eventMedianMs"] / 1e6
+    del src, dst
+    return {"bytes": 2 ** 30, "eventMedianMs": t["eventMedianMs"], "gbPerS": gbs}
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--out", required=True, help="JSON file to write")
@@ -197,11 +253,13 @@ def main():
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--runs", type=int, default=20)
     p.add_argument("--budget", type=float, default=10.0, help="seconds of timed steps per row at most")
-    p.add_argument("--tiny", action="store_true", help="batch 2, width 1/8, 67x67, FC 64 (the bench's tiny size)")
+    p.add_argument("--gemm", default="1024,2048,4096,8192", help="GEMM sizes of the kernel rows")
+    p.add_argument("--tiny", action="store_true", help="batch 2, width 1/8, 67x67, FC 64, GEMM 64 (the bench's tiny size)")
     a = p.parse_args()
     if a.tiny:
-        a.batch, a.input, a.width, a.fc, a.warmup, a.runs, a.budget = 2, 67, 0.125, 64, 1, 2, 2.0
-    result = {"status": "ok", "config": vars(a), "rows": [], "checks": {}}
+        a.batch, a.input, a.width, a.fc, a.warmup, a.runs, a.budget, a.gemm = 2, 67, 0.125, 64, 1, 2, 2.0, "64"
+    a.gemm = [int(n) for n in str(a.gemm).split(",") if n]
+    result = {"status": "ok", "config": vars(a), "rows": [], "kernels": [], "checks": {}}
 
     def write():
         with open(a.out, "w") as f:
@@ -225,6 +283,13 @@ def main():
     result["cuda"] = torch.version.cuda
     result["cudnn"] = torch.backends.cudnn.version()
     print(f"torch {torch.__version__} on {result['device']} (CUDA {result['cuda']}, cuDNN {result['cudnn']})", flush=True)
+    result["copy"] = copy_bandwidth(torch)
+    print(f"  device-to-device copy: {result['copy']['gbPerS']:.0f} GB/s (read + write)", flush=True)
+    for tf32 in (False, True):
+        for r in kernel_rows(torch, a, tf32):
+            result["kernels"].append(r)
+            print(f"  {r['name']:24} TF32 {'on ' if tf32 else 'off'} {r['medianMs']:8.3f} ms {r['gflops']:9.0f} GFLOP/s", flush=True)
+        write()
     for arch in a.archs.split(","):
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
