@@ -11,10 +11,10 @@
 // Must come first: defines navigator.gpu and the GPU* globals that tfjs-backend-webgpu needs.
 import './peers/gpu-globals.js';
 import { execSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { ALL_PEERS, SIZES, crossCheck, measure, type BenchCase, type FrameworkName, type PeerName, type Runner, type SizeName } from './cases/common.js';
 import { growthCases, kernelCases } from './cases/kernels.js';
 import { e2eCases, loadModels } from './cases/models.js';
@@ -42,6 +42,10 @@ export interface BenchOptions {
   archs?: ('alexnet' | 'alexnet-m-se')[];
   /** Also time tfjs-webgpu's full-width training steps (very slow on SwiftShader). */
   webgpuTrain?: boolean;
+  /** End-to-end rows to make: eval-mode forward and/or training step (default both). */
+  e2eModes?: ('forward' | 'train')[];
+  /** The commit to report (default: `git rev-parse` of the checkout; a bundle away from git passes its own). */
+  commit?: string;
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -102,10 +106,12 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   const log = opts.log ?? (() => {});
   const t0 = performance.now();
   const size = SIZES[opts.size];
-  if (!size) throw new Error(`unknown --size ${opts.size} (full, small, tiny)`);
+  if (!size) throw new Error(`unknown --size ${opts.size} (full, small, tiny, gpu)`);
   // Other engineers edit src/ while benches run: read every kernel source and load the model modules
   // now, so that one run sees one version of the code (WGSL is otherwise read lazily, at first use).
-  for (const f of readdirSync(join(ROOT, 'src/kernels'))) if (f.endsWith('.wgsl')) kernelSource(f.slice(0, -5));
+  // (A bundle, e.g. the GPU kit's, has every source inlined and may run where src/ does not exist.)
+  const kernelsDir = join(ROOT, 'src/kernels');
+  if (existsSync(kernelsDir)) for (const f of readdirSync(kernelsDir)) if (f.endsWith('.wgsl')) kernelSource(f.slice(0, -5));
   await loadModels();
   const e = await initEcgpu();
   const tf: TF = await loadTfjs();
@@ -118,7 +124,7 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   const a = e.adapter;
   const meta: Report['meta'] = {
     date: new Date().toISOString(),
-    commit: `${sh('git rev-parse --short HEAD')}${sh('git status --porcelain --untracked-files=no') ? ' (tracked files modified)' : ''}`,
+    commit: opts.commit ?? `${sh('git rev-parse --short HEAD')}${sh('git status --porcelain --untracked-files=no') ? ' (tracked files modified)' : ''}`,
     adapter: `${a.description || a.device || a.vendor} (${a.vendor} ${a.architecture}, class ${a.adapterClass}, ${a.runtime}${e.hasTimestamps ? ', timestamp queries' : ''})`,
     cores: cpus().length,
     cpu: cpus()[0]?.model ?? '?',
@@ -135,7 +141,7 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   };
   const only = new Set(opts.only);
   const want = (c: BenchCase) => !only.size || only.has(c.group) || (only.has('kernels') && c.section === 'kernels');
-  const cases = [...kernelCases(tf, size), ...e2eCases(tf, size, opts.archs, { webgpuTrain: opts.webgpuTrain }), ...growthCases(tf, size)].filter(want);
+  const cases = [...kernelCases(tf, size), ...e2eCases(tf, size, opts.archs, { webgpuTrain: opts.webgpuTrain, modes: opts.e2eModes }), ...growthCases(tf, size)].filter(want);
   const rows: RowResult[] = [];
   log(`ecgpu bench: size ${opts.size}, ${cases.length} cases, frameworks ${opts.peers.join(', ')} — ${meta.adapter}`);
   for (const c of cases) {
@@ -228,7 +234,9 @@ async function main() {
   process.exit(0);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+// By file name rather than import.meta.url: in a bundle that imports this module (the GPU kit's
+// check.mjs) every module's import.meta.url is the bundle's, which is also process.argv[1].
+if (/[\\/]bench[\\/]run\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
   main().catch((e) => {
     console.error(e);
     process.exit(1);

@@ -12,7 +12,7 @@ export type PeerName = 'tfjs-webgpu' | 'tfjs-wasm' | 'tfjs-cpu';
 export type FrameworkName = 'ecgpu' | PeerName;
 export const ALL_PEERS: PeerName[] = ['tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'];
 
-export type SizeName = 'full' | 'small' | 'tiny';
+export type SizeName = 'full' | 'small' | 'tiny' | 'gpu';
 
 export interface SizeConfig {
   name: SizeName;
@@ -23,6 +23,8 @@ export interface SizeConfig {
   /** Input side of the kernel rows' conv1 (224 = AlexNet). */
   input: number;
   gemm: number;
+  /** GEMM sizes of the kernel rows (default: just `gemm`). */
+  gemmKernels?: number[];
   gemmSweep: number[];
   /** Batches of the conv cost-growth sweep (conv2's geometry). */
   convSweep: number[];
@@ -40,6 +42,11 @@ export const SIZES: Record<SizeName, SizeConfig> = {
   small: {
     name: 'small', batch: 2, width: 1, input: 224, gemm: 512, gemmSweep: [128, 256, 384, 512], convSweep: [1, 2],
     e2eBatch: 2, e2eInputs: [224, 112], fcWidth: 4096,
+  },
+  /** For a real GPU (the GPU kit, scripts/gpu-kit.sh): AlexNet's layers at batch 16, GEMM 1024³–8192³, end to end at 224². */
+  gpu: {
+    name: 'gpu', batch: 16, width: 1, input: 224, gemm: 1024, gemmKernels: [1024, 2048, 4096, 8192], gemmSweep: [512, 1024, 2048, 4096, 8192],
+    convSweep: [1, 4, 16, 64], e2eBatch: 16, e2eInputs: [224], fcWidth: 4096,
   },
   tiny: {
     name: 'tiny', batch: 2, width: 0.125, input: 67, gemm: 64, gemmSweep: [32, 64], convSweep: [1, 2],

@@ -68,7 +68,9 @@ async function ecgpuMatmul(): Promise<((a: Tensor, b: Tensor) => Tensor) | undef
 }
 
 export function gemmCase(tf: TF, n: number, section: 'kernels' | 'growth', seed = 7): BenchCase {
-  const A = randomArray(n * n, seed), B = randomArray(n * n, seed + 1);
+  // Made on first use: cases are listed before --only filters them, and 8192² operands are 256 MB each.
+  let AB: [Float32Array, Float32Array] | undefined;
+  const operands = () => (AB ??= [randomArray(n * n, seed), randomArray(n * n, seed + 1)]);
   return {
     group: section === 'growth' ? 'growth' : 'gemm',
     name: `GEMM ${n}³`,
@@ -80,11 +82,13 @@ export function gemmCase(tf: TF, n: number, section: 'kernels' | 'growth', seed 
       ecgpu: async () => {
         const mm = await ecgpuMatmul();
         if (!mm) return { na: 'ecgpu matmul/gemm not available yet' };
+        const [A, B] = operands();
         const a = upload(A, [n, n]), b = upload(B, [n, n]);
         const r = forwardRunner(() => mm(a, b), [a, b]);
         return { ...r, note: op('matmul') ? undefined : 'kernels/gemm launcher (matmul op not exported yet)' };
       },
       ...peers(tf, () => {
+        const [A, B] = operands();
         const a = tf.tensor2d(A, [n, n]), b = tf.tensor2d(B, [n, n]);
         return tfRunner(tf, () => tf.matMul(a, b), same, [a, b]);
       }),
@@ -314,7 +318,7 @@ const hwT = (d: Float32Array, s: number[]) => {
 };
 
 export function kernelCases(tf: TF, size: SizeConfig): BenchCase[] {
-  const cases: BenchCase[] = [gemmCase(tf, size.gemm, 'kernels')];
+  const cases: BenchCase[] = (size.gemmKernels ?? [size.gemm]).map((n) => gemmCase(tf, n, 'kernels'));
   for (const g of alexnetConvs(size)) for (const pass of ['forward', 'backward-data', 'backward-weights'] as ConvPass[]) cases.push(convCase(tf, g, pass));
   cases.push(...layerCasesFor(tf, size));
   return cases;

@@ -195,6 +195,8 @@ function batchData(s: ModelSetup) {
 export interface E2eOptions {
   /** Time tfjs-webgpu's training steps too (off by default: minutes per step on SwiftShader). */
   webgpuTrain?: boolean;
+  /** Which rows: eval-mode forward, training step (default both). */
+  modes?: ('forward' | 'train')[];
 }
 
 export function e2eCases(tf: TF, size: SizeConfig, archs: Arch[] = ['alexnet', 'alexnet-m-se'], o: E2eOptions = {}): BenchCase[] {
@@ -202,7 +204,7 @@ export function e2eCases(tf: TF, size: SizeConfig, archs: Arch[] = ['alexnet', '
   for (const arch of archs) {
     for (const input of size.e2eInputs) {
       const setup: ModelSetup = { arch, batch: size.e2eBatch, input, width: size.width, fcWidth: size.fcWidth };
-      for (const train of [false, true]) out.push(e2eCase(tf, setup, train, o));
+      for (const mode of o.modes ?? ['forward', 'train']) out.push(e2eCase(tf, setup, mode === 'train', o));
     }
   }
   return out;

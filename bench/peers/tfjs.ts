@@ -24,24 +24,40 @@ export async function loadTfjs(): Promise<TF> {
   if (!nodeGpu) throw new Error('gpu-globals did not set navigator.gpu');
   const tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-webgpu');
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const require = createRequire(import.meta.url);
-  const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
-  wasm.setWasmPaths(wasmDir);
   tf.env().set('PROD', true); // no NaN checks / debug-mode overheads
   supplyWasmConvFilterGradient(tf);
   tfModule = tf;
-  getThreads = () => wasm.getThreadsCount();
   return tf;
 }
 
-let getThreads: () => number = () => 1;
+/**
+ * tfjs-wasm is loaded on first use only: it reads its .wasm files from node_modules, which a bundle
+ * (the GPU kit, scripts/gpu-kit.sh) does not carry; the webgpu and cpu peers need none of it.
+ */
+let wasmLoaded: Promise<() => number> | undefined;
+function loadWasm(): Promise<() => number> {
+  wasmLoaded ??= (async () => {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const require = createRequire(import.meta.url);
+    wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+    return () => wasm.getThreadsCount();
+  })();
+  return wasmLoaded;
+}
 
 /** Switches tfjs to a peer's backend (initialising it on first use). Returns false if unavailable. */
 export async function usePeer(tf: TF, peer: PeerName): Promise<boolean> {
+  let threads: (() => number) | undefined;
+  if (peer === 'tfjs-wasm') {
+    try {
+      threads = await loadWasm();
+    } catch {
+      return false;
+    }
+  }
   const ok = await tf.setBackend(BACKEND[peer]);
   await tf.ready();
-  if (ok && peer === 'tfjs-wasm') wasmThreads = getThreads();
+  if (ok && threads) wasmThreads = threads();
   return ok && tf.getBackend() === BACKEND[peer];
 }
 
