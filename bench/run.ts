@@ -3,7 +3,7 @@
  * every result. See bench/README.md for the options, what is measured and the workarounds.
  *
  *   npm run bench -- [--size full|small|tiny] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu]
- *                    [--only gemm,conv,pool,lrn,bn,se,e2e,growth,ecg] [--runs N] [--budget S] [--no-write]
+ *                    [--only gemm,conv,pool,lrn,bn,se,e2e,default,growth,ecg] [--runs N] [--budget S] [--no-write]
  *
  * `--only ecg` runs the CPU-side benches of the ECG data path (benchmark.js, bench/cases/ecg.ts) and
  * needs no GPU; it is not part of the default run.
@@ -28,7 +28,7 @@ export interface BenchOptions {
   size: SizeName;
   /** Frameworks to run; 'ecgpu' is the baseline of every ratio. */
   peers: FrameworkName[];
-  /** Groups: gemm, conv, pool, lrn, bn, se, e2e, growth (empty: all). */
+  /** Groups: gemm, conv, pool, lrn, bn, se, e2e, default, growth (empty: all; `e2e` includes `default`). */
   only: string[];
   runs: number;
   /** Seconds of timed runs per cell before stopping early (the warm-up run is not counted). */
@@ -140,8 +140,9 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
     workarounds: [],
   };
   const only = new Set(opts.only);
-  const want = (c: BenchCase) => !only.size || only.has(c.group) || (only.has('kernels') && c.section === 'kernels');
-  const cases = [...kernelCases(tf, size), ...e2eCases(tf, size, opts.archs, { webgpuTrain: opts.webgpuTrain, modes: opts.e2eModes }), ...growthCases(tf, size)].filter(want);
+  const want = (c: BenchCase) => !only.size || only.has(c.group) || (only.has('kernels') && c.section === 'kernels') || (only.has('e2e') && c.section === 'e2e');
+  const presetRows = size.presetRows || only.has('default');
+  const cases = [...kernelCases(tf, size), ...e2eCases(tf, size, opts.archs, { webgpuTrain: opts.webgpuTrain, modes: opts.e2eModes, presetRows }), ...growthCases(tf, size)].filter(want);
   const rows: RowResult[] = [];
   log(`ecgpu bench: size ${opts.size}, ${cases.length} cases, frameworks ${opts.peers.join(', ')} — ${meta.adapter}`);
   for (const c of cases) {
@@ -194,7 +195,7 @@ function parseArgs(argv: string[]): BenchOptions & { write: boolean } {
     else if (flag === '--webgpu-train') o.webgpuTrain = true;
     else if (flag === '--archs') o.archs = val().split(',') as BenchOptions['archs'];
     else if (flag === '--help' || flag === '-h') {
-      console.log('npm run bench -- [--size full|small|tiny] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu] [--only gemm,conv,pool,lrn,bn,se,e2e,growth,ecg] [--runs N] [--budget S] [--archs alexnet,alexnet-m-se] [--webgpu-train] [--no-write] | --render [results.json]');
+      console.log('npm run bench -- [--size full|small|tiny] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu] [--only gemm,conv,pool,lrn,bn,se,e2e,default,growth,ecg] [--runs N] [--budget S] [--archs alexnet,alexnet-m-se] [--webgpu-train] [--no-write] | --render [results.json]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }

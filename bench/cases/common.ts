@@ -32,25 +32,28 @@ export interface SizeConfig {
   e2eBatch: number;
   e2eInputs: number[];
   fcWidth: number;
+  /** Include the default preset's training-step rows (group `default`, always batch 16) in a plain or `--only e2e` run. */
+  presetRows: boolean;
 }
 
 export const SIZES: Record<SizeName, SizeConfig> = {
   full: {
     name: 'full', batch: 16, width: 1, input: 224, gemm: 1024, gemmSweep: [128, 256, 512, 768, 1024], convSweep: [1, 2, 4, 8, 16],
-    e2eBatch: 16, e2eInputs: [224, 112], fcWidth: 4096,
+    e2eBatch: 16, e2eInputs: [224, 112], fcWidth: 4096, presetRows: true,
   },
   small: {
     name: 'small', batch: 2, width: 1, input: 224, gemm: 512, gemmSweep: [128, 256, 384, 512], convSweep: [1, 2],
-    e2eBatch: 2, e2eInputs: [224, 112], fcWidth: 4096,
+    e2eBatch: 2, e2eInputs: [224, 112], fcWidth: 4096, presetRows: true,
   },
   /** For a real GPU (the GPU kit, scripts/gpu-kit.sh): AlexNet's layers at batch 16, GEMM 1024³–8192³, end to end at 224². */
   gpu: {
     name: 'gpu', batch: 16, width: 1, input: 224, gemm: 1024, gemmKernels: [1024, 2048, 4096, 8192], gemmSweep: [512, 1024, 2048, 4096, 8192],
     convSweep: [1, 4, 16, 64], e2eBatch: 16, e2eInputs: [224], fcWidth: 4096,
+    presetRows: false, // the kit's end-to-end rows are those with a PyTorch counterpart; `--only default` adds them
   },
   tiny: {
     name: 'tiny', batch: 2, width: 0.125, input: 67, gemm: 64, gemmSweep: [32, 64], convSweep: [1, 2],
-    e2eBatch: 2, e2eInputs: [67], fcWidth: 64,
+    e2eBatch: 2, e2eInputs: [67], fcWidth: 64, presetRows: false, // the smoke test's size: `--only default` adds them
   },
 };
 
@@ -83,7 +86,7 @@ export interface MemoryInfo {
 export type Maker = () => Promise<Runner | { na: string }>;
 
 export interface BenchCase {
-  /** Selection group for --only (gemm, conv, pool, lrn, bn, se, growth, e2e). */
+  /** Selection group for --only (gemm, conv, pool, lrn, bn, se, growth, e2e, default). */
   group: string;
   /** Row label. */
   name: string;

@@ -1,6 +1,7 @@
 /**
  * End-to-end rows: AlexNet and AlexNet-M-SE, forward (inference: eval mode) and one full training step
- * (forward, softmax cross-entropy, backward, SGD with momentum) on a batch.
+ * (forward, softmax cross-entropy, backward, SGD with momentum) on a batch; and the default preset's
+ * training step (group `default`) at that preset's geometry, read from src/train/presets.ts at run time.
  *
  * ecgpu runs the project's own model (src/models/alexnet.ts). The tfjs network is built from tf ops with
  * the same layers in the same order and with ecgpu's weights copied into it (conv weights transposed to
@@ -15,6 +16,8 @@ import { type BenchCase, type Maker, type PeerName, type Runner, type SizeConfig
 import { type TF, tfSync } from '../peers/tfjs.js';
 import { Tensor, engine, op, tidy } from '../peers/ecgpu.js';
 import { autograd } from '../peers/ecgpu.js';
+import type { AlexNetConfig } from '../../src/models/alexnet.js';
+import { PRESETS } from '../../src/train/presets.js';
 
 type Arch = 'alexnet' | 'alexnet-m-se';
 type Models = typeof import('../../src/models/alexnet.js');
@@ -40,16 +43,27 @@ export async function loadModels() {
 
 const LR = 0.01, MOMENTUM = 0.9;
 
-interface ModelSetup {
-  arch: Arch;
+/** The preset `npm start` / `ecgpu compare` run without --preset (src/cli/experiment-commands.ts). */
+export const DEFAULT_PRESET = 'quick';
+
+export interface ModelSetup {
   batch: number;
-  input: number;
-  width: number;
-  fcWidth: number;
+  /** The network (dropout 0, see above; seed 1). */
+  config: AlexNetConfig;
+  /** Row name after "<arch> <forward|train step> ". */
+  title: string;
+  /** Selection group (--only). */
+  group: string;
+  /** Appended to the input's description in the shape column (e.g. the preset's render layout). */
+  inputNote?: string;
 }
 
-function modelConfig(s: ModelSetup) {
-  return { inputSize: s.input, inChannels: 3, numClasses: 10, width: s.width, fcWidth: s.fcWidth, dropout: 0, seReduction: 16, seed: 1, architecture: s.arch };
+/** [height, width] of the input (AlexNetConfig's inputHeight/inputWidth override the square inputSize). */
+const inputHW = (c: AlexNetConfig): [number, number] => [c.inputHeight ?? c.inputSize, c.inputWidth ?? c.inputSize];
+
+/** A bench network: the given geometry, dropout off, fixed seed (so ecgpu and tfjs start from the same weights). */
+export function benchConfig(arch: Arch, g: Omit<AlexNetConfig, 'architecture' | 'seed' | 'dropout'>): AlexNetConfig {
+  return { ...g, dropout: 0, seed: 1, architecture: arch };
 }
 
 /** Parameters and buffers read back from an ecgpu model, with the layer structure for tfjs. */
@@ -57,7 +71,7 @@ type TfLayer =
   | { kind: 'conv'; w: number; b?: number; stride: number; pad: number }
   | { kind: 'bn'; gamma: number; beta: number; mean: number; variance: number; eps: number }
   | { kind: 'relu' } | { kind: 'lrn'; size: number; alpha: number; beta: number; k: number }
-  | { kind: 'maxpool'; k: number; s: number } | { kind: 'flatten' }
+  | { kind: 'maxpool'; k: number; s: number } | { kind: 'avgpool'; rows: Window[]; cols: Window[] } | { kind: 'flatten' }
   | { kind: 'linear'; w: number; b: number } | { kind: 'se'; w1: number; b1: number; w2: number; b2: number };
 
 interface Extracted {
@@ -68,25 +82,46 @@ interface Extracted {
   conv1: number;
 }
 
-async function extract(model: InstanceType<Models['AlexNet']>, L: Layers, cfg: ReturnType<typeof modelConfig>): Promise<Extracted> {
+/** [start, end) of one adaptive-pooling window along an axis. */
+export type Window = [number, number];
+
+/** PyTorch's adaptive average pooling windows along one axis: window i spans [⌊i·n/out⌋, ⌈(i+1)·n/out⌉). */
+export function adaptiveWindows(n: number, out: number): Window[] {
+  return Array.from({ length: out }, (_, i): Window => [Math.floor((i * n) / out), Math.ceil(((i + 1) * n) / out)]);
+}
+
+/** [size, stride] when every window has the same size and they start at 0, stride, 2·stride, …; else undefined. */
+function uniformWindows(w: Window[]): [number, number] | undefined {
+  const size = w[0][1] - w[0][0], stride = w.length > 1 ? w[1][0] - w[0][0] : 1;
+  return w.every(([a, b], i) => a === i * stride && b - a === size) ? [size, stride] : undefined;
+}
+
+/** Adaptive average pooling of an NHWC tensor, as ecgpu's (and PyTorch's): one tf.avgPool where the windows are uniform, else a mean per output cell. */
+export function tfAdaptiveAvgPool(tf: TF, x: TfTensor, rows: Window[], cols: Window[]): TfTensor {
+  const r = uniformWindows(rows), c = uniformWindows(cols);
+  if (r && c) return tf.avgPool(x as Tensor4D, [r[0], c[0]], [r[1], c[1]], 'valid');
+  const cell = ([r0, r1]: Window, [c0, c1]: Window) => tf.mean(tf.slice(x, [0, r0, c0, 0], [-1, r1 - r0, c1 - c0, -1]), [1, 2], true);
+  return tf.concat(rows.map((rw) => tf.concat(cols.map((cw) => cell(rw, cw)), 2)), 1);
+}
+
+async function extract(model: InstanceType<Models['AlexNet']>, L: Layers, cfg: AlexNetConfig): Promise<Extracted> {
   const tensors: Extracted['tensors'] = [];
   const add = (data: Float32Array, shape: number[]) => tensors.push({ data, shape }) - 1;
   const conv = async (c: InstanceType<Layers['Conv2d']>) => {
     const s = [c.cout, c.cin, c.kernel, c.kernel];
     return add(oihwToHwio(await c.weight.read(), s), [c.kernel, c.kernel, c.cin, c.cout]);
   };
-  const linear = async (l: InstanceType<Layers['Linear']>, permute?: { C: number; P: number }) => {
+  const linear = async (l: InstanceType<Layers['Linear']>, permute?: { C: number; HW: number }) => {
     const w = await l.weight.read();
     const [o, i] = [l.outFeatures, l.inFeatures];
     const t = new Float32Array(w.length);
     for (let r = 0; r < o; r++) {
       for (let c = 0; c < i; c++) {
-        // tfjs flattens NHWC: input index (h·P + w)·C + ch holds ecgpu's ch·P² + h·P + w.
+        // tfjs flattens NHWC: input index (h·W + w)·C + ch holds ecgpu's (NCHW) ch·H·W + h·W + w.
         let ti = c;
         if (permute) {
-          const { C, P } = permute;
-          const ch = Math.floor(c / (P * P)), hw = c % (P * P);
-          ti = hw * C + ch;
+          const { C, HW } = permute;
+          ti = (c % HW) * C + Math.floor(c / HW);
         }
         t[ti * o + r] = w[r * i + c];
       }
@@ -94,14 +129,16 @@ async function extract(model: InstanceType<Models['AlexNet']>, L: Layers, cfg: R
     return { w: add(t, [i, o]), b: add(await l.bias.read(), [o]) };
   };
   const layers: TfLayer[] = [];
-  let C = cfg.inChannels, H = cfg.inputSize, conv1 = -1;
+  let C = cfg.inChannels, conv1 = -1;
+  let [H, W] = inputHW(cfg);
+  const out = (n: number, k: number, st: number, p: number) => Math.floor((n + 2 * p - k) / st) + 1;
   for (const m of model.features.layers) {
     if (m instanceof L.Conv2d) {
       const w = await conv(m);
       if (conv1 < 0) conv1 = w;
       layers.push({ kind: 'conv', w, b: m.bias ? add(await m.bias.read(), [m.cout]) : undefined, stride: m.stride, pad: m.pad });
       C = m.cout;
-      H = Math.floor((H + 2 * m.pad - m.kernel) / m.stride) + 1;
+      [H, W] = [out(H, m.kernel, m.stride, m.pad), out(W, m.kernel, m.stride, m.pad)];
     } else if (m instanceof L.BatchNorm) {
       layers.push({
         kind: 'bn', gamma: add(await m.gamma.read(), [m.channels]), beta: add(await m.beta.read(), [m.channels]),
@@ -112,19 +149,21 @@ async function extract(model: InstanceType<Models['AlexNet']>, L: Layers, cfg: R
     else if (m instanceof L.MaxPool2d) {
       if (m.pad) throw new Error('bench: padded max-pool not mirrored in tfjs');
       layers.push({ kind: 'maxpool', k: m.kernel, s: m.stride });
-      H = Math.floor((H - m.kernel) / m.stride) + 1;
+      [H, W] = [out(H, m.kernel, m.stride, 0), out(W, m.kernel, m.stride, 0)];
     } else if (m instanceof L.SqueezeExcite) {
       const a = await linear(m.fc1), b = await linear(m.fc2);
       layers.push({ kind: 'se', w1: a.w, b1: a.b, w2: b.w, b2: b.b });
     } else if (m instanceof L.AdaptiveAvgPool2d) {
-      if (m.out[0] !== H || m.out[1] !== H) throw new Error(`bench: adaptive pooling ${H}→${m.out[0]} not mirrored in tfjs (pick an input where it is the identity)`);
+      // ecgpu's layer returns its input unchanged when it is the identity; so does the tfjs network.
+      if (m.out[0] !== H || m.out[1] !== W) layers.push({ kind: 'avgpool', rows: adaptiveWindows(H, m.out[0]), cols: adaptiveWindows(W, m.out[1]) });
+      [H, W] = m.out;
     } else throw new Error(`bench: unknown feature layer ${m.constructor.name}`);
   }
   let first = true;
   for (const m of model.head.layers) {
     if (m instanceof L.Flatten) layers.push({ kind: 'flatten' });
     else if (m instanceof L.Linear) {
-      const { w, b } = await linear(m, first ? { C, P: H } : undefined);
+      const { w, b } = await linear(m, first ? { C, HW: H * W } : undefined);
       first = false;
       layers.push({ kind: 'linear', w, b });
     } else if (m instanceof L.ReLU) layers.push({ kind: 'relu' });
@@ -163,6 +202,9 @@ function tfForward(tf: TF, net: Extracted, vars: TfTensor[], x: TfTensor, traini
       case 'maxpool':
         h = tf.maxPool(h as Tensor4D, l.k, l.s, 'valid');
         break;
+      case 'avgpool':
+        h = tfAdaptiveAvgPool(tf, h, l.rows, l.cols);
+        break;
       case 'se': {
         const a = tf.mean(h, [1, 2]);
         const z = tf.relu(tf.fused.matMul({ a, b: vars[l.w1], bias: vars[l.b1] }));
@@ -187,8 +229,8 @@ function tfLoss(tf: TF, logits: TfTensor, labels: TfTensor) {
 
 /** Host inputs shared by both frameworks. */
 function batchData(s: ModelSetup) {
-  const shape = [s.batch, 3, s.input, s.input];
-  const labels = Array.from({ length: s.batch }, (_, i) => (i * 7 + 3) % 10);
+  const shape = [s.batch, s.config.inChannels, ...inputHW(s.config)];
+  const labels = Array.from({ length: s.batch }, (_, i) => (i * 7 + 3) % s.config.numClasses);
   return { x: randomArray(prod(shape), 51), shape, labels };
 }
 
@@ -197,40 +239,70 @@ export interface E2eOptions {
   webgpuTrain?: boolean;
   /** Which rows: eval-mode forward, training step (default both). */
   modes?: ('forward' | 'train')[];
+  /** Add the default preset's training step at batch 16 (group `default`). */
+  presetRows?: boolean;
 }
 
 export function e2eCases(tf: TF, size: SizeConfig, archs: Arch[] = ['alexnet', 'alexnet-m-se'], o: E2eOptions = {}): BenchCase[] {
   const out: BenchCase[] = [];
   for (const arch of archs) {
     for (const input of size.e2eInputs) {
-      const setup: ModelSetup = { arch, batch: size.e2eBatch, input, width: size.width, fcWidth: size.fcWidth };
+      const config = benchConfig(arch, { inputSize: input, inChannels: 3, numClasses: 10, width: size.width, fcWidth: size.fcWidth, seReduction: 16 });
+      const setup: ModelSetup = { batch: size.e2eBatch, config, title: `${input}²`, group: 'e2e' };
       for (const mode of o.modes ?? ['forward', 'train']) out.push(e2eCase(tf, setup, mode === 'train', o));
     }
   }
+  if (o.presetRows && (o.modes ?? ['train']).includes('train')) for (const arch of archs) out.push(e2eCase(tf, presetSetup(arch), true, o));
   return out;
 }
 
-function flopsOf(s: ModelSetup): number {
-  // Same count as AlexNet.flopsPerImage (conv/linear multiply-adds ×2 plus the small layers), computed
-  // without building the model.
-  const ch = [96, 256, 384, 384, 256].map((n) => Math.max(4, Math.round(n * s.width)));
-  const co = (h: number, k: number, st: number, p: number) => Math.floor((h + 2 * p - k) / st) + 1;
-  let h = s.input, f = 0, c = 3;
-  const conv = (i: number, k: number, st: number, p: number) => {
-    h = co(h, k, st, p);
-    f += 2 * ch[i] * h * h * c * k * k;
-    c = ch[i];
+/** The default preset's network and training batch, as the trainer builds them (dropout aside). */
+export function presetSetup(arch: Arch, name = DEFAULT_PRESET): ModelSetup {
+  const p = PRESETS[name];
+  if (!p) throw new Error(`bench: no preset '${name}' in src/train/presets.ts`);
+  const { dropout: _, ...geometry } = p.model;
+  return {
+    batch: p.train.batchSize,
+    config: benchConfig(arch, geometry),
+    title: `— default preset (${p.name}) b${p.train.batchSize}`,
+    group: 'default',
+    inputNote: p.render.layout,
   };
-  const pool = () => (h = co(h, 3, 2, 0));
-  conv(0, 11, 4, 2); pool(); conv(1, 5, 1, 2); pool(); conv(2, 3, 1, 1); conv(3, 3, 1, 1); conv(4, 3, 1, 1); pool();
-  const flat = c * Math.min(6, h) ** 2;
-  f += 2 * (flat * s.fcWidth + s.fcWidth * s.fcWidth + s.fcWidth * 10);
+}
+
+/**
+ * Forward FLOPs per image, the same count as AlexNet.flopsPerImage (conv/linear multiply-adds ×2 plus
+ * BatchNorm, LRN, pooling and SE), computed without building the model (no GPU buffers).
+ */
+export function flopsOf(c: AlexNetConfig): number {
+  const bn = c.architecture === 'alexnet-m-se';
+  const ch = [96, 256, 384, 384, 256].map((n) => Math.max(4, Math.round(n * c.width)));
+  const out = (n: number, k: number, st: number, p: number) => Math.floor((n + 2 * p - k) / st) + 1;
+  let [h, w] = inputHW(c), f = 0, C = c.inChannels;
+  const conv = (i: number, k: number, st: number, p: number) => {
+    [h, w] = [out(h, k, st, p), out(w, k, st, p)];
+    f += 2 * ch[i] * h * w * C * k * k;
+    C = ch[i];
+    if (bn) f += 4 * C * h * w;
+  };
+  const lrn = () => (f += bn ? 0 : 12 * C * h * w);
+  const pool = () => {
+    [h, w] = [out(h, 3, 2, 0), out(w, 3, 2, 0)];
+    f += 9 * C * h * w;
+  };
+  conv(0, 11, 4, 2); lrn(); pool(); conv(1, 5, 1, 2); lrn(); pool(); conv(2, 3, 1, 1); conv(3, 3, 1, 1); conv(4, 3, 1, 1); pool();
+  if (bn) f += 4 * C * Math.max(1, Math.round(C / c.seReduction)) + 2 * C * h * w;
+  f += C * h * w; // adaptive average pooling (to at most 6×6)
+  const flat = C * Math.min(6, h) * Math.min(6, w);
+  f += 2 * (flat * c.fcWidth + c.fcWidth * c.fcWidth + c.fcWidth * c.numClasses);
   return f;
 }
 
-function e2eCase(tf: TF, s: ModelSetup, train: boolean, o: E2eOptions): BenchCase {
+export function e2eCase(tf: TF, s: ModelSetup, train: boolean, o: E2eOptions = {}): BenchCase {
   const data = batchData(s);
-  const perImage = flopsOf(s);
+  const cfg = s.config;
+  const [H, W] = inputHW(cfg);
+  const perImage = flopsOf(cfg);
   // A training step ≈ 3× the forward's multiply-adds (forward, backward-data, backward-weights).
   const flops = perImage * s.batch * (train ? 3 : 1);
   let shared: Extracted | undefined;
@@ -239,9 +311,9 @@ function e2eCase(tf: TF, s: ModelSetup, train: boolean, o: E2eOptions): BenchCas
     if (shared) return shared;
     const mm = await loadModels();
     if ('error' in mm) return mm.error;
-    const model = mm.models.createModel(modelConfig(s));
+    const model = mm.models.createModel(cfg);
     try {
-      shared = await extract(model, mm.layers, modelConfig(s));
+      shared = await extract(model, mm.layers, cfg);
     } finally {
       model.dispose();
     }
@@ -251,7 +323,7 @@ function e2eCase(tf: TF, s: ModelSetup, train: boolean, o: E2eOptions): BenchCas
   const ecgpu: Maker = async () => {
     const mm = await loadModels();
     if ('error' in mm) return { na: mm.error };
-    const model = mm.models.createModel(modelConfig(s));
+    const model = mm.models.createModel(cfg);
     const x = Tensor.from(data.x, data.shape);
     const labels = Tensor.from(data.labels, [s.batch], 'i32');
     const softmaxCrossEntropy = op<(l: Tensor, y: Tensor) => Tensor>('softmaxCrossEntropy')!;
@@ -304,13 +376,13 @@ function e2eCase(tf: TF, s: ModelSetup, train: boolean, o: E2eOptions): BenchCas
   };
 
   const tfMake = (peer: PeerName): Maker => async () => {
-    if (train && peer === 'tfjs-webgpu' && !o.webgpuTrain && s.width === 1) {
+    if (train && peer === 'tfjs-webgpu' && !o.webgpuTrain && cfg.width === 1) {
       return { na: 'skipped unless --webgpu-train: one tfjs-webgpu AlexNet step takes many minutes on SwiftShader (its LRN gradient is O(C²) per element; LRN forward+backward on conv1\'s output alone ≈ 150 s at batch 2)' };
     }
     const net = await weights();
     if (typeof net === 'string') return { na: net };
-    const xs = tf.tensor4d(nchwToNhwc(data.x, data.shape), [s.batch, s.input, s.input, 3]);
-    const onehot = tf.oneHot(tf.tensor1d(data.labels, 'int32'), 10).toFloat();
+    const xs = tf.tensor4d(nchwToNhwc(data.x, data.shape), [s.batch, H, W, cfg.inChannels]);
+    const onehot = tf.tidy(() => tf.oneHot(tf.tensor1d(data.labels, 'int32'), cfg.numClasses).toFloat());
     if (!train) {
       const consts = net.tensors.map((t) => tf.tensor(t.data, t.shape));
       let logits: TfTensor | undefined;
@@ -369,11 +441,12 @@ function e2eCase(tf: TF, s: ModelSetup, train: boolean, o: E2eOptions): BenchCas
     };
   };
 
-  const label = s.arch === 'alexnet' ? 'AlexNet' : 'AlexNet-M-SE';
+  const label = cfg.architecture === 'alexnet' ? 'AlexNet' : 'AlexNet-M-SE';
+  const se = cfg.architecture === 'alexnet-m-se' && cfg.seReduction !== 16 ? `, SE r ${cfg.seReduction}` : '';
   return {
-    group: 'e2e',
-    name: `${label} ${train ? 'train step' : 'forward'} ${s.input}²`,
-    shape: `batch ${s.batch}, 3×${s.input}×${s.input}${s.width !== 1 ? `, width ${s.width}` : ''}${s.fcWidth !== 4096 ? `, fc ${s.fcWidth}` : ''}`,
+    group: s.group,
+    name: `${label} ${train ? 'train step' : 'forward'} ${s.title}`,
+    shape: `batch ${s.batch}, ${cfg.inChannels}×${H}×${W}${s.inputNote ? ` (${s.inputNote})` : ''}${cfg.width !== 1 ? `, width ${cfg.width}` : ''}${cfg.fcWidth !== 4096 ? `, fc ${cfg.fcWidth}` : ''}${se}`,
     flops,
     images: s.batch,
     section: 'e2e',
