@@ -144,6 +144,7 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   const presetRows = size.presetRows || only.has('default');
   const cases = [...kernelCases(tf, size), ...e2eCases(tf, size, opts.archs, { webgpuTrain: opts.webgpuTrain, modes: opts.e2eModes, presetRows }), ...growthCases(tf, size)].filter(want);
   const rows: RowResult[] = [];
+  const nameW = Math.max(38, ...cases.map((c) => c.name.length));
   log(`ecgpu bench: size ${opts.size}, ${cases.length} cases, frameworks ${opts.peers.join(', ')} — ${meta.adapter}`);
   for (const c of cases) {
     const row: RowResult = { section: c.section, group: c.group, name: c.name, shape: c.shape, flops: c.flops, images: c.images, peers: [] };
@@ -153,7 +154,7 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
       const { res, output } = await runOne(c.make.ecgpu, 'ecgpu', runs, opts.budgetS, c.section);
       row.ecgpu = res;
       ref = output;
-      log(`  ${c.name.padEnd(38)} ecgpu       ${res.timing ? `${res.timing.medianMs.toFixed(2)} ms` : res.na ?? `error: ${res.error}`}`);
+      log(`  ${c.name.padEnd(nameW)} ecgpu       ${res.timing ? `${res.timing.medianMs.toFixed(2)} ms` : res.na ?? `error: ${res.error}`}`);
     }
     for (const p of peers) {
       if (peerDescr[p] === 'unavailable') {
@@ -165,7 +166,7 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
       if (ref && output) res.check = crossCheck(ref, output);
       row.peers.push(res);
       const chk = res.check ? ` | max abs ${res.check.maxAbs.toExponential(1)} rel ${res.check.maxRel.toExponential(1)}` : '';
-      log(`  ${''.padEnd(38)} ${p.padEnd(11)} ${res.timing ? `${res.timing.medianMs.toFixed(2)} ms` : res.na ?? `error: ${res.error}`}${chk}`);
+      log(`  ${''.padEnd(nameW)} ${p.padEnd(11)} ${res.timing ? `${res.timing.medianMs.toFixed(2)} ms` : res.na ?? `error: ${res.error}`}${chk}`);
     }
     rows.push(row);
     opts.onRow?.({ meta: { ...meta, workarounds: [...workarounds], partial: `${rows.length} of ${cases.length} cases` }, rows });

@@ -239,7 +239,7 @@ export function markdown(report: Report): string {
   if (k.length) lines.push('## Kernels', '', ...kernelTable(k), '');
   const e = sect('e2e');
   if (e.length) {
-    lines.push('## End to end', '', 'GFLOP/s counts conv and FC multiply-adds ×2 (a training step as 3× the forward). ecgpu memory: bytes of live tensors and of the buffer pool after a step (the pool keeps freed buffers, so live + pool is the high-water mark); tfjs: `tf.profile` peakBytes of one step.', '', ...e2eTable(e), '');
+    lines.push('## End to end', '', 'GFLOP/s counts conv and FC multiply-adds ×2 plus BatchNorm, LRN, pooling and SE (AlexNet.flopsPerImage; a training step as 3× the forward). ecgpu memory: bytes of live tensors and of the buffer pool after a step (the pool keeps freed buffers, so live + pool is the high-water mark); tfjs: `tf.profile` peakBytes of one step.', '', ...e2eTable(e), '');
     const prof = profileSection(e);
     if (prof.length) lines.push('### ecgpu per-kernel GPU time (timestamp queries)', '', ...prof);
   }
