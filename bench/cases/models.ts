@@ -74,7 +74,7 @@ type TfLayer =
   | { kind: 'maxpool'; k: number; s: number } | { kind: 'avgpool'; rows: Window[]; cols: Window[] } | { kind: 'flatten' }
   | { kind: 'linear'; w: number; b: number } | { kind: 'se'; w1: number; b1: number; w2: number; b2: number };
 
-interface Extracted {
+export interface Extracted {
   layers: TfLayer[];
   /** Host arrays in tfjs layout with their shapes. */
   tensors: { data: Float32Array; shape: number[] }[];
@@ -230,7 +230,7 @@ function tfForward(tf: TF, net: Extracted, vars: TfTensor[], x: TfTensor, traini
  * window's gradient reaches a different input and conv1's weight gradient differs by a whole patch
  * (seen at 12×64×256, batch 16: one such window gave max rel 3e-2, with tfjs-cpu and tfjs-wasm agreeing).
  */
-async function poolNearTies(tf: TF, net: Extracted, vars: TfTensor[], x: TfTensor): Promise<number> {
+export async function poolNearTies(tf: TF, net: Extracted, vars: TfTensor[], x: TfTensor): Promise<number> {
   const pools: { t: TfTensor; k: number; s: number }[] = [];
   tf.tidy(() => {
     tfForward(tf, net, vars, x, true, (t, k, s) => pools.push({ t: tf.keep(t), k, s }));

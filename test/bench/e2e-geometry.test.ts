@@ -7,7 +7,7 @@
 // Must come first, as in bench/run.ts: defines navigator.gpu before tfjs is loaded.
 import '../../bench/peers/gpu-globals.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { benchConfig, e2eCase, flopsOf, adaptiveWindows, presetSetup, tfAdaptiveAvgPool } from '../../bench/cases/models.js';
+import { benchConfig, e2eCase, flopsOf, adaptiveWindows, poolNearTies, presetSetup, tfAdaptiveAvgPool, type Extracted } from '../../bench/cases/models.js';
 import { crossCheck, nchwToNhwc, nhwcToNchw, randomArray, type Runner } from '../../bench/cases/common.js';
 import { initEcgpu } from '../../bench/peers/ecgpu.js';
 import { loadTfjs, usePeer, type TF } from '../../bench/peers/tfjs.js';
@@ -55,6 +55,23 @@ describe('tfjs mirror of adaptive average pooling', () => {
       y.dispose();
       expect(crossCheck(ref.data, got).maxAbs, `${h}×${w}→${oh}×${ow}`).toBeLessThan(1e-6);
     }
+  });
+});
+
+describe('max-pool near-tie count', () => {
+  it('counts windows whose two largest inputs are within 1e-6, not exact zeros or clear maxima', async () => {
+    await usePeer(tf, 'tfjs-cpu');
+    const net: Extracted = { layers: [{ kind: 'maxpool', k: 3, s: 2 }], tensors: [], conv1: -1 };
+    // One 1×5×5×2 input: pool windows at (0,0), (0,2), (2,0), (2,2) per channel.
+    const x = new Float32Array(50).fill(0.1);
+    const at = (i: number, j: number, ch: number) => (i * 5 + j) * 2 + ch;
+    x[at(0, 0, 0)] = 0.7247400; x[at(1, 1, 0)] = 0.7247396; // near-tie in window (0,0), channel 0
+    x[at(4, 4, 0)] = 0.9; // clear maximum in window (2,2)
+    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) x[at(i, j, 1)] = 0; // channel 1: all zero (ReLU'd off)
+    const xt = tf.tensor4d(x, [1, 5, 5, 2]);
+    // Windows (0,2), (2,0) of channel 0 hold only equal 0.1 values: exact ties count too.
+    expect(await poolNearTies(tf, net, [], xt)).toBe(3);
+    xt.dispose();
   });
 });
 
