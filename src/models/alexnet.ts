@@ -23,6 +23,8 @@ export interface AlexNetConfig {
   numClasses: number;
   /** Channel multiplier of the five convolutions (96, 256, 384, 384, 256 at 1). */
   width: number;
+  /** The five convolutions' channel counts, when given (overrides `width`). */
+  channels?: number[];
   /** Hidden size of the two FC layers (4096 in the paper). */
   fcWidth: number;
   dropout: number;
@@ -63,7 +65,10 @@ export class AlexNet extends Module {
     const c = config;
     const init = new Init(c.seed);
     const bn = c.architecture === 'alexnet-m-se';
-    const ch = [96, 256, 384, 384, 256].map((n) => Math.max(4, Math.round(n * c.width)));
+    if (c.channels && (c.channels.length !== 5 || !c.channels.every((n) => Number.isInteger(n) && n > 0))) {
+      throw new Error(`AlexNet channels must be 5 positive integers, got ${JSON.stringify(c.channels)}`);
+    }
+    const ch = c.channels ?? [96, 256, 384, 384, 256].map((n) => Math.max(4, Math.round(n * c.width)));
     const [inH, inW] = inputDims(c);
     const size = `${inH}×${inW}`;
     let shape = [c.inChannels, inH, inW];
