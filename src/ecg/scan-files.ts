@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { interpretDx } from './labels.js';
+import { headerProblem } from './quality.js';
 import { EcgInputError } from './types.js';
 import { parseHeader } from './wfdb-header.js';
 
@@ -30,6 +31,9 @@ export function scanFile(path: string): ScanEntry {
       return { ok: true, record: { path, name: basename(path, ext), fs: 500, nSamples: 0, nSignals: 12, dx: [], classes: [], unknownDx: [], mtimeMs: st.mtimeMs } };
     }
     const h = parseHeader(readFileSync(path, 'utf8'), path);
+    // What the header alone shows a 12-lead model cannot read (lead names, duration) never enters a dataset.
+    const unreadable = headerProblem(h.signals.map((s) => s.description), h.fs, h.nSamples > 0 ? h.nSamples : Infinity, path);
+    if (unreadable) throw new EcgInputError(path, unreadable);
     let mtimeMs = statSync(path).mtimeMs;
     for (const f of new Set(h.signals.map((s) => s.fileName))) {
       const p = join(dirname(path), f);
