@@ -31,9 +31,6 @@ export function scanFile(path: string): ScanEntry {
       return { ok: true, record: { path, name: basename(path, ext), fs: 500, nSamples: 0, nSignals: 12, dx: [], classes: [], unknownDx: [], mtimeMs: st.mtimeMs } };
     }
     const h = parseHeader(readFileSync(path, 'utf8'), path);
-    // What the header alone shows a 12-lead model cannot read (lead names, duration) never enters a dataset.
-    const unreadable = headerProblem(h.signals.map((s) => s.description), h.fs, h.nSamples > 0 ? h.nSamples : Infinity, path);
-    if (unreadable) throw new EcgInputError(path, unreadable);
     let mtimeMs = statSync(path).mtimeMs;
     for (const f of new Set(h.signals.map((s) => s.fileName))) {
       const p = join(dirname(path), f);
@@ -42,6 +39,9 @@ export function scanFile(path: string): ScanEntry {
       if (st.size === 0) throw new EcgInputError(p, 'signal file is empty');
       mtimeMs = Math.max(mtimeMs, st.mtimeMs);
     }
+    // What the header alone shows a 12-lead model cannot read (lead names, duration) never enters a dataset.
+    const unreadable = headerProblem(h.signals.map((s) => s.description), h.fs, h.nSamples > 0 ? h.nSamples : Infinity, path);
+    if (unreadable) throw new EcgInputError(path, unreadable);
     const dx = interpretDx(h.dx);
     return { ok: true, record: { path, name: h.name, fs: h.fs, nSamples: h.nSamples, nSignals: h.nSignals, dx: h.dx, classes: dx.classes, unknownDx: dx.unknown, mtimeMs } };
   } catch (e) {

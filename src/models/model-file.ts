@@ -84,7 +84,8 @@ function headerProblem(h: Record<string, unknown>, payloadBytes: number): string
   const c = h.config;
   if (!isObject(c)) return 'header has no model config';
   if (!ARCHITECTURES.includes(c.architecture as string)) return `unknown architecture ${JSON.stringify(c.architecture)} (expected ${ARCHITECTURES.join(' or ')})`;
-  for (const [k, v] of Object.entries(c)) if (typeof v === 'number' && !Number.isFinite(v)) return `config.${k} is ${v}`;
+  // JSON turns NaN and ±Infinity into null.
+  for (const [k, v] of Object.entries(c)) if (v === null) return `config.${k} is missing (null)`;
   if (!isCount(c.numClasses)) return `config.numClasses must be a positive integer, got ${JSON.stringify(c.numClasses)}`;
   if (!isCount(c.inChannels)) return `config.inChannels must be a positive integer, got ${JSON.stringify(c.inChannels)}`;
   const k = c.numClasses;
