@@ -29,7 +29,7 @@ import { main } from '../../src/cli/main.js';
 const config: AlexNetConfig = {
   architecture: 'alexnet-m-se', inputSize: 64, inChannels: 1, numClasses: 10, width: 0.125, fcWidth: 16, dropout: 0, seReduction: 4, seed: 5,
 };
-const render = { width: 64, height: 64, layout: 'stacked', channels: 1 as const };
+const render = { width: 64, height: 64, layout: 'stacked' as const, channels: 1 as const };
 const norm = { mean: [0.93], std: [0.2] };
 let bytes: Uint8Array;
 let dir: string;
