@@ -10,15 +10,19 @@
  */
 import { context } from 'esbuild';
 import { copyFileSync, cpSync, existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { browserOptions, root } from './build.mjs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const demo = join(root, 'web', 'demo');
 
-/** esbuild options for the two bundles into `outdir`. */
-export function demoOptions(outdir, { minify = false } = {}) {
-  const o = browserOptions(join(demo, 'app.ts'), join(outdir, 'app.js'), { minify, sourcemap: true });
+/**
+ * esbuild options for the two bundles into `outdir`. build.mjs passes its `browserOptions` (importing
+ * build.mjs from here while its own top-level build is running would wait on it forever).
+ */
+export async function demoOptions(outdir, { minify = false, browserOptions } = {}) {
+  const options = browserOptions ?? (await import('./build.mjs')).browserOptions;
+  const o = options(join(demo, 'app.ts'), join(outdir, 'app.js'), { minify, sourcemap: true });
   delete o.outfile;
   return { ...o, entryPoints: { app: join(demo, 'app.ts'), 'train-worker': join(demo, 'train-worker.ts') }, outdir };
 }
@@ -33,9 +37,9 @@ export function copyDemoAssets(outdir) {
   cpSync(join(demo, 'samples'), join(outdir, 'samples'), { recursive: true });
 }
 
-export async function buildDemo({ outdir = join(root, 'dist', 'demo'), minify = false } = {}) {
+export async function buildDemo({ outdir = join(root, 'dist', 'demo'), minify = false, browserOptions } = {}) {
   copyDemoAssets(outdir);
-  const ctx = await context(demoOptions(outdir, { minify }));
+  const ctx = await context(await demoOptions(outdir, { minify, browserOptions }));
   try {
     await ctx.rebuild();
   } finally {

@@ -8,7 +8,7 @@
 import type { Tensor } from '../engine/tensor.js';
 import { engine } from '../engine/engine.js';
 import { createModel, type AlexNet, type AlexNetConfig } from './alexnet.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../image/crc32.js';
 
 const MAGIC = [0x45, 0x43, 0x47, 0x50, 0x55, 0x01, 0x00, 0x00];
 const ARCHITECTURES = ['alexnet', 'alexnet-m-se'];

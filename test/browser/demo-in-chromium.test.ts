@@ -42,6 +42,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo in headless Chromium', () => {
     await page.goto(url + hash);
     return { page, errors };
   }
+  /** At 1280×800 and at phone width (390 px: nothing may stick out sideways); then no console errors. */
+  async function screenshotsAndClose(page: Page, name: string, errors: string[]): Promise<void> {
+    await page.screenshot({ path: join(shots, `demo-${name}-1280x800.png`), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(shots, `demo-${name}-phone.png`), fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} page wider than a phone`).toBeLessThanOrEqual(390);
+    expect(errors).toEqual([]);
+    await page.close();
+  }
   const hooks = (page: Page) => page.evaluate(() => (globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo);
 
   beforeAll(async () => {
@@ -90,11 +99,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo in headless Chromium', () => {
     await page.check('#gradcam');
     await page.waitForFunction(() => document.getElementById('ecg-caption')!.textContent!.startsWith('Grad-CAM'));
     await expect(page.locator('#decision').textContent()).resolves.toMatch(/\(\d+\.\d%\)/);
-    await page.screenshot({ path: join(shots, 'demo-classify-1280x800.png'), fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: join(shots, 'demo-classify-phone.png'), fullPage: true });
-    expect(errors).toEqual([]);
-    await page.close();
+    await screenshotsAndClose(page, 'classify', errors);
   });
 
   it('trains both networks ≥ 2 epochs in workers; the downloaded model gives the page\'s logits in Node', async () => {
@@ -131,11 +136,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo in headless Chromium', () => {
     console.log = () => {};
     const code = await main(['predict', join(root, 'web', 'demo', 'samples', 'sample-4.hea'), '--model', file, '--saliency', join(tmpdir(), 'dl-saliency.png')]).finally(() => { console.log = log; });
     expect(code).toBe(0);
-    await page.screenshot({ path: join(shots, 'demo-train-1280x800.png'), fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: join(shots, 'demo-train-phone.png'), fullPage: true });
-    expect(errors).toEqual([]);
-    await page.close();
+    await screenshotsAndClose(page, 'train', errors);
   });
 
   it('says plainly when WebGPU or a GPU adapter is missing', async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gpu } from '../helpers/gpu.js';
 import { createModel, type AlexNetConfig } from '../../src/models/alexnet.js';
-import { crc32 } from '../../src/models/crc32.js';
+import { crc32 } from '../../src/image/crc32.js';
 import { loadModel, ModelFileError, readModelHeader, saveModel } from '../../src/models/model-file.js';
 import { Classifier } from '../../src/classifier/classifier.js';
 import { CLASS_NAMES } from '../../src/ecg/types.js';
