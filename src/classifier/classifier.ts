@@ -17,7 +17,7 @@ import { tidy } from '../engine/scope.js';
 import { noGrad } from '../autograd/index.js';
 import type { AlexNet } from '../models/alexnet.js';
 import { loadModel, type ModelMeta } from '../models/model-file.js';
-import { renderRecord } from '../ecg/render.js';
+import { renderDefaults, renderRecord } from '../ecg/render.js';
 import type { EcgRecord } from '../ecg/types.js';
 import { applyThresholds, softmax } from '../train/eval/index.js';
 import { gradCam, overlaySaliency, type SaliencyMap } from '../train/saliency.js';
@@ -90,8 +90,8 @@ export class Classifier {
 
   /** Input as the model takes it: [channels, height, width]. */
   get inputShape(): [number, number, number] {
-    const r = modelRenderOptions(this.meta);
-    return [this.meta.config.inChannels, (r.height as number) ?? this.meta.config.inputSize, (r.width as number) ?? this.meta.config.inputSize];
+    const o = renderDefaults(modelRenderOptions(this.meta));
+    return [this.meta.config.inChannels, o.height, o.width];
   }
 
   /** Classifies one record. Throws UnreadableRecordError for records a 12-lead model cannot read. */

@@ -165,6 +165,7 @@ export function readableTwelveLead(rec: EcgRecord, view: ViewOptions = {}): Read
   const file = rec.source;
   const warnings: string[] = [...(rec.header?.warnings ?? [])];
   const match = matchLeads(rec.leads, file);
+  if (!(rec.fs > 0 && Number.isFinite(rec.fs))) throw new UnreadableRecordError(file, `sampling rate ${rec.fs} Hz is not a positive number`);
   const n = rec.signals.length ? Math.min(...rec.signals.map((s) => s.length)) : 0;
   const seconds = n / rec.fs;
   const short = durationProblem(seconds, view);
@@ -183,10 +184,11 @@ export function readableTwelveLead(rec: EcgRecord, view: ViewOptions = {}): Read
   if (match.extra.length) warnings.push(`ignored ${match.extra.length} non-standard lead(s): ${match.extra.join(',')}`);
 
   const window = Math.min(n, Math.ceil(shown * rec.fs));
+  const filtered = Math.min(n, Math.ceil((shown + 1) * rec.fs)); // what the baseline filter reads (preprocess.ts)
   const bad: string[] = [];
   STANDARD_LEADS.forEach((lead, k) => {
     if (match.derivable.includes(lead)) return; // follows I and II, already judged
-    const at = firstNonFinite(signals[k]!);
+    const at = firstNonFinite(signals[k]!.subarray(0, filtered));
     if (at >= 0) throw new UnreadableRecordError(file, `lead ${lead}, sample ${at + 1} is ${signals[k]![at]}: a signal with gaps cannot be drawn`);
     const why = signalProblem(signals[k]!.subarray(0, window));
     if (why) bad.push(`${lead} ${why}`);

@@ -175,6 +175,12 @@ describe('ecgpu predict on the Classifier', () => {
     expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
   });
 
+  it('uses the bundled models/default.ecgpu when --model is not given', async () => {
+    const r = await run('predict', heas[0], '--saliency', join(dir, 'd.png'));
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/\(model \S*models[/\\]default\.ecgpu\)/);
+  });
+
   it('refuses a 1-lead record and a broken model in one line with distinct exit codes', async () => {
     const one = generateRecord(0, 3);
     const hea = writeRecord(dir, { ...one, leads: ['II'], signals: [one.signals[1]], digital: undefined, header: { ...one.header, nSignals: 1, signals: [one.header.signals[1]] } }, 'ONE');
