@@ -16,8 +16,9 @@ import { Tensor } from '../engine/tensor.js';
 import { tidy } from '../engine/scope.js';
 import { noGrad } from '../autograd/index.js';
 import type { AlexNet } from '../models/alexnet.js';
-import { loadModel, type ModelMeta } from '../models/model-file.js';
-import { renderDefaults, renderRecord } from '../ecg/render.js';
+import { loadModel, ModelFileError, type ModelMeta } from '../models/model-file.js';
+import { inputDims } from '../models/alexnet.js';
+import { renderDefaults, renderRecord, tensorChannels } from '../ecg/render.js';
 import type { EcgRecord } from '../ecg/types.js';
 import { applyThresholds, softmax } from '../train/eval/index.js';
 import { gradCam, overlaySaliency, type SaliencyMap } from '../train/saliency.js';
@@ -62,6 +63,21 @@ export interface LoadOptions {
   defaultModelUrl?: string | URL;
 }
 
+/** Whether the file's render options draw the image its network takes (channels, height, width). */
+function geometryMismatch(meta: ModelMeta): string | undefined {
+  const render = modelRenderOptions(meta);
+  const o = renderDefaults(render);
+  const [h, w] = inputDims(meta.config);
+  let c: number;
+  try {
+    c = tensorChannels(render);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  if (o.height === h && o.width === w && c === meta.config.inChannels) return undefined;
+  return `its render options draw ${c}×${o.height}×${o.width} images but the network takes ${meta.config.inChannels}×${h}×${w}`;
+}
+
 export class Classifier {
   private disposed = false;
 
@@ -80,6 +96,11 @@ export class Classifier {
     const { bytes, name } = await modelBytes(source, opts.defaultModelUrl);
     await init();
     const { model, meta, warnings } = loadModel(bytes, name);
+    const mismatch = geometryMismatch(meta);
+    if (mismatch) {
+      model.dispose();
+      throw new ModelFileError(name, mismatch);
+    }
     return new Classifier(model, meta, name, warnings);
   }
 
@@ -130,11 +151,14 @@ export class Classifier {
       top: (n = 3) => order.slice(0, Math.max(0, Math.floor(n))).map(score),
       saliency: async (opts = {}) => {
         if (this.disposed) throw new Error('saliency: the classifier was disposed');
-        const map = await gradCam(model, input.data, opts.cls ?? decided, input.shape);
+        const map = await gradCam(model, input.data, opts.cls ?? decided);
         const width = opts.width ?? 880;
         const height = Math.round((width * input.shape[1]) / input.shape[2]);
         const big = renderRecord(input.record, { ...render, width, height, labels: true });
-        return { rgba: overlaySaliency(big.rgba, big.width, big.height, map), width, height, cls: map.cls, map };
+        // lead-channels draws one band per lead (one under the other); the map covers each band alike.
+        const band = width * height * 4, rgba = new Uint8Array(big.rgba.length);
+        for (let b = 0; b * band < big.rgba.length; b++) rgba.set(overlaySaliency(big.rgba.subarray(b * band, (b + 1) * band), width, height, map), b * band);
+        return { rgba, width, height: big.height, cls: map.cls, map };
       },
     };
   }

@@ -30,7 +30,7 @@ export function modelInput(rec: EcgRecord, meta: ModelMeta): ModelInput {
   const { record, warnings } = readableTwelveLead(rec, render);
   const o = renderDefaults(render);
   const c = meta.config.inChannels;
-  const raw = renderToTensorData(record, render as RenderOptions & { channels: 1 | 3 });
+  const raw = renderToTensorData(record, render);
   if (raw.length !== c * o.height * o.width) {
     throw new Error(`model input mismatch: the renderer gave ${raw.length} values, the model takes ${c}×${o.height}×${o.width}`);
   }

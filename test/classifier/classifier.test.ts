@@ -125,7 +125,9 @@ describe('Classifier', () => {
 
   it('reads the input geometry from the file: a non-square render runs, Grad-CAM follows its aspect', async () => {
     const wide = { width: 96, height: 64, layout: 'stacked', channels: 1 };
-    const clf = await Classifier.load(await modelFile({ input: { render: wide, ...norm } }));
+    await expect(Classifier.load(await modelFile({ input: { render: wide, ...norm } }))).rejects.toThrow(
+      'model bytes: its render options draw 1×64×96 images but the network takes 1×64×64');
+    const clf = await Classifier.load(await modelFile({ input: { render: wide, ...norm } }, { ...config, inputHeight: 64, inputWidth: 96 }));
     expect(clf.inputShape).toEqual([1, 64, 96]);
     const r = await clf.classify(generateRecord(7, 2));
     expect(r.logits).toHaveLength(10);
@@ -134,6 +136,21 @@ describe('Classifier', () => {
     expect(s.rgba).toHaveLength(300 * 200 * 4);
     expect(s.cls).toBe(r.decision.index);
     expect(Math.max(...s.map.map)).toBeLessThanOrEqual(1);
+    clf.dispose();
+  });
+
+  it('a lead-channels model (one plane per lead, wide) gets its 12 planes, in I…V6 order whatever the file order', async () => {
+    const planes = { width: 128, height: 64, layout: 'lead-channels', leadSpanMv: 5 };
+    const cfg = { ...config, inChannels: 12, inputHeight: 64, inputWidth: 128 };
+    const clf = await Classifier.load(await modelFile({ input: { render: planes, mean: Array(12).fill(0.95), std: Array(12).fill(0.2) } }, cfg));
+    expect(clf.inputShape).toEqual([12, 64, 128]);
+    const rec = generateRecord(3, 4);
+    const order = [11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0];
+    const reversed: EcgRecord = { ...rec, leads: order.map((i) => rec.leads[i]), signals: order.map((i) => rec.signals[i]) };
+    const [a, b] = [await clf.classify(rec), await clf.classify(reversed)];
+    expect(Array.from(b.logits)).toEqual(Array.from(a.logits));
+    const s = await a.saliency({ width: 256 });
+    expect([s.width, s.height]).toEqual([256, 12 * 128]);
     clf.dispose();
   });
 
