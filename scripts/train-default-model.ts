@@ -99,9 +99,12 @@ function modelCard(results: any, real: RealFigures[], clf: Classifier, bytes: nu
     '',
     '## Test metrics (95% bootstrap intervals, 1000 resamples)',
     '',
-    '| test accuracy | macro F1 | macro AUC | micro AUC |',
-    '|---|---|---|---|',
-    `| ${f3(b.accuracy)} | ${f3(b.macroF1)} | ${f3(b.macroAuc)} | ${f3(b.microAuc)} |`,
+    '| test set | records | accuracy | macro F1 | macro AUC | micro AUC |',
+    '|---|--:|---|---|---|---|',
+    `| the split's test part | ${m.test.n} | ${f3(b.accuracy)} | ${f3(b.macroF1)} | ${f3(b.macroAuc)} | ${f3(b.microAuc)} |`,
+    // Held-out sets the run also read (e.g. an independent synthetic set of another seed).
+    ...(m.heldOut ?? []).map((h: { name: string; n: number; bootstrap: typeof b }) =>
+      `| ${h.name} | ${h.n} | ${f3(h.bootstrap.accuracy)} | ${f3(h.bootstrap.macroF1)} | ${f3(h.bootstrap.macroAuc)} | ${f3(h.bootstrap.microAuc)} |`),
     '',
     cal ? `Calibration: temperature ${cal.temperature.toFixed(3)}; test ECE ${cal.testEceBefore.toFixed(3)} → ${cal.testEceAfter.toFixed(3)}.` : '',
     th ? `Per-class thresholds: validation macro F1 ${th.valMacroF1Before.toFixed(3)} → ${th.valMacroF1After.toFixed(3)}.` : '',

@@ -20,8 +20,8 @@ import { readRecord } from '../../src/ecg/read-record.js';
 import { generateRecord } from '../../src/ecg/synthetic.js';
 import { main } from '../../src/cli/main.js';
 import type { DemoHooks } from '../../web/demo/hooks.js';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.ECGPU_CHROMIUM ?? '/usr/bin/chromium';
 const root = join(import.meta.dirname, '..', '..');
 const shots = join(root, 'dist', 'screenshots');
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.map': 'application/json' };
@@ -65,11 +65,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo in headless Chromium', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     nodeClf = await Classifier.load(join(root, 'models', 'default.ecgpu'));
     mkdirSync(shots, { recursive: true });
   });
@@ -144,6 +140,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo in headless Chromium', () => {
     await none.page.waitForSelector('#no-webgpu:not([hidden])');
     await expect(none.page.locator('#no-webgpu').textContent()).resolves.toMatch(/This browser has no WebGPU.*Chrome or Edge 113\+.*npx ecgpu predict/s);
     expect(await none.page.isDisabled('#classify-sample')).toBe(true);
+    expect(await none.page.isVisible('#result')).toBe(false);
     await none.page.screenshot({ path: join(shots, 'demo-no-webgpu.png') });
     expect(none.errors).toEqual([]);
     await none.page.close();
