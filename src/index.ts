@@ -11,7 +11,7 @@ export { Classifier, type Classification, type ClassScore, type SaliencyImage, t
 export type { ModelSource } from './classifier/model-source.js';
 export { ModelFileError, type ModelMeta } from './models/model-file.js';
 export { readRecord } from './ecg/read-record.js';
-export { readRecordFiles, recordFromBytes, type RecordFile, type NamedBytes } from './ecg/read-bytes.js';
+export { readRecordFiles, recordFromBytes, recordFromArrays, type RecordFile, type NamedBytes } from './ecg/read-bytes.js';
 export { readableTwelveLead, UnreadableRecordError } from './ecg/quality.js';
 export { generateRecord } from './ecg/synthetic.js';
 export { EcgInputError, CLASS_NAMES, STANDARD_LEADS, type EcgRecord } from './ecg/types.js';

@@ -55,3 +55,24 @@ export async function readRecordFiles(files: Iterable<RecordFile> | ArrayLike<Re
   const named = await Promise.all(list.map(async (f) => ('bytes' in f ? f : { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
   return recordFromBytes(named, opts);
 }
+
+/**
+ * A record from plain arrays (samples in millivolts, one array per lead, named as the leads are, e.g.
+ * `I`, `II`, `V1`): what an app that already holds the signals gives the Classifier.
+ */
+export function recordFromArrays(r: { leads: readonly string[]; fs: number; signals: readonly ArrayLike<number>[]; name?: string }): EcgRecord {
+  const name = r.name ?? 'record';
+  if (r.leads.length !== r.signals.length) throw new EcgInputError(name, `${r.leads.length} lead names for ${r.signals.length} signals`);
+  const signals = r.signals.map((s) => Float32Array.from(s));
+  const n = signals.length ? Math.min(...signals.map((s) => s.length)) : 0;
+  return {
+    header: {
+      name, nSignals: signals.length, fs: r.fs, nSamples: n, comments: [], dx: [],
+      signals: r.leads.map((lead) => ({
+        fileName: '', format: 0, samplesPerFrame: 1, skew: 0, byteOffset: 0, gain: 1, baseline: 0, units: 'mV',
+        adcResolution: 0, adcZero: 0, blockSize: 0, description: lead,
+      })),
+    },
+    leads: [...r.leads], fs: r.fs, signals, source: name,
+  };
+}

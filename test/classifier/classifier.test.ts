@@ -16,7 +16,7 @@ import { loadModel, saveModel, type ModelMeta } from '../../src/models/model-fil
 import { Classifier } from '../../src/classifier/classifier.js';
 import { UnreadableRecordError } from '../../src/ecg/quality.js';
 import { readRecord } from '../../src/ecg/read-record.js';
-import { recordFromBytes } from '../../src/ecg/read-bytes.js';
+import { recordFromArrays, recordFromBytes } from '../../src/ecg/read-bytes.js';
 import { renderItems } from '../../src/ecg/dataset.js';
 import { generateRecord } from '../../src/ecg/synthetic.js';
 import { writeRecord } from '../../src/ecg/wfdb-writer.js';
@@ -110,6 +110,8 @@ describe('Classifier', () => {
     const shuffled: EcgRecord = { ...rec, leads: order.map((i) => rec.leads[i]), signals: order.map((i) => rec.signals[i]) };
     const [a, b] = [await clf.classify(rec), await clf.classify(shuffled)];
     expect(Array.from(b.logits)).toEqual(Array.from(a.logits));
+    const arrays = recordFromArrays({ leads: shuffled.leads, fs: 500, signals: shuffled.signals.map((s) => Array.from(s)), name: 'mine' });
+    expect(Array.from((await clf.classify(arrays)).logits)).toEqual(Array.from(a.logits));
     const one: EcgRecord = { ...rec, leads: ['II'], signals: [rec.signals[1]] };
     await expect(clf.classify(one)).rejects.toBeInstanceOf(UnreadableRecordError);
     await expect(clf.classify(one)).rejects.toThrow(/synthetic:4:8: a 12-lead model needs leads I, II and V1-V6/);
