@@ -14,11 +14,12 @@ export const isNode = () => typeof process !== 'undefined' && Boolean(process.ve
 /**
  * Where the default model lives. Node: models/default.ecgpu in the package (found by walking up from
  * this module, so it works from src/ and from a bundle in dist/). Browser: `default.ecgpu` next to the
- * page's script bundle (the demo build copies it there); set `Classifier.defaultModelUrl` to move it.
+ * page's script bundle (the demo build copies it there), else `../models/default.ecgpu` from it (the
+ * package's own layout, dist/ecgpu.browser.js served as it is installed); `defaultModelUrl` moves it.
  */
-async function defaultModelLocation(override?: string | URL): Promise<string | URL> {
+async function defaultModelLocation(override?: string | URL): Promise<string | URL | URL[]> {
   if (override) return override;
-  if (!isNode()) return new URL(DEFAULT_MODEL_FILE, import.meta.url);
+  if (!isNode()) return [new URL(DEFAULT_MODEL_FILE, import.meta.url), new URL(`../models/${DEFAULT_MODEL_FILE}`, import.meta.url)];
   const { existsSync } = await import('node:fs');
   const { dirname, join } = await import('node:path');
   const { fileURLToPath } = await import('node:url');
@@ -58,7 +59,17 @@ async function readPath(path: string): Promise<Uint8Array> {
 export async function modelBytes(source: ModelSource | undefined, defaultUrl?: string | URL): Promise<{ bytes: Uint8Array; name: string }> {
   if (source === undefined || source === 'default') {
     const where = await defaultModelLocation(defaultUrl);
-    return modelBytes(where);
+    if (!Array.isArray(where)) return modelBytes(where);
+    const tried: string[] = [];
+    for (const url of where) {
+      try {
+        return await modelBytes(url);
+      } catch (e) {
+        if (!(e instanceof ModelFileError)) throw e;
+        tried.push(e.message);
+      }
+    }
+    throw new ModelFileError(DEFAULT_MODEL_FILE, `the default model was not found (${tried.join('; ')}); pass its URL to Classifier.load`);
   }
   if (source instanceof Uint8Array) return { bytes: source, name: 'model bytes' };
   if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), name: 'model bytes' };
