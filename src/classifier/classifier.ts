@@ -18,10 +18,10 @@ import { noGrad } from '../autograd/index.js';
 import type { AlexNet } from '../models/alexnet.js';
 import { loadModel, ModelFileError, type ModelMeta } from '../models/model-file.js';
 import { inputDims } from '../models/alexnet.js';
-import { renderDefaults, renderRecord, tensorChannels } from '../ecg/render.js';
+import { renderDefaults, tensorChannels } from '../ecg/render.js';
 import type { EcgRecord } from '../ecg/types.js';
 import { applyThresholds, softmax } from '../train/eval/index.js';
-import { gradCam, overlaySaliency, type SaliencyMap } from '../train/saliency.js';
+import { gradCam, saliencyPicture, type SaliencyMap } from '../train/saliency.js';
 import { modelInput, modelRenderOptions, type ModelInput } from './model-input.js';
 import { modelBytes, type ModelSource } from './model-source.js';
 
@@ -48,8 +48,11 @@ export interface Classification {
   decision: ClassScore & { thresholded: boolean };
   /** The k most probable classes. */
   top(k?: number): ClassScore[];
-  /** Grad-CAM over a human-sized render (`width` px wide, default 880) for `cls` (default the decision). */
-  saliency(opts?: { width?: number; cls?: number }): Promise<SaliencyImage>;
+  /**
+   * Grad-CAM for `cls` (default the decision) over a human-sized picture of the record (`size` px, default
+   * 880; see saliencyPicture and pictureOptions in train/saliency.ts for its geometry).
+   */
+  saliency(opts?: { size?: number; cls?: number }): Promise<SaliencyImage>;
   /** What was repaired or tolerated on the way (derived leads, ignored leads, padding, …). */
   warnings: string[];
   /** The record as the model saw it: the 12 standard leads in order. */
@@ -152,13 +155,7 @@ export class Classifier {
       saliency: async (opts = {}) => {
         if (this.disposed) throw new Error('saliency: the classifier was disposed');
         const map = await gradCam(model, input.data, opts.cls ?? decided);
-        const width = opts.width ?? 880;
-        const height = Math.round((width * input.shape[1]) / input.shape[2]);
-        const big = renderRecord(input.record, { ...render, width, height, labels: true });
-        // lead-channels draws one band per lead (one under the other); the map covers each band alike.
-        const band = width * height * 4, rgba = new Uint8Array(big.rgba.length);
-        for (let b = 0; b * band < big.rgba.length; b++) rgba.set(overlaySaliency(big.rgba.subarray(b * band, (b + 1) * band), width, height, map), b * band);
-        return { rgba, width, height: big.height, cls: map.cls, map };
+        return { ...saliencyPicture(input.record, render, map, opts.size), cls: map.cls, map };
       },
     };
   }

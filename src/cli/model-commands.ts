@@ -39,6 +39,26 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { model: { type: 'string' }, top: { type: 'string' }, saliency: { type: 'string' } });
   if (values.help) return console.log(PREDICT_USAGE), 0;
   if (positionals.length !== 1) throw new UsageError(`predict takes one record\n${PREDICT_USAGE}`);
+  const top = num(values.top, 'top', 3)!;
+  const out = values.saliency ?? `${basename(positionals[0]).replace(/\.[^.]+$/, '')}-saliency.png`;
+  const outDir = dirname(resolve(out));
+  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new UsageError(`--saliency ${out}: folder ${outDir} does not exist`);
+  const rec = readRecord(positionals[0], { digital: false });
+  const clf = await Classifier.load(values.model);
+  try {
+    for (const w of clf.warnings) console.log(`warning: ${w}`);
+    const r = await clf.classify(rec);
+    console.log(`${basename(positionals[0])}: ${rec.leads.length} leads, ${rec.fs} Hz, ${(rec.signals[0].length / rec.fs).toFixed(1)} s  (model ${clf.source})`);
+    for (const w of r.warnings) console.log(`warning: ${w}`);
+    console.log(`calibrated probabilities (temperature ${r.temperature.toFixed(3)}):`);
+    for (const c of r.top(top)) console.log(`  ${String(c.index).padStart(2)} ${c.name.padEnd(22)} ${(100 * c.probability).toFixed(1).padStart(5)}%`);
+    console.log(`decision${r.decision.thresholded ? ' (per-class thresholds tuned on validation)' : ''}: ${r.decision.name}`);
+    const img = await r.saliency();
+    writeFileSync(out, encodePng(img.rgba, img.width, img.height, 4, (d) => new Uint8Array(deflateSync(d))));
+    console.log(`saliency (Grad-CAM for ${r.classNames[img.cls]}): ${out}`);
+  } finally {
+    clf.dispose();
+  }
   return 0;
 }
 

@@ -125,7 +125,7 @@ describe('Classifier', () => {
     await expect(clf.classify(rec)).rejects.toThrow(/disposed/);
   });
 
-  it('reads the input geometry from the file: a non-square render runs, Grad-CAM follows its aspect', async () => {
+  it('reads the input geometry from the file: a non-square model runs, with its Grad-CAM picture', async () => {
     const wide = { width: 96, height: 64, layout: 'stacked', channels: 1 };
     await expect(Classifier.load(await modelFile({ input: { render: wide, ...norm } }))).rejects.toThrow(
       'model bytes: its render options draw 1×64×96 images but the network takes 1×64×64');
@@ -133,9 +133,9 @@ describe('Classifier', () => {
     expect(clf.inputShape).toEqual([1, 64, 96]);
     const r = await clf.classify(generateRecord(7, 2));
     expect(r.logits).toHaveLength(10);
-    const s = await r.saliency({ width: 300 });
-    expect([s.width, s.height]).toEqual([300, 200]);
-    expect(s.rgba).toHaveLength(300 * 200 * 4);
+    const s = await r.saliency({ size: 300 });
+    expect([s.width, s.height]).toEqual([300, 300]);
+    expect(s.rgba).toHaveLength(300 * 300 * 4);
     expect(s.cls).toBe(r.decision.index);
     expect(Math.max(...s.map.map)).toBeLessThanOrEqual(1);
     clf.dispose();
@@ -151,8 +151,8 @@ describe('Classifier', () => {
     const reversed: EcgRecord = { ...rec, leads: order.map((i) => rec.leads[i]), signals: order.map((i) => rec.signals[i]) };
     const [a, b] = [await clf.classify(rec), await clf.classify(reversed)];
     expect(Array.from(b.logits)).toEqual(Array.from(a.logits));
-    const s = await a.saliency({ width: 256 });
-    expect([s.width, s.height]).toEqual([256, 12 * 128]);
+    const s = await a.saliency({ size: 256 });
+    expect([s.width, s.height]).toEqual([320, 256]); // a stacked picture, evidence over time (saliencyPicture)
     clf.dispose();
   });
 

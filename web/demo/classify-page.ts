@@ -4,12 +4,14 @@ import { readRecordFiles, type RecordFile } from '../../src/ecg/read-bytes.js';
 import { renderRecord } from '../../src/ecg/render.js';
 import type { EcgRecord } from '../../src/ecg/types.js';
 import { modelRenderOptions } from '../../src/classifier/model-input.js';
+import { pictureOptions } from '../../src/train/saliency.js';
 import { hooks } from './hooks.js';
 
 interface Sample { name: string; cls: number; label: string; files: string[] }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const DISPLAY_WIDTH = 880;
+/** The picture's size (px): what saliencyPicture draws, so the overlay and the plain view match. */
+const DISPLAY_SIZE = 880;
 
 let clf: Classifier | undefined;
 let shown: { result: Classification; plain: ImageData; overlay?: ImageData } | undefined;
@@ -29,7 +31,7 @@ async function paint(): Promise<void> {
   const canvas = $<HTMLCanvasElement>('ecg');
   const wantOverlay = $<HTMLInputElement>('gradcam').checked;
   if (wantOverlay && !shown.overlay) {
-    const s = await shown.result.saliency({ width: DISPLAY_WIDTH });
+    const s = await shown.result.saliency({ size: DISPLAY_SIZE });
     shown.overlay = imageData(s.rgba, s.width, s.height);
   }
   const img = wantOverlay ? shown.overlay! : shown.plain;
@@ -41,8 +43,7 @@ async function paint(): Promise<void> {
 
 function showResult(name: string, r: Classification): void {
   const model = clf!;
-  const [, h, w] = model.inputShape;
-  const big = renderRecord(r.record, { ...modelRenderOptions(model.meta), width: DISPLAY_WIDTH, height: Math.round((DISPLAY_WIDTH * h) / w), labels: true });
+  const big = renderRecord(r.record, pictureOptions(modelRenderOptions(model.meta), DISPLAY_SIZE));
   shown = { result: r, plain: imageData(big.rgba, big.width, big.height) };
   $<HTMLCanvasElement>('ecg').setAttribute('aria-label', `Rendered ECG of ${name}, the 12 standard leads`);
   $('decision').textContent = `${r.decision.name} (${(100 * r.decision.probability).toFixed(1)}%)${r.decision.thresholded ? ', after per-class thresholds' : ''}`;
