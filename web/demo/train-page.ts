@@ -14,6 +14,7 @@ interface Run {
   color: string;
   worker?: Worker;
   steps: [number, number][];
+  stepsPerEpoch: number;
   epochs: EpochLog[];
   finished: boolean;
   el: { status: HTMLElement; progress: HTMLProgressElement; line: HTMLElement; loss: HTMLCanvasElement; acc: HTMLCanvasElement; result: HTMLElement };
@@ -37,12 +38,16 @@ function panel(arch: string, title: string, color: string): Run {
   acc.setAttribute('role', 'img');
   acc.setAttribute('aria-label', `${title}: accuracy per epoch`);
   const result = make('div');
-  return { arch, title, color, steps: [], epochs: [], finished: false, el: { status, progress, line, loss, acc, result } };
+  return { arch, title, color, steps: [], stepsPerEpoch: 1, epochs: [], finished: false, el: { status, progress, line, loss, acc, result } };
 }
 
 function drawCharts(r: Run): void {
-  drawChart(r.el.loss, [{ label: 'train loss', color: r.color, points: r.steps }], { title: `${r.title} loss per step`, xLabel: 'step' });
-  const e = r.epochs;
+  const e = r.epochs, end = (x: EpochLog): number => x.epoch * r.stepsPerEpoch;
+  drawChart(r.el.loss, [
+    { label: 'step', color: r.color, points: r.steps },
+    { label: 'epoch mean', color: '#1b1f24', points: e.map((x) => [end(x), x.trainLoss]) },
+    { label: 'validation', color: '#444', dashed: true, points: e.map((x) => [end(x), x.valLoss]) },
+  ], { title: `${r.title} loss`, xLabel: 'step' });
   drawChart(r.el.acc, [
     { label: 'train', color: r.color, points: e.map((x) => [x.epoch, x.trainAcc]) },
     { label: 'validation', color: '#444', dashed: true, points: e.map((x) => [x.epoch, x.valAcc]) },
@@ -104,6 +109,7 @@ export function startTrainPage(): void {
     else if (m.type === 'step') {
       const s = m.step;
       r.steps.push([s.step, s.loss]);
+      r.stepsPerEpoch = s.batches;
       hooks.train[r.arch].stepLosses.push(s.loss);
       r.el.progress.value = m.done / m.total;
       r.el.status.textContent = isPaused ? 'pausing after this step…' : 'training';
