@@ -80,8 +80,8 @@ export function startTrainPage(): void {
   };
 
   start.addEventListener('click', () => {
-    const perClass = Math.max(2, Math.min(40, Math.round(Number($<HTMLInputElement>('per-class').value) || 4)));
-    const epochs = Math.max(1, Math.min(20, Math.round(Number($<HTMLInputElement>('epochs').value) || 3)));
+    const perClass = Math.max(2, Math.min(40, Math.round(Number($<HTMLInputElement>('per-class').value) || 12)));
+    const epochs = Math.max(1, Math.min(20, Math.round(Number($<HTMLInputElement>('epochs').value) || 6)));
     start.disabled = true; pause.disabled = false; stop.disabled = false;
     runs = ARCHS.map(([arch, title, color]) => panel(arch, title, color));
     for (const r of runs) {
