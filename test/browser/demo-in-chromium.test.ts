@@ -95,6 +95,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo in headless Chromium', () => {
     await page.check('#gradcam');
     await page.waitForFunction(() => document.getElementById('ecg-caption')!.textContent!.startsWith('Grad-CAM'));
     await expect(page.locator('#decision').textContent()).resolves.toMatch(/\(\d+\.\d%\)/);
+    // The bar chart draws: the chosen class's bar is as long as its share of the track.
+    const [fill, track] = await page.locator('#bars li.chosen').evaluate((li) => ['.fill', '.track'].map((q) => li.querySelector(q)!.getBoundingClientRect().width));
+    const shown = Number((await page.locator('#bars li.chosen .pct').textContent())!.replace('%', '')) / 100;
+    expect(Math.abs(fill / track - shown)).toBeLessThan(0.02);
     await screenshotsAndClose(page, 'classify', errors);
   });
 
