@@ -174,6 +174,8 @@ export const targets = [
     },
   },
   { name: 'types', out: 'dist/types/', run: emitDeclarations },
+  // The static browser demo (web/demo); browserOptions is handed over so build-demo.mjs need not import this module.
+  { name: 'demo', out: 'dist/demo/', run: ({ minify }) => import('./build-demo.mjs').then((m) => m.buildDemo({ outdir: join(distDir, 'demo'), minify, browserOptions })) },
   {
     name: 'test-runner', out: 'dist/test-runner/', whenAsked: true,
     run: async ({ minify }) => {

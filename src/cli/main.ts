@@ -2,6 +2,7 @@
 /** The `ecgpu` command line. With no command it runs the paper's comparison on synthetic data. */
 import { NoAdapterError } from '../engine/device.js';
 import { EcgInputError } from '../ecg/types.js';
+import { ModelFileError } from '../models/model-file.js';
 import { UsageError } from './args.js';
 import { experimentCommand } from './experiment-commands.js';
 import { evalCommand, predictCommand } from './model-commands.js';
@@ -42,6 +43,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError || e instanceof EcgInputError) {
       console.error(`ecgpu ${cmd ?? ''}: ${e.message}`);
       return 2;
+    }
+    if (e instanceof ModelFileError) {
+      console.error(`ecgpu ${cmd ?? ''}: model file ${e.message}`);
+      return 4;
     }
     if (e instanceof NoAdapterError) {
       console.error(e.message);

@@ -1,36 +1,29 @@
 /** `ecgpu predict <record>` and `ecgpu eval`: use a saved model file. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { init } from '../engine/engine.js';
-import { Tensor } from '../engine/tensor.js';
-import { tidy } from '../engine/scope.js';
-import { noGrad } from '../autograd/index.js';
-import { loadModel, type ModelMeta } from '../models/model-file.js';
-import { inputDims, type AlexNet } from '../models/alexnet.js';
+import { loadModel } from '../models/model-file.js';
+import { Classifier } from '../classifier/classifier.js';
+import { modelBytes } from '../classifier/model-source.js';
 import { readRecord } from '../ecg/read-record.js';
-import { renderToTensorData } from '../ecg/render.js';
 import { buildDataset, loadSplit, renderItems, type Dataset } from '../ecg/dataset.js';
 import { scanRecords } from '../ecg/scan.js';
 import { CLASS_NAMES } from '../ecg/types.js';
 import { encodePng } from '../image/png.js';
-import { applyThresholds, softmax } from '../train/eval/index.js';
 import { writeReport } from '../train/eval/report-node.js';
-import { gradCam, saliencyPicture } from '../train/saliency.js';
 import { BatchImageSet, cacheRoot } from '../train/prepare.js';
 import { predictLogits } from '../train/trainer.js';
-import { normaliseInto } from '../train/data.js';
 import { parse, num, UsageError } from './args.js';
-
-const DEFAULT_MODEL = 'runs/quick/alexnet-m-se/model.ecgpu';
 
 export const PREDICT_USAGE = `usage: ecgpu predict <record> [--model FILE] [--top N] [--saliency FILE.png]
 
 Classifies one 12-lead record (.hea/.mat/.dat or Chapman .csv) and prints the top classes with
 calibrated probabilities (temperature scaling fitted on validation), the decision after the per-class
-thresholds, and writes a Grad-CAM saliency image over the rendered ECG.
+thresholds, and writes a Grad-CAM saliency image over the rendered ECG. Leads are matched by name;
+records a 12-lead model cannot read (too few leads, too short, flat or saturated) are refused.
 
-  --model FILE      a model saved by ecgpu train/compare (default ${DEFAULT_MODEL})
+  --model FILE      a model saved by ecgpu train/compare (default: the bundled models/default.ecgpu)
   --top N           classes to list (default 3)
   --saliency FILE   where to write the saliency PNG (default <record>-saliency.png in the current folder)`;
 
@@ -42,41 +35,30 @@ Evaluates a saved model and writes report.html + results.json into DIR (default:
   --data DIR,...      every record of these folders that carries one of the 10 classes (e.g. a model
                       trained on synthetic records, evaluated on real ones)`;
 
-function openModel(path: string): { model: AlexNet; meta: ModelMeta } {
-  if (!existsSync(path)) throw new UsageError(`model file ${path} not found (train one with: ecgpu compare)`);
-  return loadModel(new Uint8Array(readFileSync(path)), path);
-}
-
 export async function predictCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { model: { type: 'string' }, top: { type: 'string' }, saliency: { type: 'string' } });
   if (values.help) return console.log(PREDICT_USAGE), 0;
   if (positionals.length !== 1) throw new UsageError(`predict takes one record\n${PREDICT_USAGE}`);
-  await init();
-  const { model, meta } = openModel(values.model ?? DEFAULT_MODEL);
-  const rec = readRecord(positionals[0], { digital: false });
-  const [h, w] = inputDims(model.config);
-  const img = renderToTensorData(rec, { ...meta.input.render, channels: model.config.inChannels });
-  const x = new Float32Array(img.length);
-  normaliseInto(img, meta.input, h * w, x);
-  const logits = tidy(() => noGrad(() => model.forward(Tensor.from(x, [1, model.config.inChannels, h, w]))));
-  const raw = await logits.read();
-  logits.dispose();
-  const k = raw.length;
-  const T = meta.calibration.temperature;
-  const probs = softmax(raw, k, T);
-  const order = [...probs.keys()].sort((a, b) => probs[b] - probs[a]);
   const top = num(values.top, 'top', 3)!;
-  console.log(`${basename(positionals[0])}: ${rec.leads.length} leads, ${rec.fs} Hz, ${(rec.signals[0].length / rec.fs).toFixed(1)} s`);
-  console.log(`calibrated probabilities (temperature ${T.toFixed(3)}):`);
-  for (const c of order.slice(0, top)) console.log(`  ${String(c).padStart(2)} ${meta.classNames[c].padEnd(22)} ${(100 * probs[c]).toFixed(1).padStart(5)}%`);
-  const decision = meta.calibration.thresholds.length ? applyThresholds(probs, meta.calibration.thresholds)[0] : order[0];
-  console.log(`decision${meta.calibration.thresholds.length ? ' (per-class thresholds tuned on validation)' : ''}: ${meta.classNames[decision]}`);
-  const cam = await gradCam(model, x, decision);
-  const pic = saliencyPicture(rec, meta.input.render, cam);
   const out = values.saliency ?? `${basename(positionals[0]).replace(/\.[^.]+$/, '')}-saliency.png`;
-  writeFileSync(out, encodePng(pic.rgba, pic.width, pic.height, 4, (d) => new Uint8Array(deflateSync(d))));
-  console.log(`saliency (Grad-CAM for ${meta.classNames[decision]}): ${out}`);
-  model.dispose();
+  const outDir = dirname(resolve(out));
+  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new UsageError(`--saliency ${out}: folder ${outDir} does not exist`);
+  const rec = readRecord(positionals[0], { digital: false });
+  const clf = await Classifier.load(values.model);
+  try {
+    for (const w of clf.warnings) console.log(`warning: ${w}`);
+    const r = await clf.classify(rec);
+    console.log(`${basename(positionals[0])}: ${rec.leads.length} leads, ${rec.fs} Hz, ${(rec.signals[0].length / rec.fs).toFixed(1)} s  (model ${clf.source})`);
+    for (const w of r.warnings) console.log(`warning: ${w}`);
+    console.log(`calibrated probabilities (temperature ${r.temperature.toFixed(3)}):`);
+    for (const c of r.top(top)) console.log(`  ${String(c.index).padStart(2)} ${c.name.padEnd(22)} ${(100 * c.probability).toFixed(1).padStart(5)}%`);
+    console.log(`decision${r.decision.thresholded ? ' (per-class thresholds tuned on validation)' : ''}: ${r.decision.name}`);
+    const img = await r.saliency();
+    writeFileSync(out, encodePng(img.rgba, img.width, img.height, 4, (d) => new Uint8Array(deflateSync(d))));
+    console.log(`saliency (Grad-CAM for ${r.classNames[img.cls]}): ${out}`);
+  } finally {
+    clf.dispose();
+  }
   return 0;
 }
 
@@ -87,9 +69,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
   if (values.split && !existsSync(values.split)) throw new UsageError(`split file ${values.split} not found`);
   const folders = values.data ? values.data.split(',') : [];
   for (const f of folders) if (!existsSync(f)) throw new UsageError(`--data ${f}: no such folder`);
+  if (!values.model) throw new UsageError(`--model is required\n${EVAL_USAGE}`);
+  const modelPath = values.model;
+  const { bytes } = await modelBytes(modelPath);
   await init();
-  const modelPath = values.model ?? DEFAULT_MODEL;
-  const { model, meta } = openModel(modelPath);
+  const { model, meta } = loadModel(bytes, modelPath);
   const ds = values.split ? loadSplit(values.split) : await allLabelledRecords(folders);
   const opts = { ...meta.input.render, channels: model.config.inChannels, cacheDir: join(cacheRoot(), 'render'), progress: true };
   const [val, test] = [new BatchImageSet(renderItems(ds.val, opts)), new BatchImageSet(renderItems(ds.test, opts))];

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { primaryClass, DEFAULT_PRIORITY } from './labels.js';
 import { readRecord } from './read-record.js';
+import { readableTwelveLead } from './quality.js';
 import { renderDefaults, renderToTensorData, tensorChannels, type RenderOptions } from './render.js';
 import { Rng } from './rng.js';
 import type { BadRecord, ScanResult } from './scan.js';
@@ -172,7 +173,8 @@ export function prepareSynthetic(dir: string, perClass: number, seed: number, op
   return paths;
 }
 
-export const RENDER_CACHE_VERSION = 1;
+/** 2: records are rendered as their 12 standard leads in I…V6 order (ecg/quality.ts), whatever the file's order. */
+export const RENDER_CACHE_VERSION = 2;
 export type TensorOptions = RenderOptions & { channels?: number };
 
 /** On-disk cache of rendered tensors, keyed by record path + mtime + size + render options. */
@@ -226,7 +228,8 @@ export interface TensorBatch {
 
 /**
  * Reads and renders `items` to one tensor (through `cacheDir` when given). Records the reader
- * rejects (EcgInputError) are skipped and listed in `bad`; other errors propagate.
+ * rejects, and those a 12-lead model cannot read (ecg/quality.ts: too few leads, too short, flat or
+ * saturated; all EcgInputErrors), are skipped and listed in `bad`; other errors propagate.
  */
 export function renderItems(items: DatasetItem[], opts: TensorOptions & { cacheDir?: string; progress?: boolean } = {}): TensorBatch {
   const o = renderDefaults(opts), c = tensorChannels(opts), per = c * o.width * o.height;
@@ -240,7 +243,7 @@ export function renderItems(items: DatasetItem[], opts: TensorOptions & { cacheD
       let t = key ? cache!.get(key, per) : undefined;
       if (t) hits++;
       else {
-        t = renderToTensorData(readRecord(it.path, { digital: false }), { ...opts, channels: c });
+        t = renderToTensorData(readableTwelveLead(readRecord(it.path, { digital: false }), o).record, { ...opts, channels: c });
         rendered++;
         if (key) cache!.put(key, t);
       }

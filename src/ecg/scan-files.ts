@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { interpretDx } from './labels.js';
+import { headerProblem } from './quality.js';
 import { EcgInputError } from './types.js';
 import { parseHeader } from './wfdb-header.js';
 
@@ -38,6 +39,9 @@ export function scanFile(path: string): ScanEntry {
       if (st.size === 0) throw new EcgInputError(p, 'signal file is empty');
       mtimeMs = Math.max(mtimeMs, st.mtimeMs);
     }
+    // What the header alone shows a 12-lead model cannot read (lead names, duration) never enters a dataset.
+    const unreadable = headerProblem(h.signals.map((s) => s.description), h.fs, h.nSamples > 0 ? h.nSamples : Infinity, path);
+    if (unreadable) throw new EcgInputError(path, unreadable);
     const dx = interpretDx(h.dx);
     return { ok: true, record: { path, name: h.name, fs: h.fs, nSamples: h.nSamples, nSignals: h.nSignals, dx: h.dx, classes: dx.classes, unknownDx: dx.unknown, mtimeMs } };
   } catch (e) {

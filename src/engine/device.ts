@@ -102,11 +102,13 @@ const WANTED_LIMITS = [
 
 export async function acquireDevice(opts: DeviceOptions = {}): Promise<AcquiredDevice> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
-  const inBrowser = typeof window !== 'undefined' && Boolean(nav?.gpu);
+  // Pages and Web Workers alike (a worker has navigator.gpu but no window); Node never takes this path.
+  const inNode = typeof process !== 'undefined' && Boolean(process.versions?.node);
+  const inBrowser = !inNode && Boolean(nav?.gpu);
   let adapter: GPUAdapter | null;
   if (inBrowser) {
     adapter = await nav!.gpu!.requestAdapter({ powerPreference: opts.powerPreference ?? 'high-performance' });
-  } else if (typeof process !== 'undefined' && process.versions?.node) {
+  } else if (inNode) {
     adapter = await nodeAdapter(opts);
   } else {
     throw new NoAdapterError('This JavaScript runtime has neither navigator.gpu nor Node.js: WebGPU is not available.');

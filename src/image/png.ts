@@ -3,23 +3,9 @@
  * Node compresses with zlib; a browser passes its own deflate (e.g. CompressionStream) or gets
  * stored (uncompressed) deflate blocks, which every PNG reader accepts.
  */
+import { crc32 } from './crc32.js';
+
 export type Deflate = (data: Uint8Array) => Uint8Array;
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 function adler32(bytes: Uint8Array): number {
   let a = 1, b = 0;
@@ -79,7 +65,7 @@ export function encodePng(
     ov.setUint32(o, data.length);
     for (let i = 0; i < 4; i++) out[o + 4 + i] = type.charCodeAt(i);
     out.set(data, o + 8);
-    ov.setUint32(o + 8 + data.length, crc32(out, o + 4, o + 8 + data.length));
+    ov.setUint32(o + 8 + data.length, crc32(out.subarray(o + 4, o + 8 + data.length)));
     o += 12 + data.length;
   }
   return out;

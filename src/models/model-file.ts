@@ -1,13 +1,25 @@
 /**
  * The ecgpu model file: 8-byte magic `ECGPU\x01\0\0`, a little-endian u32 header length, a JSON header
- * (architecture, input, class names, normalisation, calibration, tensor table), padding to 4 bytes, then
- * the raw little-endian f32 tensors in table order. Loadable in Node and in browsers (bytes in, bytes out).
+ * (architecture, input, class names, normalisation, calibration, tensor table, CRC-32 of the payload),
+ * padding to 4 bytes, then the raw little-endian f32 tensors in table order. Loadable in Node and in
+ * browsers (bytes in, bytes out). Everything wrong with a file is a ModelFileError naming the file and
+ * the problem in one line; the header is validated completely before anything is put on the GPU.
  */
 import type { Tensor } from '../engine/tensor.js';
 import { engine } from '../engine/engine.js';
 import { createModel, type AlexNet, type AlexNetConfig } from './alexnet.js';
+import { crc32 } from '../image/crc32.js';
 
 const MAGIC = [0x45, 0x43, 0x47, 0x50, 0x55, 0x01, 0x00, 0x00];
+const ARCHITECTURES = ['alexnet', 'alexnet-m-se'];
+
+/** A model file that cannot be used: `file` names it, `problem` says what is wrong. */
+export class ModelFileError extends Error {
+  constructor(readonly file: string, readonly problem: string) {
+    super(`${file}: ${problem}`);
+    this.name = 'ModelFileError';
+  }
+}
 
 export interface Calibration {
   /** Softmax temperature fitted on validation (1 = uncalibrated). */
@@ -19,7 +31,7 @@ export interface Calibration {
 export interface ModelMeta {
   config: AlexNetConfig;
   classNames: string[];
-  /** How records become input tensors: render options, and per-channel normalisation. */
+  /** How records become input tensors: render options (incl. channels), and per-channel normalisation. */
   input: { render: Record<string, unknown>; mean: number[]; std: number[] };
   calibration: Calibration;
   /** Free-form provenance: dataset, epochs, metrics. */
@@ -27,7 +39,13 @@ export interface ModelMeta {
 }
 
 interface TensorEntry { name: string; shape: number[]; offset: number; length: number }
-interface Header extends ModelMeta { format: 'ecgpu-model'; version: 1; tensors: TensorEntry[] }
+interface Header extends ModelMeta {
+  format: 'ecgpu-model';
+  version: 1;
+  tensors: TensorEntry[];
+  /** CRC-32 of every byte after the header padding (absent in files written before it existed). */
+  payloadCrc32?: number;
+}
 
 export async function saveModel(model: AlexNet, meta: Omit<ModelMeta, 'config'>): Promise<Uint8Array> {
   const named = model.namedTensors();
@@ -38,53 +56,144 @@ export async function saveModel(model: AlexNet, meta: Omit<ModelMeta, 'config'>)
     offset += datas[i].length * 4;
     return e;
   });
-  const header: Header = { format: 'ecgpu-model', version: 1, ...meta, config: model.config, tensors };
+  const payload = new Uint8Array(offset);
+  const view = new DataView(payload.buffer);
+  datas.forEach((d, i) => {
+    const base = tensors[i].offset;
+    for (let j = 0; j < d.length; j++) view.setFloat32(base + 4 * j, d[j], true);
+  });
+  const header: Header = { format: 'ecgpu-model', version: 1, ...meta, config: model.config, tensors, payloadCrc32: crc32(payload) };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const headerBytes = Math.ceil((12 + json.length) / 4) * 4;
   const out = new Uint8Array(headerBytes + offset);
   out.set(MAGIC, 0);
   new DataView(out.buffer).setUint32(8, json.length, true);
   out.set(json, 12);
-  const view = new DataView(out.buffer, headerBytes);
-  datas.forEach((d, i) => {
-    const base = tensors[i].offset;
-    for (let j = 0; j < d.length; j++) view.setFloat32(base + 4 * j, d[j], true);
-  });
+  out.set(payload, headerBytes);
   return out;
 }
 
-export function readModelHeader(bytes: Uint8Array, source = 'model'): { header: Header; dataStart: number } {
-  if (bytes.length < 12 || MAGIC.some((b, i) => bytes[i] !== b)) throw new Error(`${source}: not an ecgpu model file (bad magic)`);
-  const len = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
-  if (12 + len > bytes.length) throw new Error(`${source}: truncated header (${len} bytes announced, ${bytes.length - 12} present)`);
-  let header: Header;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + len)));
-  } catch (e) {
-    throw new Error(`${source}: header is not valid JSON (${(e as Error).message})`);
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isFiniteArray = (x: unknown): x is number[] => Array.isArray(x) && x.every((v) => typeof v === 'number' && Number.isFinite(v));
+const isCount = (x: unknown): x is number => Number.isInteger(x) && (x as number) > 0;
+
+/** Every structural problem of a parsed header, before anything is built (first one found). */
+function headerProblem(h: Record<string, unknown>, payloadBytes: number): string | undefined {
+  if (h.format !== 'ecgpu-model') return `not an ecgpu model header (format ${JSON.stringify(h.format)})`;
+  if (h.version !== 1) return `unsupported model file version ${JSON.stringify(h.version)} (this ecgpu reads version 1)`;
+  const c = h.config;
+  if (!isObject(c)) return 'header has no model config';
+  if (!ARCHITECTURES.includes(c.architecture as string)) return `unknown architecture ${JSON.stringify(c.architecture)} (expected ${ARCHITECTURES.join(' or ')})`;
+  // JSON turns NaN and ±Infinity into null.
+  for (const [k, v] of Object.entries(c)) if (v === null) return `config.${k} is missing (null)`;
+  if (!isCount(c.numClasses)) return `config.numClasses must be a positive integer, got ${JSON.stringify(c.numClasses)}`;
+  if (!isCount(c.inChannels)) return `config.inChannels must be a positive integer, got ${JSON.stringify(c.inChannels)}`;
+  const k = c.numClasses;
+  if (!Array.isArray(h.classNames) || !h.classNames.every((n) => typeof n === 'string' && n.trim() !== '')) return 'classNames must be a list of non-empty names';
+  if (h.classNames.length !== k) return `${h.classNames.length} class names for a model with ${k} classes`;
+  const input = h.input;
+  if (!isObject(input) || !isObject(input.render)) return 'header has no input description (render options, mean, std)';
+  if (!isFiniteArray(input.mean) || !isFiniteArray(input.std)) return 'input.mean and input.std must be lists of finite numbers';
+  if (input.mean.length !== c.inChannels || input.std.length !== c.inChannels) {
+    return `input normalisation has ${input.mean.length} means and ${input.std.length} stds for ${c.inChannels} input channel(s)`;
   }
-  if (header.format !== 'ecgpu-model' || header.version !== 1) throw new Error(`${source}: unsupported format ${header.format} v${header.version}`);
-  return { header, dataStart: Math.ceil((12 + len) / 4) * 4 };
+  if (input.std.some((s) => s <= 0)) return `input.std must be positive, got [${input.std}]`;
+  const cal = h.calibration;
+  if (!isObject(cal)) return 'header has no calibration';
+  if (typeof cal.temperature !== 'number' || !(cal.temperature > 0) || !Number.isFinite(cal.temperature)) return `calibration temperature must be a positive number, got ${JSON.stringify(cal.temperature)}`;
+  if (!isFiniteArray(cal.thresholds) || (cal.thresholds.length !== 0 && cal.thresholds.length !== k)) {
+    return `calibration thresholds must be empty or ${k} finite numbers`;
+  }
+  if (!Array.isArray(h.tensors) || h.tensors.length === 0) return 'header has no tensor table';
+  let end = 0;
+  for (const t of h.tensors as unknown[]) {
+    if (!isObject(t) || typeof t.name !== 'string' || !Array.isArray(t.shape) || !t.shape.every((d) => Number.isInteger(d) && d >= 0)) return `malformed tensor entry ${JSON.stringify(t).slice(0, 80)}`;
+    const n = t.shape.reduce((a: number, b: number) => a * b, 1);
+    if (t.length !== n) return `tensor ${t.name}: length ${t.length} does not match its shape [${t.shape}]`;
+    if (!Number.isInteger(t.offset) || (t.offset as number) < 0 || (t.offset as number) % 4 !== 0) return `tensor ${t.name}: bad offset ${t.offset}`;
+    end = Math.max(end, (t.offset as number) + 4 * n);
+  }
+  if (end > payloadBytes) return `truncated: the tensors need ${end} bytes of data, the file has ${payloadBytes}`;
+  if (end < payloadBytes) return `${payloadBytes - end} unexpected bytes after the last tensor`;
+  if (h.payloadCrc32 !== undefined && !(Number.isInteger(h.payloadCrc32) && (h.payloadCrc32 as number) >= 0)) return `bad payloadCrc32 ${JSON.stringify(h.payloadCrc32)}`;
+  return undefined;
 }
 
+/** Parses and validates the header (no GPU). Throws ModelFileError; `warnings` lists what was tolerated. */
+export function readModelHeader(bytes: Uint8Array, source = 'model'): { header: Header; dataStart: number; warnings: string[] } {
+  const fail = (problem: string): never => { throw new ModelFileError(source, problem); };
+  if (bytes.length === 0) fail('empty file');
+  if (bytes.length < 12 || MAGIC.some((b, i) => bytes[i] !== b)) fail('not an ecgpu model file (bad magic; expected a file written by ecgpu train/compare)');
+  const len = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+  if (12 + len > bytes.length) fail(`truncated header (${len} bytes announced, ${bytes.length - 12} present)`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + len)));
+  } catch (e) {
+    fail(`header is not valid JSON (${(e as Error).message})`);
+  }
+  if (!isObject(parsed)) fail('header is not a JSON object');
+  const dataStart = Math.ceil((12 + len) / 4) * 4;
+  const problem = headerProblem(parsed as Record<string, unknown>, Math.max(0, bytes.length - dataStart));
+  if (problem) fail(problem);
+  const header = parsed as unknown as Header;
+  const warnings: string[] = [];
+  if (header.payloadCrc32 === undefined) warnings.push(`${source}: no payload checksum (written by an older ecgpu), so damaged weights cannot be detected`);
+  else {
+    const actual = crc32(bytes.subarray(dataStart));
+    if (actual !== header.payloadCrc32) fail(`payload checksum mismatch (CRC-32 ${hex(actual)}, header says ${hex(header.payloadCrc32)}): the file is damaged or was altered`);
+  }
+  return { header, dataStart, warnings };
+}
+
+const hex = (n: number) => n.toString(16).padStart(8, '0');
+
+export interface LoadedModel { model: AlexNet; meta: ModelMeta; warnings: string[] }
+
 /** Builds the model from the file's config and uploads its tensors. */
-export function loadModel(bytes: Uint8Array, source = 'model'): { model: AlexNet; meta: ModelMeta } {
-  const { header, dataStart } = readModelHeader(bytes, source);
-  const model = createModel(header.config);
+export function loadModel(bytes: Uint8Array, source = 'model'): LoadedModel {
+  const { header, dataStart, warnings } = readModelHeader(bytes, source);
   const byName = new Map(header.tensors.map((t) => [t.name, t]));
   const view = new DataView(bytes.buffer, bytes.byteOffset + dataStart);
-  for (const [name, t] of model.namedTensors()) {
-    const e = byName.get(name);
-    if (!e) throw new Error(`${source}: tensor ${name} missing`);
-    if (e.shape.join() !== t.shape.join()) throw new Error(`${source}: tensor ${name} has shape [${e.shape}], model expects [${t.shape}]`);
-    if (dataStart + e.offset + 4 * e.length > bytes.length) throw new Error(`${source}: truncated data for tensor ${name}`);
+  // Decode and check every tensor on the host first: no GPU memory for a file that is refused.
+  const decoded = new Map<string, Float32Array>();
+  for (const e of header.tensors) {
     const data = new Float32Array(e.length);
-    for (let j = 0; j < e.length; j++) data[j] = view.getFloat32(e.offset + 4 * j, true);
-    overwrite(t, data);
+    for (let j = 0; j < e.length; j++) {
+      const v = view.getFloat32(e.offset + 4 * j, true);
+      if (!Number.isFinite(v)) {
+        let bad = 0;
+        for (let q = j; q < e.length; q++) if (!Number.isFinite(view.getFloat32(e.offset + 4 * q, true))) bad++;
+        throw new ModelFileError(source, `tensor ${e.name} has ${bad} non-finite weight(s) (first at index ${j}: ${v}); the model cannot give meaningful answers`);
+      }
+      data[j] = v;
+    }
+    decoded.set(e.name, data);
+  }
+  let model: AlexNet;
+  try {
+    model = createModel(header.config);
+  } catch (e) {
+    throw new ModelFileError(source, `its config does not describe a buildable model (${(e as Error).message})`);
+  }
+  try {
+    const names = new Set<string>();
+    for (const [name, t] of model.namedTensors()) {
+      names.add(name);
+      const e = byName.get(name);
+      if (!e) throw new ModelFileError(source, `tensor ${name} missing`);
+      if (e.shape.join() !== t.shape.join()) throw new ModelFileError(source, `tensor ${name} has shape [${e.shape}], the model expects [${t.shape}]`);
+      overwrite(t, decoded.get(name)!);
+    }
+    const unknown = header.tensors.filter((t) => !names.has(t.name)).map((t) => t.name);
+    if (unknown.length) throw new ModelFileError(source, `tensor(s) ${unknown.slice(0, 3).join(', ')} do not belong to a ${header.config.architecture} model`);
+  } catch (e) {
+    model.dispose();
+    throw e;
   }
   model.eval();
-  const { tensors: _t, format: _f, version: _v, ...meta } = header;
-  return { model, meta };
+  const { tensors: _t, format: _f, version: _v, payloadCrc32: _c, ...meta } = header;
+  return { model, meta, warnings };
 }
 
 /** Replaces a kept tensor's contents in place (same buffer, so the model keeps its references). */

@@ -10,6 +10,7 @@ import { engine } from '../engine/engine.js';
 import { createModel, type AlexNet, type Architecture } from '../models/alexnet.js';
 import { saveModel } from '../models/model-file.js';
 import { readRecord } from '../ecg/read-record.js';
+import { readableTwelveLead } from '../ecg/quality.js';
 import { CLASS_NAMES } from '../ecg/types.js';
 import { encodePng } from '../image/png.js';
 import { evaluateModel, type ModelEvaluation, type ModelRunInput, type SaliencyImage } from './eval/index.js';
@@ -156,7 +157,7 @@ async function saliencyImages(model: AlexNet, data: PreparedData, norm: Normalis
     seen.add(label);
     const { x } = makeBatch(data.test, [i], norm);
     const cam = await gradCam(model, x);
-    const pic = saliencyPicture(readRecord(data.test.name(i), { digital: false }), data.render, cam);
+    const pic = saliencyPicture(readableTwelveLead(readRecord(data.test.name(i), { digital: false }), data.render).record, data.render, cam);
     const path = join(dir, `saliency-${basename(data.test.name(i)).replace(/\.[^.]+$/, '')}.png`);
     writeFileSync(path, encodePng(pic.rgba, pic.width, pic.height, 4, deflate));
     out.push({ path, caption: `${basename(data.test.name(i))}: true ${CLASS_NAMES[label]}, predicted ${CLASS_NAMES[cam.cls]}` });

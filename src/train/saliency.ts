@@ -94,13 +94,17 @@ export function overlaySaliency(rgba: Uint8Array, width: number, height: number,
  */
 export function saliencyPicture(rec: EcgRecord, render: RenderOptions, cam: SaliencyMap, size = 880): { rgba: Uint8Array; width: number; height: number } {
   let map = cam;
-  let opts: RenderOptions = { ...render, width: size, height: size, labels: true };
   if (render.layout === 'lead-channels') {
     const time = new Float32Array(cam.w);
     for (let x = 0; x < cam.w; x++) for (let y = 0; y < cam.h; y++) time[x] = Math.max(time[x], cam.map[y * cam.w + x]);
     map = { ...cam, map: time, h: 1 };
-    opts = { ...opts, layout: 'stacked', width: Math.round(size * 1.25) };
   }
-  const img = renderRecord(rec, opts);
+  const img = renderRecord(rec, pictureOptions(render, size));
   return { rgba: overlaySaliency(img.rgba, img.width, img.height, map), width: img.width, height: img.height };
+}
+
+/** The render options of that picture (also the plain picture a page shows before the overlay). */
+export function pictureOptions(render: RenderOptions, size = 880): RenderOptions {
+  const opts: RenderOptions = { ...render, width: size, height: size, labels: true };
+  return render.layout === 'lead-channels' ? { ...opts, layout: 'stacked', width: Math.round(size * 1.25) } : opts;
 }

@@ -33,6 +33,24 @@ export interface TrainOptions {
   stopAfterEpochs?: number;
   log?: (line: string) => void;
   progress?: boolean;
+  /** After every step (live charts, pause: return a promise, stop: resolve to 'stop'; the browser demo). */
+  onStep?: (s: StepInfo) => void | 'stop' | Promise<void | 'stop'>;
+  /** After every epoch, with its log entry. */
+  onEpoch?: (e: EpochLog) => void;
+}
+
+export interface StepInfo {
+  /** 1-based epoch and batch within it. */
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  step: number;
+  loss: number;
+  acc: number;
+  /** Images trained so far in this epoch, and their rate. */
+  seen: number;
+  imagesPerSecond: number;
 }
 
 export const DEFAULT_TRAIN: TrainOptions = {
@@ -120,6 +138,8 @@ export interface TrainResult {
   state: TrainerState;
   /** Path of the best epoch's checkpoint (by validation accuracy), when a directory was given. */
   bestCheckpoint?: string;
+  /** onStep asked to stop before the last epoch ended (the model holds the weights of that step). */
+  stopped?: boolean;
 }
 
 export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet, norm: Normalisation, options: Partial<TrainOptions> = {}): Promise<TrainResult> {
@@ -137,9 +157,9 @@ export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet
     state = loadCheckpoint<TrainerState>(last, model, optimizer);
     log(`resumed from ${last} after epoch ${state.epochsDone} (step ${state.step})`);
   }
-  let epochsThisRun = 0;
+  let epochsThisRun = 0, stopped = false;
   try {
-    for (let epoch = state.epochsDone; epoch < o.epochs; epoch++) {
+    for (let epoch = state.epochsDone; epoch < o.epochs && !stopped; epoch++) {
       if (o.stopAfterEpochs !== undefined && epochsThisRun >= o.stopAfterEpochs) break;
       model.train();
       const t0 = performance.now();
@@ -183,7 +203,13 @@ export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet
         seen += idx.length;
         state.step++;
         bar?.update(seen, `loss ${(lossSum / seen).toFixed(3)} acc ${(correct / seen).toFixed(3)}`);
+        const asked = await o.onStep?.({
+          epoch: epoch + 1, epochs: o.epochs, batch: b + 1, batches: batches.length, step: state.step, loss: lv[0], acc: m.acc,
+          seen, imagesPerSecond: seen / ((performance.now() - t0) / 1000),
+        });
+        if (asked === 'stop') { stopped = true; break; }
       }
+      if (stopped) break;
       const seconds = (performance.now() - t0) / 1000;
       // Without a validation set (tiny levels) every epoch counts as the best: the last one is kept.
       const val = valSet.count
@@ -194,6 +220,7 @@ export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet
         lr: optimizer.lr, seconds, imagesPerSecond: seen / seconds,
       };
       state.history.push(entry);
+      o.onEpoch?.(entry);
       state.epochsDone = epoch + 1;
       log(`epoch ${entry.epoch}/${o.epochs}  train loss ${entry.trainLoss.toFixed(4)} acc ${entry.trainAcc.toFixed(3)}  ` +
         `val loss ${entry.valLoss.toFixed(4)} acc ${entry.valAcc.toFixed(3)}  lr ${entry.lr.toExponential(2)}  ` +
@@ -208,5 +235,5 @@ export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet
     optimizer.zeroGrad();
     optimizer.disposeState();
   }
-  return { state, bestCheckpoint: best && existsSync(best) ? best : undefined };
+  return { state, bestCheckpoint: best && existsSync(best) ? best : undefined, stopped };
 }

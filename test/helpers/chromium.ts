@@ -17,6 +17,16 @@ export interface ServedPage {
   close(): Promise<void>;
 }
 
+/** Headless Chromium with WebGPU on (SwiftShader when there is no GPU), quiet about the network. */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
 /** Serves `html` at / and `js` at /entry.js, and opens / in headless Chromium. */
 export async function openPage(html: string, js: string): Promise<ServedPage> {
   const server = createServer((req, res) => {
@@ -30,12 +40,7 @@ export async function openPage(html: string, js: string): Promise<ServedPage> {
   const logs: string[] = [];
   let browser: Browser | undefined;
   try {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));

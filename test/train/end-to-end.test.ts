@@ -15,7 +15,7 @@ import { createModel, type Architecture } from '../../src/models/alexnet.js';
 import { loadModel, saveModel } from '../../src/models/model-file.js';
 import { generateRecord } from '../../src/ecg/synthetic.js';
 import { renderToTensorData } from '../../src/ecg/render.js';
-import { NUM_CLASSES } from '../../src/ecg/types.js';
+import { CLASS_NAMES, NUM_CLASSES } from '../../src/ecg/types.js';
 import { Adam } from '../../src/optim/index.js';
 import { PRESETS } from '../../src/train/presets.js';
 import { computeNormalisation, makeBatch, type ImageSet } from '../../src/train/data.js';
@@ -111,7 +111,7 @@ describe.each(archs)('%s', (arch) => {
     const norm = computeNormalisation(trainSet);
     await train(model, trainSet, valSet, norm, { ...preset.train, epochs: 1, seed: 4 });
     const before = await predictLogits(model, valSet, norm);
-    const bytes = await saveModel(model, { classNames: [], input: { render: { ...preset.render }, ...norm }, calibration: { temperature: 1, thresholds: [] } });
+    const bytes = await saveModel(model, { classNames: [...CLASS_NAMES], input: { render: { ...preset.render }, ...norm }, calibration: { temperature: 1, thresholds: [] } });
     const { model: reloaded, meta } = loadModel(bytes);
     expect(meta.config).toEqual(model.config);
     const after = await predictLogits(reloaded, valSet, norm);

@@ -1,0 +1,167 @@
+/**
+ * The demo (web/demo) in headless Chromium on its own WebGPU (SwiftShader without a GPU), built by
+ * scripts/build-demo.mjs into a temporary folder and served from 127.0.0.1:
+ *  - it loads with no console errors, and each bundled sample classified in the page gets the
+ *    probabilities the Node Classifier gives for the same model and record (|Δ| ≤ 1e-4);
+ *  - the Train page trains both architectures ≥ 2 epochs, AlexNet-M-SE's loss decreases, and the
+ *    downloaded model reloads in Node with the page's logits (and works with `ecgpu predict --model`);
+ *  - without WebGPU, or without an adapter, the page says so and what to use instead.
+ * Screenshots go to dist/screenshots/. Skipped when /usr/bin/chromium is absent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { Classifier } from '../../src/classifier/classifier.js';
+import { readRecord } from '../../src/ecg/read-record.js';
+import { generateRecord } from '../../src/ecg/synthetic.js';
+import { main } from '../../src/cli/main.js';
+import type { DemoHooks } from '../../web/demo/hooks.js';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const shots = join(root, 'dist', 'screenshots');
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.map': 'application/json' };
+
+describe.skipIf(!existsSync(CHROMIUM))('the demo in headless Chromium', () => {
+  let server: Server;
+  let browser: Browser;
+  let url: string;
+  let nodeClf: Classifier;
+
+  /** A fresh page with its console errors collected. */
+  async function open(hash = '', init?: string, viewport = { width: 1280, height: 800 }): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport, acceptDownloads: true });
+    const errors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    if (init) await page.addInitScript(init);
+    await page.goto(url + hash);
+    return { page, errors };
+  }
+  /** At 1280×800 and at phone width (390 px: nothing may stick out sideways); then no console errors. */
+  async function screenshotsAndClose(page: Page, name: string, errors: string[]): Promise<void> {
+    await page.screenshot({ path: join(shots, `demo-${name}-1280x800.png`), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(shots, `demo-${name}-phone.png`), fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} page wider than a phone`).toBeLessThanOrEqual(390);
+    expect(errors).toEqual([]);
+    await page.close();
+  }
+  const hooks = (page: Page) => page.evaluate(() => (globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo);
+
+  beforeAll(async () => {
+    const { buildDemo } = (await import(join(root, 'scripts', 'build-demo.mjs'))) as { buildDemo: (o: { outdir: string }) => Promise<string> };
+    const dir = await buildDemo({ outdir: mkdtempSync(join(tmpdir(), 'ecgpu-demo-')) });
+    for (const f of ['app.js', 'train-worker.js']) expect(readFileSync(join(dir, f), 'utf8')).not.toMatch(/\bfrom\s*["']node:/);
+    server = createServer((req, res) => {
+      const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0])).replace(/^(\.\.[/\\])+/, '');
+      const file = join(dir, path === '/' ? 'index.html' : path);
+      if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    browser = await launchChromium();
+    nodeClf = await Classifier.load(join(root, 'models', 'default.ecgpu'));
+    mkdirSync(shots, { recursive: true });
+  });
+
+  afterAll(async () => {
+    nodeClf?.dispose();
+    await browser?.close();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  });
+
+  it('classifies every bundled sample as the Node Classifier does, with no console errors', async () => {
+    const { page, errors } = await open('#classify');
+    await page.waitForFunction(() => (globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo?.classifyReady, undefined, { timeout: 60_000 });
+    const samples = JSON.parse(readFileSync(join(root, 'web', 'demo', 'samples', 'index.json'), 'utf8')) as { name: string }[];
+    let worst = 0;
+    for (const [i, s] of samples.entries()) {
+      await page.selectOption('#sample', String(i));
+      await page.click('#classify-sample');
+      await page.waitForFunction((n) => (globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo.lastResult?.name.startsWith(`${n} `), s.name, { timeout: 30_000 });
+      const inPage = (await hooks(page)).lastResult!;
+      const inNode = await nodeClf.classify(readRecord(join(root, 'web', 'demo', 'samples', `${s.name}.hea`), { digital: false }));
+      inNode.probabilities.forEach((p, c) => { worst = Math.max(worst, Math.abs(p - inPage.probabilities[c])); });
+      expect(inPage.decision, s.name).toBe(inNode.decision.index);
+    }
+    console.log(`page vs Node over ${samples.length} samples: max |Δp| = ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThanOrEqual(1e-4);
+    await page.check('#gradcam');
+    await page.waitForFunction(() => document.getElementById('ecg-caption')!.textContent!.startsWith('Grad-CAM'));
+    await expect(page.locator('#decision').textContent()).resolves.toMatch(/\(\d+\.\d%\)/);
+    // The bar chart draws: the chosen class's bar is as long as its share of the track.
+    const [fill, track] = await page.locator('#bars li.chosen').evaluate((li) => ['.fill', '.track'].map((q) => li.querySelector(q)!.getBoundingClientRect().width));
+    const shown = Number((await page.locator('#bars li.chosen .pct').textContent())!.replace('%', '')) / 100;
+    expect(Math.abs(fill / track - shown)).toBeLessThan(0.02);
+    await screenshotsAndClose(page, 'classify', errors);
+  });
+
+  it('trains both networks ≥ 2 epochs in workers; the downloaded model gives the page\'s logits in Node', async () => {
+    const { page, errors } = await open('#train');
+    await page.fill('#per-class', '3');
+    await page.fill('#epochs', '2');
+    await page.click('#train-start');
+    // Pause between steps: both workers stop stepping until Resume.
+    const stepsOf = () => page.evaluate(() => Object.values((globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo.train).map((t) => t.stepLosses.length));
+    await page.waitForFunction(() => Object.values((globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo.train).every((t) => t.stepLosses.length >= 1), undefined, { timeout: 120_000, polling: 250 });
+    await page.click('#train-pause');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.run p[role=status]')).every((p) => p.textContent === 'paused'), undefined, { timeout: 60_000, polling: 250 });
+    const atPause = await stepsOf();
+    await page.waitForTimeout(1500);
+    expect(await stepsOf()).toEqual(atPause);
+    await expect(page.locator('#train-pause').textContent()).resolves.toBe('Resume');
+    await page.click('#train-pause');
+    await page.waitForFunction(() => {
+      const t = (globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo.train;
+      return ['alexnet-m-se', 'alexnet'].every((a) => t[a]?.done || t[a]?.error);
+    }, undefined, { timeout: 170_000, polling: 500 });
+    const t = (await hooks(page)).train;
+    for (const arch of ['alexnet-m-se', 'alexnet']) {
+      expect(t[arch].error, arch).toBeUndefined();
+      const h = t[arch].done!.history;
+      expect(h.length, arch).toBe(2);
+      console.log(`${arch} in the page: train loss ${h.map((e) => e.trainLoss.toFixed(3)).join(' → ')}, ${t[arch].stepLosses.length} steps, ${h[1].imagesPerSecond.toFixed(1)} images/s`);
+    }
+    const mse = t['alexnet-m-se'].done!;
+    expect(mse.history[1].trainLoss).toBeLessThan(mse.history[0].trainLoss);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#run-alexnet-m-se a.download')]);
+    const file = join(mkdtempSync(join(tmpdir(), 'ecgpu-dl-')), download.suggestedFilename());
+    await download.saveAs(file);
+    const clf = await Classifier.load(file);
+    let worst = 0;
+    for (const [i, id] of mse.testIds.entries()) {
+      const r = await clf.classify(generateRecord(id.cls, id.seed));
+      r.logits.forEach((v, c) => { worst = Math.max(worst, Math.abs(v - mse.testLogits[i * 10 + c])); });
+    }
+    clf.dispose();
+    console.log(`downloaded model in Node vs the page over ${mse.testIds.length} test records: max |Δlogit| = ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThanOrEqual(1e-4);
+    const log = console.log;
+    console.log = () => {};
+    const code = await main(['predict', join(root, 'web', 'demo', 'samples', 'sample-4.hea'), '--model', file, '--saliency', join(tmpdir(), 'dl-saliency.png')]).finally(() => { console.log = log; });
+    expect(code).toBe(0);
+    await screenshotsAndClose(page, 'train', errors);
+  });
+
+  it('says plainly when WebGPU or a GPU adapter is missing', async () => {
+    const none = await open('', "Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });");
+    await none.page.waitForSelector('#no-webgpu:not([hidden])');
+    await expect(none.page.locator('#no-webgpu').textContent()).resolves.toMatch(/This browser has no WebGPU.*Chrome or Edge 113\+.*npx ecgpu predict/s);
+    expect(await none.page.isDisabled('#classify-sample')).toBe(true);
+    expect(await none.page.isVisible('#result')).toBe(false);
+    await none.page.screenshot({ path: join(shots, 'demo-no-webgpu.png') });
+    expect(none.errors).toEqual([]);
+    await none.page.close();
+    const noAdapter = await open('', 'if (navigator.gpu) navigator.gpu.requestAdapter = async () => null;');
+    await noAdapter.page.waitForSelector('#no-webgpu:not([hidden])');
+    await expect(noAdapter.page.locator('#no-webgpu').textContent()).resolves.toMatch(/no GPU adapter is available/);
+    expect(noAdapter.errors).toEqual([]);
+    await noAdapter.page.close();
+  });
+});

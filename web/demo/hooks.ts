@@ -1,0 +1,15 @@
+/**
+ * What the page exposes on `globalThis.ecgpuDemo` for the browser tests (and the curious console user):
+ * the last classification's numbers and each training run's history and test logits.
+ */
+import type { DoneMessage } from './protocol.js';
+
+export interface DemoHooks {
+  webgpu?: boolean;
+  classifyReady?: boolean;
+  lastResult?: { name: string; probabilities: number[]; logits: number[]; decision: number };
+  train: Record<string, { stepLosses: number[]; done?: Omit<DoneMessage, 'bytes'>; error?: string }>;
+}
+
+export const hooks: DemoHooks = { train: {} };
+(globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo = hooks;
