@@ -3,6 +3,7 @@
  *
  *   npm run train:default-model                      # the default `ecgpu compare` (default preset, synthetic data)
  *   npm run train:default-model -- --preset tiny     # any `compare` option is passed on
+ *   npm run train:default-model -- --from-run runs/quick   # package a finished `npm start` run instead of training again
  *
  * 1. runs `ecgpu compare <options> --out runs/default-model` in a child process (a fresh run folder);
  * 2. copies its AlexNet-M-SE model to models/default.ecgpu (refused above 5 MB);
@@ -23,10 +24,16 @@ import { bootstrapCI } from '../src/train/eval/index.js';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MAX_BYTES = 5 * 1024 * 1024;
 const args = process.argv.slice(2);
+const fromAt = args.indexOf('--from-run');
+const fromRun = fromAt >= 0 ? args[fromAt + 1] : undefined;
+if (fromAt >= 0 && (!fromRun || !existsSync(join(fromRun, 'results.json')))) {
+  console.error(`train-default-model: --from-run ${fromRun ?? ''}: no finished run there (results.json missing)`);
+  process.exit(2);
+}
 const outAt = args.indexOf('--out');
-const out = outAt >= 0 ? args[outAt + 1] : 'runs/default-model';
+const out = fromRun ?? (outAt >= 0 ? args[outAt + 1] : 'runs/default-model');
 const compareArgs = outAt >= 0 ? args : [...args, '--out', out];
-const command = `npx tsx src/cli/main.ts compare ${compareArgs.join(' ')}`;
+const command = fromRun ? `npm start (ecgpu compare with no options), whose run folder is ${fromRun}` : `npx tsx src/cli/main.ts compare ${compareArgs.join(' ')}`;
 
 /** Real-record figures: per folder, records with one of the 10 classes, refused ones, accuracy, macro AUC. */
 interface RealFigures { folder: string; scanned: number; withClass: number; refused: string[]; n: number; accuracy: Interval; macroAuc: Interval }
@@ -87,7 +94,7 @@ function modelCard(results: any, real: RealFigures[], clf: Classifier, bytes: nu
     '',
     '```sh',
     `npm run train:default-model${args.length ? ` -- ${args.join(' ')}` : ''}`,
-    `# which ran: ${command}`,
+    `# trained by: ${command}`,
     '```',
     '',
     `Preset \`${d.facts?.preset}\`; adapter ${d.facts?.adapter}; generated ${results.generatedAt}.`,
@@ -141,10 +148,12 @@ function modelCard(results: any, real: RealFigures[], clf: Classifier, bytes: nu
 
 async function main() {
   const runDir = resolve(root, out);
-  if (existsSync(runDir)) rmSync(runDir, { recursive: true }); // a fresh run: no stale split.json or checkpoints
-  console.error(`$ ${command}`);
-  const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'compare', ...compareArgs], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`compare failed (exit ${r.status}); models/default.ecgpu is unchanged`);
+  if (!fromRun) {
+    if (existsSync(runDir)) rmSync(runDir, { recursive: true }); // a fresh run: no stale split.json or checkpoints
+    console.error(`$ ${command}`);
+    const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'compare', ...compareArgs], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`compare failed (exit ${r.status}); models/default.ecgpu is unchanged`);
+  }
   const trained = join(runDir, 'alexnet-m-se', 'model.ecgpu');
   const size = statSync(trained).size;
   if (size > MAX_BYTES) throw new Error(`${trained} is ${(size / 1e6).toFixed(1)} MB, over the 5 MB a bundled model may take; choose a smaller preset`);
