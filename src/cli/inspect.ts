@@ -2,7 +2,7 @@
  * `ecgpu inspect <record>`: prints a record's samples the way the WFDB tool `rdsamp` does, so the
  * output can be diffed against `rdsamp -r REC ... | cut -f 2-`, with a header summary on stderr.
  */
-import { classesOf, interpretDx } from '../ecg/labels.js';
+import { headerLabels } from '../ecg/labels.js';
 import { readRecord } from '../ecg/read-record.js';
 import { CLASS_NAMES, EcgInputError, type EcgRecord } from '../ecg/types.js';
 import { INVALID_SAMPLE } from '../ecg/wfdb-signals.js';
@@ -184,11 +184,11 @@ export function headerSummary(record: EcgRecord): string {
       `\tgain ${s.gain}/${s.units} baseline ${s.baseline} adc ${s.adcResolution}-bit zero ${s.adcZero}`);
   });
   if (h.age !== undefined || h.sex !== undefined) out.push(`age ${h.age ?? '?'}, sex ${h.sex ?? '?'}`);
-  if (h.dx.length) {
-    const dx = interpretDx(h.dx);
-    const cls = classesOf(h.dx);
-    out.push(`dx ${h.dx.join(',')} -> classes ${cls.length ? cls.map((c) => `${c} (${CLASS_NAMES[c]})`).join(', ') : 'none of the 10'}` +
-      (dx.unknown.length ? `; unknown: ${dx.unknown.join(',')}` : ''));
+  const labels = headerLabels(h);
+  if (h.dx.length || labels.classes.length || labels.unknown.length) {
+    const cls = labels.classes;
+    out.push(`${h.dx.length ? `dx ${h.dx.join(',')}` : 'diagnoses (free text)'} -> classes ${cls.length ? cls.map((c) => `${c} (${CLASS_NAMES[c]})`).join(', ') : 'none of the 10'}` +
+      (labels.unknown.length ? `; unknown: ${labels.unknown.join(h.dx.length ? ',' : ' | ')}` : ''));
   }
   for (const w of h.warnings ?? []) out.push(`warning: ${w}`);
   return out.join('\n') + '\n';

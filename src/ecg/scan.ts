@@ -8,6 +8,8 @@ import { extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { isDiagnosticsSheet } from './diagnostics-sheet.js';
+import type { PhraseTable } from './label-phrases.js';
 import { Progress } from './progress.js';
 import { scanFiles, type ScanEntry, type ScannedRecord } from './scan-files.js';
 
@@ -22,6 +24,8 @@ export interface ScanOptions {
   progress?: boolean;
   /** Files per message to a worker (default 64). */
   batch?: number;
+  /** Phrase table for free-text diagnoses (default LUDB_PHRASES). */
+  phrases?: PhraseTable;
 }
 
 export interface BadRecord { path: string; reason: string }
@@ -48,7 +52,7 @@ export function listRecordFiles(root: string): string[] {
       if (e.isDirectory()) { if (!e.name.startsWith('.')) walk(p); continue; }
       const ext = extname(e.name).toLowerCase();
       if (ext === '.hea') out.push(p);
-      else if (ext === '.csv' && !names.has(e.name.slice(0, -4) + '.hea')) out.push(p);
+      else if (ext === '.csv' && !names.has(e.name.slice(0, -4) + '.hea') && !isDiagnosticsSheet(p)) out.push(p);
     }
   };
   walk(resolve(root));
@@ -65,7 +69,7 @@ function startWorker(): Worker {
   return new Worker(code, { eval: true });
 }
 
-async function scanParallel(paths: string[], nWorkers: number, batch: number, onDone: (n: number) => void): Promise<ScanEntry[]> {
+async function scanParallel(paths: string[], nWorkers: number, batch: number, phrases: PhraseTable | undefined, onDone: (n: number) => void): Promise<ScanEntry[]> {
   const results: ScanEntry[][] = [];
   const batches: string[][] = [];
   for (let i = 0; i < paths.length; i += batch) batches.push(paths.slice(i, i + batch));
@@ -76,7 +80,7 @@ async function scanParallel(paths: string[], nWorkers: number, batch: number, on
       const send = () => {
         if (next >= batches.length) { res(); return; }
         const id = next++;
-        w.postMessage({ id, paths: batches[id] });
+        w.postMessage({ id, paths: batches[id], phrases });
       };
       w.on('message', (m: { id: number; entries: ScanEntry[] }) => { results[m.id] = m.entries; onDone(m.entries.length); send(); });
       w.on('error', rej);
@@ -102,16 +106,16 @@ export async function scanRecords(root: string, opts: ScanOptions = {}): Promise
   if (nWorkers <= 1 || paths.length < (opts.minParallel ?? 256)) {
     entries = [];
     const b = opts.batch ?? 64;
-    for (let i = 0; i < paths.length; i += b) { const e = scanFiles(paths.slice(i, i + b)); entries.push(...e); tick(e.length); }
+    for (let i = 0; i < paths.length; i += b) { const e = scanFiles(paths.slice(i, i + b), opts.phrases); entries.push(...e); tick(e.length); }
   } else {
     workersUsed = nWorkers;
     try {
-      entries = await scanParallel(paths, nWorkers, opts.batch ?? 64, tick);
+      entries = await scanParallel(paths, nWorkers, opts.batch ?? 64, opts.phrases, tick);
     } catch (e) {
       // Workers unavailable (e.g. a bundled browser build of this module): fall back to one thread.
       process.stderr.write(`scan: worker threads failed (${(e as Error).message}); scanning in-process\n`);
       workersUsed = 0; done = 0;
-      entries = scanFiles(paths);
+      entries = scanFiles(paths, opts.phrases);
     }
   }
   bar.done();
