@@ -18,7 +18,7 @@ import { writeReport } from './eval/report-node.js';
 import { computeNormalisation, makeBatch, type Normalisation } from './data.js';
 import { independentSyntheticSet, prepareData, type BatchImageSet, type PreparedData } from './prepare.js';
 import type { Preset } from './presets.js';
-import { loadCheckpointWeights } from './checkpoint.js';
+import { CheckpointError, loadCheckpointWeights } from './checkpoint.js';
 import { gradCam, saliencyPicture } from './saliency.js';
 import { predictLogits, train, type TrainOptions, type TrainerState } from './trainer.js';
 import type { DatasetLevel } from '../ecg/dataset.js';
@@ -103,7 +103,10 @@ async function runModel(arch: Architecture, o: ExperimentOptions, data: Prepared
   });
   const trainSeconds = (performance.now() - t0) / 1000;
   if (result.bestCheckpoint) {
-    loadCheckpointWeights(result.bestCheckpoint, model);
+    const held = loadCheckpointWeights<TrainerState>(result.bestCheckpoint, model);
+    if (held.epochsDone !== result.state.bestEpoch) {
+      throw new CheckpointError(result.bestCheckpoint, `holds epoch ${held.epochsDone}, not the best epoch ${result.state.bestEpoch}; rerun without --resume`);
+    }
     log(`[${arch}] evaluating the best validation epoch (${result.state.bestEpoch}, val acc ${result.state.bestValAcc.toFixed(3)})`);
   }
   const t1 = performance.now();

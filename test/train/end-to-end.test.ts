@@ -17,32 +17,9 @@ import { generateRecord } from '../../src/ecg/synthetic.js';
 import { renderToTensorData } from '../../src/ecg/render.js';
 import { CLASS_NAMES, NUM_CLASSES } from '../../src/ecg/types.js';
 import { Adam } from '../../src/optim/index.js';
-import { PRESETS } from '../../src/train/presets.js';
-import { computeNormalisation, makeBatch, type ImageSet } from '../../src/train/data.js';
+import { computeNormalisation, makeBatch } from '../../src/train/data.js';
 import { predictLogits, train } from '../../src/train/trainer.js';
-
-const preset = PRESETS.tiny;
-const S = preset.model.inputSize;
-
-class MemorySet implements ImageSet {
-  readonly shape: [number, number, number] = [1, S, S];
-  constructor(private images: Float32Array[], private labels: number[]) {}
-  get count() { return this.images.length; }
-  image(i: number) { return this.images[i]; }
-  label(i: number) { return this.labels[i]; }
-  name(i: number) { return `synthetic-${i}`; }
-}
-
-function syntheticSet(perClass: number, seed: number): MemorySet {
-  const images: Float32Array[] = [], labels: number[] = [];
-  for (let i = 0; i < perClass; i++) {
-    for (let c = 0; c < NUM_CLASSES; c++) {
-      images.push(renderToTensorData(generateRecord(c, seed + i * 97 + c), { ...preset.render, channels: 1 }));
-      labels.push(c);
-    }
-  }
-  return new MemorySet(images, labels);
-}
+import { MemorySet, preset, S, syntheticSet } from './memory-set.js';
 
 let trainSet: MemorySet, valSet: MemorySet;
 const dirs: string[] = [];
