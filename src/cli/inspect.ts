@@ -4,6 +4,7 @@
  */
 import { headerLabels } from '../ecg/labels.js';
 import { readRecord } from '../ecg/read-record.js';
+import { EXIT, failure } from './exit-codes.js';
 import { CLASS_NAMES, EcgInputError, type EcgRecord } from '../ecg/types.js';
 import { INVALID_SAMPLE } from '../ecg/wfdb-signals.js';
 
@@ -25,7 +26,8 @@ the frame's samples (rounded half up), as rdsamp does; skewed signals (212:4) ar
   --signals LIST   signals to print, by number (0 = first) or name, comma separated (rdsamp -s)
   --help           this text
 
-Exit status: 0 ok, 2 bad arguments or bad input (one line on stderr naming the file and the problem).`;
+Exit status: 0 ok (also when the reader of the output goes away, as \`| head\` does), 2 bad arguments,
+5 unreadable record: one line on stderr naming the option or the file and the problem.`;
 
 export interface InspectOptions {
   record: string;
@@ -221,13 +223,14 @@ export async function inspectCommand(argv: string[], io: InspectIo = processIo):
     const from = opts.from !== undefined ? parseTime(opts.from, record.fs) : 0;
     const to = opts.to !== undefined ? parseTime(opts.to, record.fs) : n;
     if (from > n) throw new UsageError(`--from ${opts.from} is sample ${from}, past the end of the record (${n} samples)`);
+    if (to < from) throw new UsageError(`--to ${opts.to} (sample ${to}) comes before --from ${opts.from ?? 0} (sample ${from})`);
     const signals = opts.signals ? resolveSignals(record, opts.signals) : undefined;
     for (const chunk of formatSamples(record, { units: opts.units, from, to, signals })) await io.out(chunk);
     return 0;
   } catch (e) {
     if (e instanceof EcgInputError) io.err(`ecgpu inspect: ${e.message}\n`);
     else if (e instanceof UsageError) io.err(`ecgpu inspect: ${e.message} (see ecgpu inspect --help)\n`);
-    else io.err(`ecgpu inspect: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return e instanceof EcgInputError || e instanceof UsageError ? 2 : 1;
+    else io.err(`${failure(e, 'inspect').line}\n`);
+    return e instanceof EcgInputError ? EXIT.record : e instanceof UsageError ? EXIT.usage : EXIT.internal;
   }
 }

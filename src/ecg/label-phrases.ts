@@ -9,7 +9,8 @@
  * marks a statement as known but outside the 10 classes, so only statements no rule covers are
  * reported as unknown.
  */
-import { EcgInputError, NUM_CLASSES } from './types.js';
+import { DataError } from './data-error.js';
+import { NUM_CLASSES } from './types.js';
 
 export interface PhraseRule { pattern: string; classes: readonly number[] }
 export type PhraseTable = readonly PhraseRule[];
@@ -94,12 +95,12 @@ export function parsePhraseTable(text: string, file: string): PhraseTable {
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '' || line.trimStart().startsWith('#')) return;
     const [pattern, ids = '', ...rest] = line.split('\t');
-    if (rest.length || pattern.trim() === '') throw new EcgInputError(file, `line ${i + 1}: expected 'phrase<TAB>class ids'`);
+    if (rest.length || pattern.trim() === '') throw new DataError(file, `line ${i + 1}: expected 'phrase<TAB>class ids'`);
     const classes = ids.trim() === '' || ids.trim() === '-' ? [] : ids.split(',').map((x) => Number(x.trim()));
     const bad = classes.find((c) => !Number.isInteger(c) || c < 0 || c >= NUM_CLASSES);
-    if (bad !== undefined) throw new EcgInputError(file, `line ${i + 1}: '${ids.trim()}' is not a list of class ids 0-${NUM_CLASSES - 1}`);
+    if (bad !== undefined) throw new DataError(file, `line ${i + 1}: '${ids.trim()}' is not a list of class ids 0-${NUM_CLASSES - 1}`);
     rules.push({ pattern: pattern.trim(), classes });
   });
-  if (!rules.length) throw new EcgInputError(file, 'phrase table has no rules');
+  if (!rules.length) throw new DataError(file, 'phrase table has no rules');
   return rules;
 }

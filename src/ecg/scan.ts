@@ -4,7 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -31,7 +31,10 @@ export interface ScanOptions {
 export interface BadRecord { path: string; reason: string }
 
 export interface ScanResult {
+  /** The folder every scanned folder lies in (the one itself when a single folder was scanned). */
   root: string;
+  /** The folders scanned, absolute. */
+  roots: string[];
   records: ScannedRecord[];
   /** Records whose header or signal files could not be used, with the reason. */
   bad: BadRecord[];
@@ -93,10 +96,19 @@ async function scanParallel(paths: string[], nWorkers: number, batch: number, ph
   return results.flat();
 }
 
-/** Scans `root` and reads every record's header and labels. */
-export async function scanRecords(root: string, opts: ScanOptions = {}): Promise<ScanResult> {
+/** The deepest folder that holds every one of `dirs` (absolute paths). */
+export function commonFolder(dirs: readonly string[]): string {
+  const split = dirs.map((d) => resolve(d).split(sep));
+  let n = 0;
+  while (split.every((p) => n < p.length && p[n] === split[0][n])) n++;
+  return split[0].slice(0, n).join(sep) || sep;
+}
+
+/** Scans `root` (or several folders: the Challenge records and LUDB together) and reads every record's header and labels. */
+export async function scanRecords(root: string | readonly string[], opts: ScanOptions = {}): Promise<ScanResult> {
   const t0 = Date.now();
-  const paths = listRecordFiles(root);
+  const roots = (typeof root === 'string' ? [root] : [...root]).map((r) => resolve(r));
+  const paths = [...new Set(roots.flatMap(listRecordFiles))].sort();
   const nWorkers = Math.max(0, opts.workers ?? cpus().length);
   const bar = new Progress('scan', paths.length, opts.progress ?? true);
   let done = 0;
@@ -121,5 +133,5 @@ export async function scanRecords(root: string, opts: ScanOptions = {}): Promise
   bar.done();
   const records: ScannedRecord[] = [], bad: BadRecord[] = [];
   for (const e of entries) if (e.ok) records.push(e.record); else bad.push({ path: e.path, reason: e.reason });
-  return { root: resolve(root), records, bad, noClass: records.filter((r) => r.classes.length === 0).length, workersUsed, elapsedMs: Date.now() - t0 };
+  return { root: commonFolder(roots), roots, records, bad, noClass: records.filter((r) => r.classes.length === 0).length, workersUsed, elapsedMs: Date.now() - t0 };
 }

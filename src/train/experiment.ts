@@ -22,11 +22,15 @@ import { CheckpointError, loadCheckpointWeights } from './checkpoint.js';
 import { gradCam, saliencyPicture } from './saliency.js';
 import { predictLogits, train, type TrainOptions, type TrainerState } from './trainer.js';
 import type { DatasetLevel } from '../ecg/dataset.js';
+import type { PhraseTable } from '../ecg/label-phrases.js';
 
 export interface ExperimentOptions {
   preset: Preset;
   architectures: Architecture[];
-  data?: string;
+  /** Record folders; none: synthetic records. */
+  data?: readonly string[];
+  /** Phrase table for free-text diagnoses (default LUDB's). */
+  phrases?: PhraseTable;
   out: string;
   level?: DatasetLevel;
   seed: number;
@@ -58,7 +62,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<{ outcomes: M
   const e = engine();
   log(`adapter: ${e.adapter.description || e.adapter.device} (${e.adapter.adapterClass}${e.adapter.isFallbackAdapter ? ', fallback' : ''})`);
   log(`preset ${o.preset.name}: ${o.preset.why}`);
-  const data = await prepareData({ data: o.data, out: o.out, level: o.level ?? o.preset.level, seed: o.seed, render: o.preset.render, progress: o.progress, log });
+  const data = await prepareData({ data: o.data, phrases: o.phrases, out: o.out, level: o.level ?? o.preset.level, seed: o.seed, render: o.preset.render, progress: o.progress, log });
   const norm = computeNormalisation(data.train);
   const perClass = data.synthetic ? o.independentPerClass ?? o.preset.independentPerClass : 0;
   // Another seed family than the training database's (seeds differ by far more than its size).
@@ -66,10 +70,10 @@ export async function runExperiment(o: ExperimentOptions): Promise<{ outcomes: M
   const outcomes: ModelOutcome[] = [];
   for (const arch of o.architectures) outcomes.push(await runModel(arch, o, data, norm, independent));
   const report = writeReport(o.out, {
-    title: `ecgpu: ${o.architectures.join(' vs ')} on ${data.synthetic ? 'synthetic' : basename(data.root)} ECG images`,
+    title: `ecgpu: ${o.architectures.join(' vs ')} on ${data.synthetic ? 'synthetic' : data.roots.map((r) => basename(r)).join(' + ')} ECG images`,
     classNames: CLASS_NAMES,
     dataset: {
-      name: data.synthetic ? 'synthetic 12-lead records (ecgpu generator)' : data.root,
+      name: data.synthetic ? 'synthetic 12-lead records (ecgpu generator)' : data.roots.join(', '),
       description: data.lines.join('\n'),
       splits: { train: data.train.count, val: data.val.count, test: data.test.count, ...(independent ? { 'independent test': independent.count } : {}) },
       classCounts: Object.fromEntries((['train', 'val', 'test'] as const).map((s) => [s, counts(data[s])])),

@@ -13,7 +13,7 @@ import { headerLabels } from '../../src/ecg/labels.js';
 import { readXlsxRows } from '../../src/ecg/xlsx.js';
 import { listRecordFiles, scanRecords } from '../../src/ecg/scan.js';
 import { parseHeader } from '../../src/ecg/wfdb-header.js';
-import { EcgInputError } from '../../src/ecg/types.js';
+import { DataError } from '../../src/ecg/data-error.js';
 import { inflateRawSync } from 'node:zlib';
 import { tempDir, writeFiles } from './wfdb-fixtures.js';
 import { xlsx } from './zip-fixture.js';
@@ -44,7 +44,7 @@ describe('free-text diagnoses (phrase table)', () => {
     const t = parsePhraseTable('# mine\nsinus rhythm\t0\nbrugada*\t-\nacute inferior mi\t7,8\n', 'p.tsv');
     expect(interpretStatements(['Sinus rhythm.', 'Brugada type 1', 'Acute inferior MI'], t)).toEqual({ classes: [0, 7, 8], unknown: [] });
     expect(() => parsePhraseTable('x\t12\n', 'p.tsv')).toThrow(/p\.tsv: line 1: '12' is not a list of class ids 0-9/);
-    expect(() => parsePhraseTable('\n# none\n', 'p.tsv')).toThrow(EcgInputError);
+    expect(() => parsePhraseTable('\n# none\n', 'p.tsv')).toThrow(DataError);
   });
 });
 
