@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { init } from '../engine/engine.js';
 import { DataError } from '../ecg/data-error.js';
 import { parsePhraseTable } from '../ecg/label-phrases.js';
-import type { Architecture } from '../models/alexnet.js';
+import { inputDims, type AlexNetConfig, type Architecture } from '../models/alexnet.js';
 import type { DatasetLevel } from '../ecg/dataset.js';
 import { runExperiment } from '../train/experiment.js';
-import { getPreset, PRESETS } from '../train/presets.js';
+import { getPreset, PRESETS, type Preset } from '../train/presets.js';
+import { readModelHeader } from '../models/model-file.js';
 import { checkFolders, prepareData } from '../train/prepare.js';
 import type { TrainOptions } from '../train/trainer.js';
 import { num, parse, UsageError } from './args.js';
@@ -29,7 +30,10 @@ With no --data, runs on synthetic 12-lead records generated on first use (cached
   --epochs N (≥ 1) --batch N (≥ 2) --lr X (> 0) --optimizer sgd|adam|adamw --weight-decay X (≥ 0)
   --resume            continue a killed run from its last checkpoint (same weights as an uninterrupted run)
   --independent N     records per class of the independent synthetic test set read once at the end
-                      (synthetic runs; default: the preset's, 100 for quick and paper; 0: none)`}
+                      (synthetic runs; default: the preset's, 100 for quick and paper; 0: none)
+  --init MODEL        start from a saved model's weights (same architecture and preset), e.g. one trained
+                      on synthetic records, and fine-tune it
+  --balance           class-balanced sampling: every class equally likely in each epoch's draws`}
   --no-progress       no progress bars
   --help`;
 
@@ -38,7 +42,7 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
     data: { type: 'string', multiple: true }, labels: { type: 'string' }, preset: { type: 'string' }, level: { type: 'string' }, out: { type: 'string' },
     seed: { type: 'string' }, arch: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
     lr: { type: 'string' }, optimizer: { type: 'string' }, 'weight-decay': { type: 'string' },
-    resume: { type: 'boolean' }, 'no-progress': { type: 'boolean' }, independent: { type: 'string' },
+    resume: { type: 'boolean' }, 'no-progress': { type: 'boolean' }, independent: { type: 'string' }, init: { type: 'string' }, balance: { type: 'boolean' },
   }, false);
   if (values.help) {
     console.log(EXPERIMENT_USAGE(cmd));
@@ -73,8 +77,10 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
     train.optimizer = values.optimizer as TrainOptions['optimizer'];
   }
   const independentPerClass = num(values.independent, 'independent', undefined, { integer: true, min: 0, max: 100_000 });
+  if (values.balance) train.sampling = 'balanced';
+  if (values.init) checkInitModel(values.init, preset, archs);
   await init();
-  const { outcomes, reportDir } = await runExperiment({ preset, architectures: archs, data, phrases, out, level, seed, resume: Boolean(values.resume), train, progress, log, independentPerClass });
+  const { outcomes, reportDir } = await runExperiment({ preset, architectures: archs, data, phrases, init: values.init, out, level, seed, resume: Boolean(values.resume), train, progress, log, independentPerClass });
   const ci = (i: { estimate: number; lower: number; upper: number }) => `${i.estimate.toFixed(3)} [${i.lower.toFixed(3)}, ${i.upper.toFixed(3)}]`;
   console.log(`\n${'model'.padEnd(13)} ${'test accuracy (95% CI)'.padEnd(24)} ${'macro F1 (95% CI)'.padEnd(24)} ${'macro AUC (95% CI)'.padEnd(24)} best epoch`);
   for (const o of outcomes) {
@@ -89,6 +95,24 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
   }
   console.log(`\nreport: ${reportDir}/report.html`);
   return 0;
+}
+
+/** --init must name a model of the architecture and shape this run trains (checked before the GPU starts). */
+function checkInitModel(path: string, preset: Preset, archs: Architecture[]): void {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new UsageError(`--init ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'model file not found' : (e as Error).message}`);
+  }
+  const c = readModelHeader(bytes, path).header.config;
+  const want = preset.model;
+  const shape = (m: Omit<AlexNetConfig, 'architecture' | 'seed'>) => `${inputDims(m).join('×')}×${m.inChannels}, width ${m.width}, FC ${m.fcWidth}`;
+  // Everything that decides a tensor's shape must agree; dropout does not.
+  const fits = (['inChannels', 'numClasses', 'width', 'fcWidth', 'seReduction'] as const).every((k) => c[k] === want[k]) && inputDims(c).join() === inputDims(want).join();
+  if (!fits || archs.some((a) => a !== c.architecture)) {
+    throw new UsageError(`--init ${path}: an ${c.architecture} at ${shape(c)}; this run trains ${archs.join(' and ')} with --preset ${preset.name} (${shape(want)})`);
+  }
 }
 
 function readTable(path: string): string {

@@ -3,12 +3,12 @@
  * evaluate on the test set with the best validation epoch's weights, calibrate on validation, draw
  * Grad-CAM saliency for a few test records, save each model file, and write report.html + results.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { engine } from '../engine/engine.js';
 import { createModel, type AlexNet, type Architecture } from '../models/alexnet.js';
-import { saveModel } from '../models/model-file.js';
+import { loadModel, overwrite, saveModel } from '../models/model-file.js';
 import { readRecord } from '../ecg/read-record.js';
 import { readableTwelveLead } from '../ecg/quality.js';
 import { CLASS_NAMES } from '../ecg/types.js';
@@ -41,6 +41,8 @@ export interface ExperimentOptions {
   saliencyCount?: number;
   /** Records per class of the independent synthetic test set (synthetic runs only; 0: none). */
   independentPerClass?: number;
+  /** A model file to start from (weights and input normalisation), e.g. one trained on synthetic records. */
+  init?: string;
 }
 
 export interface ModelOutcome {
@@ -101,6 +103,10 @@ async function runModel(arch: Architecture, o: ExperimentOptions, data: Prepared
   mkdirSync(dir, { recursive: true });
   const model = createModel({ ...o.preset.model, architecture: arch, seed: o.seed });
   log(model.describe());
+  if (o.init) {
+    norm = await startFrom(model, o.init);
+    log(`[${arch}] starting from the weights of ${o.init} (and its input normalisation)`);
+  }
   const t0 = performance.now();
   const result = await train(model, data.train, data.val, norm, {
     ...o.preset.train, ...o.train, seed: o.seed, dir, resume: o.resume, log: (l) => log(`[${arch}] ${l}`), progress: o.progress,
@@ -146,12 +152,29 @@ async function runModel(arch: Architecture, o: ExperimentOptions, data: Prepared
     info: {
       preset: o.preset.name, bestEpoch: result.state.bestEpoch, testAccuracy: ev.test.accuracy, split: data.splitFile,
       ...(ev.heldOut.length ? { independentTestAccuracy: ev.heldOut[0].split.accuracy, independentTestRecords: ev.heldOut[0].split.n } : {}),
+      ...(o.init ? { init: o.init } : {}),
     },
   });
   writeFileSync(modelFile, bytes);
   log(`[${arch}] model saved to ${modelFile} (${(bytes.length / 1e6).toFixed(1)} MB)`);
   model.dispose();
   return { architecture: arch, run, modelFile, state: result.state, evaluation: ev };
+}
+
+/** Copies a saved model's weights into `model` (same architecture and shape) and returns its normalisation. */
+async function startFrom(model: AlexNet, file: string): Promise<Normalisation> {
+  const { model: pre, meta } = loadModel(new Uint8Array(readFileSync(file)), file);
+  try {
+    const from = new Map(pre.namedTensors());
+    for (const [name, t] of model.namedTensors()) {
+      const src = from.get(name);
+      if (!src || src.size !== t.size) throw new Error(`${file}: tensor ${name} does not fit this model (another architecture or preset?)`);
+      overwrite(t, await src.read());
+    }
+  } finally {
+    pre.dispose();
+  }
+  return { mean: meta.input.mean, std: meta.input.std };
 }
 
 /** Grad-CAM over a human-sized render for the first test record of a few different classes. */

@@ -10,7 +10,7 @@ import { tidy } from '../engine/scope.js';
 import { backward, noGrad, softmaxCrossEntropy } from '../autograd/index.js';
 import type { AlexNet } from '../models/alexnet.js';
 import { SGD, Adam, AdamW, cosine, stepDecay, constant, warmup, type Optimizer, type Schedule } from '../optim/index.js';
-import { makeBatch, shuffled, type ImageSet, type Normalisation } from './data.js';
+import { balancedOrder, makeBatch, shuffled, type ImageSet, type Normalisation } from './data.js';
 import { DEFAULT_AUGMENT, type AugmentOptions } from './augment.js';
 import { CheckpointError, loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint.js';
 import { ProgressBar } from './progress-bar.js';
@@ -25,6 +25,8 @@ export interface TrainOptions {
   schedule: 'cosine' | 'step' | 'constant';
   warmupEpochs: number;
   augment: AugmentOptions;
+  /** Epoch order: a shuffle of the training set, or class-balanced draws of the same size. */
+  sampling?: 'shuffle' | 'balanced';
   seed: number;
   /** Where checkpoints go; none when undefined. */
   dir?: string;
@@ -165,6 +167,7 @@ export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet
   const stepsPerEpoch = batchesOf([...Array(trainSet.count).keys()], o.batchSize).length;
   const schedule = makeSchedule(o, stepsPerEpoch);
   const k = model.config.numClasses;
+  const trainLabels = Array.from({ length: trainSet.count }, (_, i) => trainSet.label(i));
   let state: TrainerState = { epochsDone: 0, step: 0, history: [], bestEpoch: -1, bestValAcc: -1, bestValLoss: Infinity };
   const last = o.dir ? join(o.dir, 'last.ckpt') : undefined;
   const best = o.dir ? join(o.dir, 'best.ckpt') : undefined;
@@ -180,7 +183,9 @@ export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet
       if (o.stopAfterEpochs !== undefined && epochsThisRun >= o.stopAfterEpochs) break;
       model.train();
       const t0 = performance.now();
-      const batches = batchesOf(shuffled(trainSet.count, o.seed * 1000 + epoch), o.batchSize);
+      const orderSeed = o.seed * 1000 + epoch;
+      const order = o.sampling === 'balanced' ? balancedOrder(trainLabels, trainSet.count, orderSeed) : shuffled(trainSet.count, orderSeed);
+      const batches = batchesOf(order, o.batchSize);
       const bar = o.progress ? new ProgressBar(`epoch ${epoch + 1}/${o.epochs}`, trainSet.count) : undefined;
       let seen = 0, lossSum = 0, correct = 0;
       // Batches are assembled on the host (augmentation included) while the GPU runs the previous step.

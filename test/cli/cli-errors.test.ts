@@ -142,6 +142,12 @@ describe('with the GPU: checkpoints, outputs, absurd headers', () => {
     expectOneLine(r, EXIT.output, /^ecgpu predict: --saliency .*no\/such\/dir\/s\.png: cannot write \(its folder does not exist\)$/);
   }, 120_000);
 
+  it('--init with a model of another preset: exit 2 naming --init, before any training', async () => {
+    const r = await ecgpu(['train', '--preset', 'quick', '--data', data, '--init', model, '--out', join(dir, 'init-run')]);
+    expectOneLine(r, EXIT.usage, /^ecgpu train: --init .*tiny\.ecgpu: an alexnet-m-se at 64×64×1, width 0\.125, FC 32; this run trains alexnet-m-se with --preset quick \(64×256×12/);
+    expectOneLine(await ecgpu(['train', '--init', join(dir, 'none.ecgpu')]), EXIT.usage, /--init .*none\.ecgpu: model file not found/);
+  });
+
   it('a header with fs 1e9: exit 5 naming the file and the rate', async () => {
     const bad = join(dir, 'fast');
     mkdirSync(bad);
