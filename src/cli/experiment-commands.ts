@@ -1,5 +1,5 @@
 /** `ecgpu compare | train | prepare`: the paper's experiment, one architecture, or data only. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { init } from '../engine/engine.js';
 import { DataError } from '../ecg/data-error.js';
 import { parsePhraseTable } from '../ecg/label-phrases.js';
@@ -11,6 +11,7 @@ import { readModelHeader } from '../models/model-file.js';
 import { checkFolders, prepareData } from '../train/prepare.js';
 import type { TrainOptions } from '../train/trainer.js';
 import { num, parse, UsageError } from './args.js';
+import { OutputError } from './exit-codes.js';
 
 export const EXPERIMENT_USAGE = (cmd: string) => `usage: ecgpu ${cmd} [options]
 
@@ -53,6 +54,7 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
   const preset = getPreset(presetName);
   const level = parseLevel(values.level) ?? preset.level;
   const out = values.out ?? `runs/${preset.name}`;
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new OutputError(`--out ${out}: is a file, not a folder`);
   const seed = num(values.seed, 'seed', 1, { integer: true, min: 0, max: 2 ** 32 - 1 })!;
   const data = values.data?.flatMap((d) => d.split(',')).map((d) => d.trim());
   if (data?.some((d) => d === '')) throw new UsageError(`--data needs a folder name, got '${values.data!.join(',')}'`);

@@ -83,6 +83,10 @@ describe('bad data and split files: exit 7', () => {
     expectOneLine(await ecgpu(['prepare', '--data', `${dir},${join(dir, 'gone2')}`]), EXIT.data, /--data .*gone2: no such folder/);
   });
 
+  it('--out naming a file: exit 8', async () => {
+    expectOneLine(await ecgpu(['prepare', '--out', `${record}.hea`]), EXIT.output, /^ecgpu prepare: --out .*R1\.hea: is a file, not a folder$/);
+  });
+
   it('eval on a file that is not a split', async () => {
     const notJson = join(dir, 'notes.txt');
     writeFileSync(notJson, 'train: 3 records\nval: 1\n');
