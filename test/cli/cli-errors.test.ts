@@ -9,13 +9,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gpu } from '../helpers/gpu.js';
+import { compare, gpu } from '../helpers/gpu.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { generateRecord } from '../../src/ecg/synthetic.js';
 import { writeRecord } from '../../src/ecg/wfdb-writer.js';
 import { prepareSynthetic } from '../../src/ecg/dataset.js';
 import { createModel } from '../../src/models/alexnet.js';
-import { saveModel } from '../../src/models/model-file.js';
+import { loadModel, saveModel } from '../../src/models/model-file.js';
 import { PRESETS } from '../../src/train/presets.js';
 import { tempDir } from '../ecg/wfdb-fixtures.js';
 
@@ -119,7 +119,7 @@ describe('with the GPU: checkpoints, outputs, absurd headers', () => {
   beforeAll(async () => {
     await gpu();
     const preset = PRESETS.tiny;
-    const m = createModel({ ...preset.model, architecture: 'alexnet-m-se', seed: 1 });
+    const m = createModel({ ...preset.model, architecture: 'alexnet-m-se', seed: 99 }); // not the CLI's default seed: --init must matter
     model = join(dir, 'tiny.ecgpu');
     writeFileSync(model, await saveModel(m, { classNames: ['normal sinus rhythm', 'sinus tachycardia', 'sinus bradycardia', 'LBBB', 'RBBB', 'LVH', 'RVH', 'ST elevation', 'ST depression', 'ectopy'], input: { render: { ...preset.render }, mean: [0.5], std: [0.25] }, calibration: { temperature: 1, thresholds: [] } }));
     m.dispose();
@@ -151,6 +151,21 @@ describe('with the GPU: checkpoints, outputs, absurd headers', () => {
     expectOneLine(r, EXIT.usage, /^ecgpu train: --init .*tiny\.ecgpu: an alexnet-m-se at 64×64×1, width 0\.125, FC 32; this run trains alexnet-m-se with --preset quick \(64×256×12/);
     expectOneLine(await ecgpu(['train', '--init', join(dir, 'none.ecgpu')]), EXIT.usage, /--init .*none\.ecgpu: model file not found/);
   });
+
+  it('--init starts training from the given model: at a negligible learning rate its weights come out unchanged', async () => {
+    const runDir = join(dir, 'init-ok');
+    const r = await ecgpu(['train', '--preset', 'tiny', '--data', data, '--level', 'all', '--init', model, '--balance', '--epochs', '1', '--lr', '1e-12', '--out', runDir, '--no-progress'], { env: env() });
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect(r.err).toMatch(/starting from the weights of .*tiny\.ecgpu/);
+    const [before, after] = [model, join(runDir, 'alexnet-m-se', 'model.ecgpu')].map((f) => loadModel(new Uint8Array(readFileSync(f)), f));
+    expect(after.meta.info?.init).toBe(model);
+    const weightsOf = async (m: typeof before) => Promise.all(m.model.parameters().map((t) => t.read()));
+    const [wb, wa] = [await weightsOf(before), await weightsOf(after)];
+    expect(wb.length).toBe(25);
+    wb.forEach((w, i) => expect(compare(wa[i], w, 1e-6, 0).ok, `tensor ${i}`).toBe(true));
+    before.model.dispose();
+    after.model.dispose();
+  }, 180_000);
 
   it('a header with fs 1e9: exit 5 naming the file and the rate', async () => {
     const bad = join(dir, 'fast');
