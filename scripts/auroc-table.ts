@@ -10,8 +10,14 @@ interface Results { models: { test: { n: number; accuracy: number; auc: { perCla
 
 const runs = process.argv.slice(2).map((arg) => {
   const eq = arg.indexOf('=');
-  if (eq < 1) throw new Error(`expected LABEL=results.json, got '${arg}'`);
-  return { label: arg.slice(0, eq), test: (JSON.parse(readFileSync(arg.slice(eq + 1), 'utf8')) as Results).models[0].test };
+  if (eq < 1) { console.error(`auroc-table: expected LABEL=results.json, got '${arg}'`); process.exit(2); }
+  const file = arg.slice(eq + 1);
+  try {
+    return { label: arg.slice(0, eq), test: (JSON.parse(readFileSync(file, 'utf8')) as Results).models[0].test };
+  } catch (e) {
+    console.error(`auroc-table: ${file}: not a results.json of ecgpu (${(e as Error).message})`);
+    process.exit(7);
+  }
 });
 if (!runs.length) { console.error('usage: tsx scripts/auroc-table.ts LABEL=results.json ...'); process.exit(2); }
 const f = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(2));

@@ -1,9 +1,10 @@
 /**
- * `npm run train:real`: the best recipe measured for real records (README, "Real-record training"):
- * AlexNet-M-SE pretrained on synthetic records (quick preset; reused when runs/synthetic already holds
- * it), then fine-tuned on every real record folder of ../shared/data (the Challenge records and LUDB)
- * with class-balanced sampling and a lower learning rate. Writes runs/real/alexnet-m-se/model.ecgpu.
- * Extra arguments go to the fine-tuning run (e.g. `npm run train:real -- --epochs 5`).
+ * `npm run train:real`: the recipe for real records that the validation split chose (README,
+ * "Real-record training"): AlexNet-M-SE trained on every real record folder of ../shared/data (the
+ * Challenge records and LUDB together, all records that carry one of the 10 classes) with
+ * class-balanced sampling, 10 epochs. Writes runs/real/alexnet-m-se/model.ecgpu.
+ * Extra arguments go to `ecgpu train` (e.g. `npm run train:real -- --epochs 5`, or
+ * `-- --init MODEL --lr 3e-4` to fine-tune a model pretrained on synthetic records instead).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,14 +16,6 @@ if (!folders.length) {
   console.error(`train:real: no real record folders in ${shared} (looked for real-ecg/ and ludb/; set ECGPU_SHARED_DATA)`);
   process.exit(7);
 }
-const arch = 'alexnet-m-se';
-const pretrained = join('runs', 'synthetic', arch, 'model.ecgpu');
-const common = ['--arch', arch, '--preset', 'quick', '--no-progress'];
-if (!existsSync(pretrained)) {
-  console.error(`train:real: pretraining on synthetic records first (${pretrained})`);
-  const code = await main(['train', ...common, '--out', join('runs', 'synthetic')]);
-  if (code !== 0) process.exit(code);
-}
-console.error(`train:real: fine-tuning ${pretrained} on ${folders.join(' + ')}`);
-process.exit(await main(['train', ...common, '--data', folders.join(','), '--level', 'all', '--init', pretrained, '--balance',
-  '--lr', '3e-4', '--epochs', '10', '--out', join('runs', 'real'), ...process.argv.slice(2)]));
+console.error(`train:real: training on ${folders.join(' + ')}`);
+process.exit(await main(['train', '--arch', 'alexnet-m-se', '--preset', 'quick', '--data', folders.join(','), '--level', 'all',
+  '--balance', '--epochs', '10', '--out', join('runs', 'real'), '--no-progress', ...process.argv.slice(2)]));
