@@ -19,7 +19,7 @@ number, type mnemonic, subtype, chan, num and the aux text.
   <annotator>  the annotation file's extension: atr, qrs, i, ii, v1 ... (the file is RECORD.ANNOTATOR)
   --help       this text
 
-Exit status: 0 ok, 2 bad arguments or bad input (one line on stderr naming the file and the problem).`;
+Exit status: 0 ok, 2 bad arguments, 5 unreadable record or annotation file (one line on stderr naming the file and the problem).`;
 
 /** What the time column needs from the record's header. */
 export interface AnnotationClock {

@@ -50,7 +50,7 @@ export interface SampleFormat {
   signals?: number[];
 }
 
-/** Thrown for bad command-line arguments (reported like bad input, exit 2). */
+/** Thrown for bad command-line arguments (exit 2; an unreadable record is exit 5). */
 class UsageError extends Error {}
 
 /**
