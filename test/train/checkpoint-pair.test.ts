@@ -3,27 +3,17 @@
  * each of its checkpoint writes in turn, resumed, and must end with the uninterrupted run's final and
  * best weights. Bad checkpoints are refused with a CheckpointError naming the file.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gpu } from '../helpers/gpu.js';
+import { describe, expect, it } from 'vitest';
 import { createModel, type AlexNet } from '../../src/models/alexnet.js';
 import { CheckpointError, loadCheckpointWeights, readCheckpointState } from '../../src/train/checkpoint.js';
 import { computeNormalisation } from '../../src/train/data.js';
 import { train, type TrainerState } from '../../src/train/trainer.js';
-import { preset, syntheticSet, type MemorySet } from './memory-set.js';
+import { preset, trainerFixture } from './memory-set.js';
 
 class Killed extends Error {}
-let trainSet: MemorySet, valSet: MemorySet;
-const dirs: string[] = [];
-const tmp = () => { const d = mkdtempSync(join(tmpdir(), 'ecgpu-ckpt-')); dirs.push(d); return d; };
-beforeAll(async () => {
-  await gpu();
-  trainSet = syntheticSet(1, 21);
-  valSet = syntheticSet(1, 7000);
-});
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+const fx = trainerFixture([1, 21], [1, 7000], 'ecgpu-ckpt-');
 
 const config = { ...preset.model, architecture: 'alexnet-m-se' as const, seed: 5 };
 const opts = { ...preset.train, epochs: 2, lr: 3e-3, seed: 2 };
@@ -39,26 +29,26 @@ const same = (a: (readonly [string, Buffer])[], b: (readonly [string, Buffer])[]
 
 describe('checkpoint pair under a kill after every write', () => {
   it('resumes to the uninterrupted final and best weights, whichever write the kill followed', async () => {
-    const norm = computeNormalisation(trainSet);
+    const norm = computeNormalisation(fx.trainSet);
     const writes: string[] = [];
-    const refDir = tmp();
+    const refDir = fx.tmp();
     const ref = createModel(config);
-    const refResult = await train(ref, trainSet, valSet, norm, { ...opts, dir: refDir, afterCheckpointWrite: (f) => writes.push(basename(f)) });
+    const refResult = await train(ref, fx.trainSet, fx.valSet, norm, { ...opts, dir: refDir, afterCheckpointWrite: (f) => writes.push(basename(f)) });
     const refFinal = await weights(ref), refBest = await bestWeights(refDir);
     ref.dispose();
     // The interesting window (best.ckpt written, last.ckpt not yet) must occur after a first epoch.
     expect(writes.slice(2)).toContain('best.ckpt');
     expect(refResult.state.bestEpoch).toBeGreaterThan(1);
     for (let n = 1; n <= writes.length; n++) {
-      const dir = tmp();
+      const dir = fx.tmp();
       let count = 0;
       const dying = createModel(config);
-      await expect(train(dying, trainSet, valSet, norm, {
+      await expect(train(dying, fx.trainSet, fx.valSet, norm, {
         ...opts, dir, afterCheckpointWrite: () => { if (++count === n) throw new Killed(`killed after write ${n}`); },
       })).rejects.toThrow(Killed);
       dying.dispose();
       const resumed = createModel(config);
-      const r = await train(resumed, trainSet, valSet, norm, { ...opts, dir, resume: true });
+      const r = await train(resumed, fx.trainSet, fx.valSet, norm, { ...opts, dir, resume: true });
       expect(r.state.bestEpoch, `kill after write ${n} (${writes[n - 1]})`).toBe(refResult.state.bestEpoch);
       expect(readCheckpointState<TrainerState>(join(dir, 'best.ckpt')).epochsDone).toBe(refResult.state.bestEpoch);
       expect(same(await weights(resumed), refFinal), `final weights after a kill at write ${n}`).toBe(true);
@@ -68,17 +58,17 @@ describe('checkpoint pair under a kill after every write', () => {
   }, 300_000);
 
   it('refuses bad checkpoints and an inconsistent pair with a CheckpointError naming the file', async () => {
-    const norm = computeNormalisation(trainSet);
-    const dir = tmp();
+    const norm = computeNormalisation(fx.trainSet);
+    const dir = fx.tmp();
     const m = createModel(config);
-    await train(m, trainSet, valSet, norm, { ...opts, epochs: 1, dir });
+    await train(m, fx.trainSet, fx.valSet, norm, { ...opts, epochs: 1, dir });
     m.dispose();
     const last = join(dir, 'last.ckpt');
     const good = readFileSync(last);
     const resume = async (bytes: Uint8Array | null, o: Partial<typeof opts> = {}) => {
       if (bytes) writeFileSync(last, bytes);
       const model = createModel(config);
-      try { await train(model, trainSet, valSet, norm, { ...opts, ...o, dir, resume: true }); } finally { model.dispose(); }
+      try { await train(model, fx.trainSet, fx.valSet, norm, { ...opts, ...o, dir, resume: true }); } finally { model.dispose(); }
     };
     const cases: [string, Uint8Array, RegExp][] = [
       ['empty', new Uint8Array(0), /bad magic/],

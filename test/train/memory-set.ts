@@ -1,4 +1,9 @@
 /** In-memory image sets of rendered synthetic records for trainer tests (not a test file itself). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { gpu } from '../helpers/gpu.js';
 import { generateRecord } from '../../src/ecg/synthetic.js';
 import { renderToTensorData } from '../../src/ecg/render.js';
 import { NUM_CLASSES } from '../../src/ecg/types.js';
@@ -27,4 +32,24 @@ export function syntheticSet(perClass: number, seed: number): MemorySet {
     }
   }
   return new MemorySet(images, labels);
+}
+
+/**
+ * The shared set-up of trainer tests: the GPU, a training and a validation set (`perClass`, `seed`
+ * each), and temporary run folders removed when the file's tests end. Read the sets inside tests.
+ */
+export function trainerFixture(train: [number, number], val: [number, number], prefix: string) {
+  const dirs: string[] = [];
+  const fx = {
+    trainSet: undefined as unknown as MemorySet,
+    valSet: undefined as unknown as MemorySet,
+    tmp: () => { const d = mkdtempSync(join(tmpdir(), prefix)); dirs.push(d); return d; },
+  };
+  beforeAll(async () => {
+    await gpu();
+    fx.trainSet = syntheticSet(...train);
+    fx.valSet = syntheticSet(...val);
+  });
+  afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+  return fx;
 }
