@@ -14,10 +14,16 @@ export const SHEET_NAMES = ['Diagnostics.csv', 'Diagnostics.xlsx', 'diagnostics.
 /** True for a file that is a Diagnostics sheet, not a record (scans skip it). */
 export const isDiagnosticsSheet = (path: string) => SHEET_NAMES.includes(path.split(/[\\/]/).pop() ?? '');
 
+const sheetOfFolder = new Map<string, string | undefined>();
+
+/** The sheet for a record (looked up once per folder: a Chapman folder holds 10,000 CSV files). */
 export function findDiagnosticsSheet(recordPath: string): string | undefined {
   const dir = dirname(recordPath);
-  for (const d of [dir, dirname(dir)]) for (const n of SHEET_NAMES) if (existsSync(join(d, n))) return join(d, n);
-  return undefined;
+  if (!sheetOfFolder.has(dir)) {
+    const candidates = [dir, dirname(dir)].flatMap((d) => SHEET_NAMES.map((n) => join(d, n)));
+    sheetOfFolder.set(dir, candidates.find((p) => existsSync(p)));
+  }
+  return sheetOfFolder.get(dir);
 }
 
 const loaded = new Map<string, { mtimeMs: number; sheet: DiagnosticsSheet }>();

@@ -50,7 +50,11 @@ export function shuffled(n: number, seed: number): number[] {
  */
 export function balancedOrder(labels: ArrayLike<number>, n: number, seed: number): number[] {
   const byClass = new Map<number, number[]>();
-  for (let i = 0; i < labels.length; i++) byClass.set(labels[i], [...(byClass.get(labels[i]) ?? []), i]);
+  for (let i = 0; i < labels.length; i++) {
+    const group = byClass.get(labels[i]);
+    if (group) group.push(i);
+    else byClass.set(labels[i], [i]);
+  }
   const groups = [...byClass.keys()].sort((a, b) => a - b).map((c) => byClass.get(c)!);
   const rand = mulberry32(seed);
   return Array.from({ length: n }, () => {
