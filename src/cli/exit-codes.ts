@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { NoAdapterError } from '../engine/device.js';
 import { DataError } from '../ecg/data-error.js';
 import { EcgInputError } from '../ecg/types.js';
+import { ModelFileError } from '../models/model-file.js';
 import { CheckpointError } from '../train/checkpoint.js';
 import { TrainingDivergedError } from '../train/trainer.js';
 import { UsageError } from './args.js';
@@ -47,8 +48,7 @@ export function failure(e: unknown, cmd: string): { code: number; line: string }
   const m = e instanceof Error ? e.message : String(e);
   if (e instanceof UsageError) return { code: EXIT.usage, line: prefix + m };
   if (e instanceof NoAdapterError) return { code: EXIT.noAdapter, line: m };
-  // By name: the model-file reader's error class (models/model-file.ts) is matched without importing the models layer here.
-  if (e instanceof Error && e.name === 'ModelFileError') return { code: EXIT.modelFile, line: `${prefix}model file ${m}` };
+  if (e instanceof ModelFileError) return { code: EXIT.modelFile, line: `${prefix}model file ${m}` };
   if (e instanceof EcgInputError) return { code: EXIT.record, line: prefix + m };
   if (e instanceof CheckpointError) return { code: EXIT.checkpoint, line: `${prefix}checkpoint ${m}` };
   if (e instanceof DataError) return { code: EXIT.data, line: prefix + m };
@@ -59,7 +59,10 @@ export function failure(e: unknown, cmd: string): { code: number; line: string }
 }
 
 /** EPIPE on stdout/stderr (`ecgpu inspect … | head -1`): the reader has gone, end quietly. */
+let pipesWatched = false;
 export function endQuietlyOnClosedPipe(): void {
+  if (pipesWatched) return; // main() may run several times in one process (tests, scripts)
+  pipesWatched = true;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exit(EXIT.ok);
