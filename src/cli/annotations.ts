@@ -7,6 +7,7 @@ import { parseAnnotations, mnemonic, type AnnotationFile } from '../ecg/wfdb-ann
 import { DEFAULT_FS, parseHeader } from '../ecg/wfdb-header.js';
 import { EcgInputError, type RecordHeader } from '../ecg/types.js';
 import { UsageError } from './args.js';
+import { EXIT, failure } from './exit-codes.js';
 
 export const ANNOTATIONS_USAGE = `usage: ecgpu annotations <record> <annotator>
 
@@ -18,7 +19,7 @@ number, type mnemonic, subtype, chan, num and the aux text.
   <annotator>  the annotation file's extension: atr, qrs, i, ii, v1 ... (the file is RECORD.ANNOTATOR)
   --help       this text
 
-Exit status: 0 ok, 2 bad arguments or bad input (one line on stderr naming the file and the problem).`;
+Exit status: 0 ok, 2 bad arguments, 5 unreadable record or annotation file (one line on stderr naming the file and the problem).`;
 
 /** What the time column needs from the record's header. */
 export interface AnnotationClock {
@@ -156,7 +157,7 @@ export async function annotationsCommand(argv: string[], io: AnnotationsIo = pro
   } catch (e) {
     if (e instanceof EcgInputError) io.err(`ecgpu annotations: ${e.message}\n`);
     else if (e instanceof UsageError) io.err(`ecgpu annotations: ${e.message} (see ecgpu annotations --help)\n`);
-    else io.err(`ecgpu annotations: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return e instanceof EcgInputError || e instanceof UsageError ? 2 : 1;
+    else io.err(`${failure(e, 'annotations').line}\n`);
+    return e instanceof EcgInputError ? EXIT.record : e instanceof UsageError ? EXIT.usage : EXIT.internal;
   }
 }

@@ -3,21 +3,39 @@ import { parseArgs } from 'node:util';
 
 export class UsageError extends Error {}
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
-type Values<O extends OptionSpec> = { [K in keyof O]?: O[K]['type'] extends 'string' ? string : boolean } & { help?: boolean };
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+type Value<S extends OptionSpec[string]> = S['type'] extends 'string' ? (S['multiple'] extends true ? string[] : string) : boolean;
+type Values<O extends OptionSpec> = { [K in keyof O]?: Value<O[K]> } & { help?: boolean };
 
 export function parse<const O extends OptionSpec>(argv: string[], options: O, allowPositionals = true): { values: Values<O>; positionals: string[] } {
+  // `--lr -1` would be refused by parseArgs as "ambiguous"; read it as `--lr=-1` so the range check names the problem.
+  const args = [...argv];
+  for (let i = args.length - 2; i >= 0; i--) {
+    const name = /^--([^=]+)$/.exec(args[i])?.[1];
+    if (name && options[name]?.type === 'string' && /^-(\d|\.\d|Infinity|NaN)/.test(args[i + 1])) args.splice(i, 2, `${args[i]}=${args[i + 1]}`);
+  }
   try {
-    const r = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals, strict: true });
+    const r = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals, strict: true });
     return { values: r.values as Values<O>, positionals: r.positionals };
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
 }
 
-export function num(value: unknown, name: string, fallback?: number): number | undefined {
+/** What a numeric option accepts; `above` is a strict lower bound, `min`/`max` inclusive ones. */
+export interface NumberRange { integer?: boolean; min?: number; above?: number; max?: number }
+
+function describeRange(r: NumberRange): string {
+  const parts = [r.above !== undefined ? `> ${r.above}` : r.min !== undefined ? `≥ ${r.min}` : '', r.max !== undefined ? `≤ ${r.max}` : ''].filter(Boolean);
+  return `${r.integer ? 'an integer' : 'a number'}${parts.length ? ' ' + parts.join(' and ') : ''}`;
+}
+
+/** A numeric option's value (or `fallback` when absent); anything outside `range` is a UsageError naming the option. */
+export function num(value: unknown, name: string, fallback?: number, range: NumberRange = {}): number | undefined {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${value}'`);
+  const n = typeof value === 'string' && value.trim() === '' ? NaN : Number(value);
+  const ok = Number.isFinite(n) && (!range.integer || Number.isInteger(n)) && (range.min === undefined || n >= range.min) &&
+    (range.above === undefined || n > range.above) && (range.max === undefined || n <= range.max);
+  if (!ok) throw new UsageError(`--${name} must be ${describeRange(range)}, got '${value}'`);
   return n;
 }

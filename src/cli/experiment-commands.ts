@@ -1,12 +1,17 @@
 /** `ecgpu compare | train | prepare`: the paper's experiment, one architecture, or data only. */
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { init } from '../engine/engine.js';
-import type { Architecture } from '../models/alexnet.js';
+import { DataError } from '../ecg/data-error.js';
+import { parsePhraseTable } from '../ecg/label-phrases.js';
+import { inputDims, type AlexNetConfig, type Architecture } from '../models/alexnet.js';
 import type { DatasetLevel } from '../ecg/dataset.js';
 import { runExperiment } from '../train/experiment.js';
-import { getPreset, PRESETS } from '../train/presets.js';
-import { prepareData } from '../train/prepare.js';
+import { getPreset, PRESETS, type Preset } from '../train/presets.js';
+import { readModelHeader } from '../models/model-file.js';
+import { checkFolders, prepareData } from '../train/prepare.js';
 import type { TrainOptions } from '../train/trainer.js';
 import { num, parse, UsageError } from './args.js';
+import { OutputError } from './exit-codes.js';
 
 export const EXPERIMENT_USAGE = (cmd: string) => `usage: ecgpu ${cmd} [options]
 
@@ -15,54 +20,69 @@ ${cmd === 'compare' ? 'Trains AlexNet and AlexNet-M-SE on the same split and rep
   : 'Prepares the dataset only: scan or generate records, select the level, split 70/15/15, render into the cache.'}
 With no --data, runs on synthetic 12-lead records generated on first use (cached).
 
-  --data DIR          records folder (e.g. a downloaded Chapman WFDBRecords/), .hea+.mat/.dat or .csv
+  --data DIR[,DIR]    records folder(s) (e.g. a downloaded Chapman WFDBRecords/), .hea+.mat/.dat or .csv;
+                      repeat the option or separate folders by commas to train on several as one database
+  --labels FILE       phrase table (TSV: pattern<TAB>class ids) for free-text diagnoses (default: LUDB's)
   --preset NAME       ${Object.values(PRESETS).map((p) => p.name).join(' | ')} (default quick; paper = the paper's exact settings)
   --level L           paper204 | paper440 | all | N per class (default: the preset's)
   --out DIR           run folder: split.json, checkpoints, models, report.html (default runs/<preset>)
   --seed N            seed for data, split, initialisation, dropout and augmentation (default 1)${cmd === 'prepare' ? '' : `
   --arch A            alexnet | alexnet-m-se${cmd === 'train' ? ' (default alexnet-m-se)' : ''}
-  --epochs N --batch N --lr X --optimizer sgd|adam|adamw --weight-decay X
+  --epochs N (≥ 1) --batch N (≥ 2) --lr X (> 0) --optimizer sgd|adam|adamw --weight-decay X (≥ 0)
   --resume            continue a killed run from its last checkpoint (same weights as an uninterrupted run)
   --independent N     records per class of the independent synthetic test set read once at the end
-                      (synthetic runs; default: the preset's, 100 for quick and paper; 0: none)`}
+                      (synthetic runs; default: the preset's, 100 for quick and paper; 0: none)
+  --init MODEL        start from a saved model's weights (same architecture and preset), e.g. one trained
+                      on synthetic records, and fine-tune it
+  --balance           class-balanced sampling: every class equally likely in each epoch's draws`}
   --no-progress       no progress bars
   --help`;
 
 export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', argv: string[]): Promise<number> {
   const { values } = parse(argv, {
-    data: { type: 'string' }, preset: { type: 'string' }, level: { type: 'string' }, out: { type: 'string' },
+    data: { type: 'string', multiple: true }, labels: { type: 'string' }, preset: { type: 'string' }, level: { type: 'string' }, out: { type: 'string' },
     seed: { type: 'string' }, arch: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
     lr: { type: 'string' }, optimizer: { type: 'string' }, 'weight-decay': { type: 'string' },
-    resume: { type: 'boolean' }, 'no-progress': { type: 'boolean' }, independent: { type: 'string' },
+    resume: { type: 'boolean' }, 'no-progress': { type: 'boolean' }, independent: { type: 'string' }, init: { type: 'string' }, balance: { type: 'boolean' },
   }, false);
   if (values.help) {
     console.log(EXPERIMENT_USAGE(cmd));
     return 0;
   }
-  const preset = getPreset(values.preset ?? 'quick');
+  const presetName = values.preset ?? 'quick';
+  if (!PRESETS[presetName]) throw new UsageError(`--preset ${presetName}: no such preset (choose from ${Object.keys(PRESETS).join(', ')})`);
+  const preset = getPreset(presetName);
   const level = parseLevel(values.level) ?? preset.level;
   const out = values.out ?? `runs/${preset.name}`;
-  const seed = num(values.seed, 'seed', 1)!;
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new OutputError(`--out ${out}: is a file, not a folder`);
+  const seed = num(values.seed, 'seed', 1, { integer: true, min: 0, max: 2 ** 32 - 1 })!;
+  const data = values.data?.flatMap((d) => d.split(',')).map((d) => d.trim());
+  if (data?.some((d) => d === '')) throw new UsageError(`--data needs a folder name, got '${values.data!.join(',')}'`);
+  if (data) checkFolders(data); // before the GPU starts
+  const phrases = values.labels ? parsePhraseTable(readTable(values.labels), values.labels) : undefined;
   const progress = !values['no-progress'];
   const log = (l: string) => console.error(l);
   if (cmd === 'prepare') {
-    await prepareData({ data: values.data, out, level, seed, render: preset.render, progress, log });
+    await prepareData({ data, phrases, out, level, seed, render: preset.render, progress, log });
     return 0;
   }
   const archs = parseArchs(values.arch, cmd);
   const train: Partial<TrainOptions> = {};
-  if (values.epochs) train.epochs = num(values.epochs, 'epochs');
-  if (values.batch) train.batchSize = num(values.batch, 'batch');
-  if (values.lr) train.lr = num(values.lr, 'lr');
-  if (values['weight-decay']) train.weightDecay = num(values['weight-decay'], 'weight-decay');
+  // Batch-norm needs two images per batch; the bounds above 1 keep a typo from allocating without end.
+  train.epochs = num(values.epochs, 'epochs', undefined, { integer: true, min: 1, max: 100_000 });
+  train.batchSize = num(values.batch, 'batch', undefined, { integer: true, min: 2, max: 4096 });
+  train.lr = num(values.lr, 'lr', undefined, { above: 0, max: 10 });
+  train.weightDecay = num(values['weight-decay'], 'weight-decay', undefined, { min: 0, max: 1 });
+  for (const k of Object.keys(train) as (keyof TrainOptions)[]) if (train[k] === undefined) delete train[k];
   if (values.optimizer) {
     if (!['sgd', 'adam', 'adamw'].includes(values.optimizer)) throw new UsageError(`--optimizer must be sgd, adam or adamw`);
     train.optimizer = values.optimizer as TrainOptions['optimizer'];
   }
-  const independentPerClass = values.independent === undefined ? undefined : num(values.independent, 'independent');
-  if (independentPerClass !== undefined && !(Number.isInteger(independentPerClass) && independentPerClass >= 0)) throw new UsageError(`--independent must be a whole number of records per class (0 for none), got '${values.independent}'`);
+  const independentPerClass = num(values.independent, 'independent', undefined, { integer: true, min: 0, max: 100_000 });
+  if (values.balance) train.sampling = 'balanced';
+  if (values.init) checkInitModel(values.init, preset, archs);
   await init();
-  const { outcomes, reportDir } = await runExperiment({ preset, architectures: archs, data: values.data, out, level, seed, resume: Boolean(values.resume), train, progress, log, independentPerClass });
+  const { outcomes, reportDir } = await runExperiment({ preset, architectures: archs, data, phrases, init: values.init, out, level, seed, resume: Boolean(values.resume), train, progress, log, independentPerClass });
   const ci = (i: { estimate: number; lower: number; upper: number }) => `${i.estimate.toFixed(3)} [${i.lower.toFixed(3)}, ${i.upper.toFixed(3)}]`;
   console.log(`\n${'model'.padEnd(13)} ${'test accuracy (95% CI)'.padEnd(24)} ${'macro F1 (95% CI)'.padEnd(24)} ${'macro AUC (95% CI)'.padEnd(24)} best epoch`);
   for (const o of outcomes) {
@@ -77,6 +97,32 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
   }
   console.log(`\nreport: ${reportDir}/report.html`);
   return 0;
+}
+
+/** --init must name a model of the architecture and shape this run trains (checked before the GPU starts). */
+function checkInitModel(path: string, preset: Preset, archs: Architecture[]): void {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new UsageError(`--init ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'model file not found' : (e as Error).message}`);
+  }
+  const c = readModelHeader(bytes, path).header.config;
+  const want = preset.model;
+  const shape = (m: Omit<AlexNetConfig, 'architecture' | 'seed'>) => `${inputDims(m).join('×')}×${m.inChannels}, width ${m.width}, FC ${m.fcWidth}`;
+  // Everything that decides a tensor's shape must agree; dropout does not.
+  const fits = (['inChannels', 'numClasses', 'width', 'fcWidth', 'seReduction'] as const).every((k) => c[k] === want[k]) && inputDims(c).join() === inputDims(want).join();
+  if (!fits || archs.some((a) => a !== c.architecture)) {
+    throw new UsageError(`--init ${path}: an ${c.architecture} at ${shape(c)}; this run trains ${archs.join(' and ')} with --preset ${preset.name} (${shape(want)})`);
+  }
+}
+
+function readTable(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new DataError(`--labels ${path}`, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read (${(e as Error).message})`);
+  }
 }
 
 function parseLevel(s: string | undefined): DatasetLevel | undefined {

@@ -2,8 +2,9 @@
  * `ecgpu inspect <record>`: prints a record's samples the way the WFDB tool `rdsamp` does, so the
  * output can be diffed against `rdsamp -r REC ... | cut -f 2-`, with a header summary on stderr.
  */
-import { classesOf, interpretDx } from '../ecg/labels.js';
+import { headerLabels } from '../ecg/labels.js';
 import { readRecord } from '../ecg/read-record.js';
+import { EXIT, failure } from './exit-codes.js';
 import { CLASS_NAMES, EcgInputError, type EcgRecord } from '../ecg/types.js';
 import { INVALID_SAMPLE } from '../ecg/wfdb-signals.js';
 
@@ -25,7 +26,8 @@ the frame's samples (rounded half up), as rdsamp does; skewed signals (212:4) ar
   --signals LIST   signals to print, by number (0 = first) or name, comma separated (rdsamp -s)
   --help           this text
 
-Exit status: 0 ok, 2 bad arguments or bad input (one line on stderr naming the file and the problem).`;
+Exit status: 0 ok (also when the reader of the output goes away, as \`| head\` does), 2 bad arguments,
+5 unreadable record: one line on stderr naming the option or the file and the problem.`;
 
 export interface InspectOptions {
   record: string;
@@ -48,7 +50,7 @@ export interface SampleFormat {
   signals?: number[];
 }
 
-/** Thrown for bad command-line arguments (reported like bad input, exit 2). */
+/** Thrown for bad command-line arguments (exit 2; an unreadable record is exit 5). */
 class UsageError extends Error {}
 
 /**
@@ -184,11 +186,11 @@ export function headerSummary(record: EcgRecord): string {
       `\tgain ${s.gain}/${s.units} baseline ${s.baseline} adc ${s.adcResolution}-bit zero ${s.adcZero}`);
   });
   if (h.age !== undefined || h.sex !== undefined) out.push(`age ${h.age ?? '?'}, sex ${h.sex ?? '?'}`);
-  if (h.dx.length) {
-    const dx = interpretDx(h.dx);
-    const cls = classesOf(h.dx);
-    out.push(`dx ${h.dx.join(',')} -> classes ${cls.length ? cls.map((c) => `${c} (${CLASS_NAMES[c]})`).join(', ') : 'none of the 10'}` +
-      (dx.unknown.length ? `; unknown: ${dx.unknown.join(',')}` : ''));
+  const labels = headerLabels(h);
+  if (h.dx.length || labels.classes.length || labels.unknown.length) {
+    const cls = labels.classes;
+    out.push(`${h.dx.length ? `dx ${h.dx.join(',')}` : 'diagnoses (free text)'} -> classes ${cls.length ? cls.map((c) => `${c} (${CLASS_NAMES[c]})`).join(', ') : 'none of the 10'}` +
+      (labels.unknown.length ? `; unknown: ${labels.unknown.join(h.dx.length ? ',' : ' | ')}` : ''));
   }
   for (const w of h.warnings ?? []) out.push(`warning: ${w}`);
   return out.join('\n') + '\n';
@@ -221,13 +223,14 @@ export async function inspectCommand(argv: string[], io: InspectIo = processIo):
     const from = opts.from !== undefined ? parseTime(opts.from, record.fs) : 0;
     const to = opts.to !== undefined ? parseTime(opts.to, record.fs) : n;
     if (from > n) throw new UsageError(`--from ${opts.from} is sample ${from}, past the end of the record (${n} samples)`);
+    if (to < from) throw new UsageError(`--to ${opts.to} (sample ${to}) comes before --from ${opts.from ?? 0} (sample ${from})`);
     const signals = opts.signals ? resolveSignals(record, opts.signals) : undefined;
     for (const chunk of formatSamples(record, { units: opts.units, from, to, signals })) await io.out(chunk);
     return 0;
   } catch (e) {
     if (e instanceof EcgInputError) io.err(`ecgpu inspect: ${e.message}\n`);
     else if (e instanceof UsageError) io.err(`ecgpu inspect: ${e.message} (see ecgpu inspect --help)\n`);
-    else io.err(`ecgpu inspect: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return e instanceof EcgInputError || e instanceof UsageError ? 2 : 1;
+    else io.err(`${failure(e, 'inspect').line}\n`);
+    return e instanceof EcgInputError ? EXIT.record : e instanceof UsageError ? EXIT.usage : EXIT.internal;
   }
 }

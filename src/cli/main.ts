@@ -1,9 +1,6 @@
 #!/usr/bin/env node
 /** The `ecgpu` command line. With no command it runs the paper's comparison on synthetic data. */
-import { NoAdapterError } from '../engine/device.js';
-import { EcgInputError } from '../ecg/types.js';
-import { ModelFileError } from '../models/model-file.js';
-import { UsageError } from './args.js';
+import { endQuietlyOnClosedPipe, EXIT, EXIT_MEANINGS, failure } from './exit-codes.js';
 import { experimentCommand } from './experiment-commands.js';
 import { evalCommand, predictCommand } from './model-commands.js';
 import { inspectCommand } from './inspect.js';
@@ -20,9 +17,13 @@ const USAGE = `usage: ecgpu [command] [options]     (ecgpu <command> --help for 
   predict    classify one record: calibrated probabilities and a Grad-CAM saliency image
   inspect    print a record's samples as the WFDB tool rdsamp does
   annotations print a record's annotation file (.atr, .qrs, LUDB's .i ... .v6) as rdann does
-  info       the WebGPU adapter ecgpu finds, and its limits`;
+  info       the WebGPU adapter ecgpu finds, and its limits
+
+exit status:
+${EXIT_MEANINGS.map(([c, m]) => `  ${c}  ${m}`).join('\n')}`;
 
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyOnClosedPipe();
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
@@ -33,26 +34,16 @@ export async function main(argv: string[]): Promise<number> {
       case 'inspect': return await inspectCommand(rest);
       case 'annotations': return await annotationsCommand(rest);
       case 'info': return await infoCommand(rest);
-      case '--help': case '-h': case 'help': console.log(USAGE); return 0;
+      case '--help': case '-h': case 'help': console.log(USAGE); return EXIT.ok;
       default:
         if (cmd.startsWith('--')) return await experimentCommand('compare', argv);
         console.error(`ecgpu: unknown command '${cmd}'\n${USAGE}`);
-        return 2;
+        return EXIT.usage;
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof EcgInputError) {
-      console.error(`ecgpu ${cmd ?? ''}: ${e.message}`);
-      return 2;
-    }
-    if (e instanceof ModelFileError) {
-      console.error(`ecgpu ${cmd ?? ''}: model file ${e.message}`);
-      return 4;
-    }
-    if (e instanceof NoAdapterError) {
-      console.error(e.message);
-      return 3;
-    }
-    throw e;
+    const f = failure(e, cmd ?? '');
+    console.error(f.line);
+    return f.code;
   }
 }
 
@@ -60,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
 const invoked = process.argv[1] ?? '';
 if (/(?:main\.ts|cli\.js)$/.test(invoked)) {
   main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
-    console.error(e instanceof Error ? e.stack ?? e.message : e);
-    process.exit(1);
+    console.error(failure(e, '').line);
+    process.exit(EXIT.internal);
   });
 }

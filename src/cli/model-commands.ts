@@ -1,5 +1,5 @@
 /** `ecgpu predict <record>` and `ecgpu eval`: use a saved model file. */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { init } from '../engine/engine.js';
@@ -12,9 +12,10 @@ import { scanRecords } from '../ecg/scan.js';
 import { CLASS_NAMES } from '../ecg/types.js';
 import { encodePng } from '../image/png.js';
 import { writeReport } from '../train/eval/report-node.js';
-import { BatchImageSet, cacheRoot } from '../train/prepare.js';
+import { BatchImageSet, cacheRoot, checkFolders } from '../train/prepare.js';
 import { predictLogits } from '../train/trainer.js';
 import { parse, num, UsageError } from './args.js';
+import { OutputError, writeOutput } from './exit-codes.js';
 
 export const PREDICT_USAGE = `usage: ecgpu predict <record> [--model FILE] [--top N] [--saliency FILE.png]
 
@@ -39,10 +40,10 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { model: { type: 'string' }, top: { type: 'string' }, saliency: { type: 'string' } });
   if (values.help) return console.log(PREDICT_USAGE), 0;
   if (positionals.length !== 1) throw new UsageError(`predict takes one record\n${PREDICT_USAGE}`);
-  const top = num(values.top, 'top', 3)!;
+  const top = num(values.top, 'top', 3, { integer: true, min: 1 })!;
   const out = values.saliency ?? `${basename(positionals[0]).replace(/\.[^.]+$/, '')}-saliency.png`;
   const outDir = dirname(resolve(out));
-  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new UsageError(`--saliency ${out}: folder ${outDir} does not exist`);
+  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new OutputError(`--saliency ${out}: folder ${outDir} does not exist`);
   const rec = readRecord(positionals[0], { digital: false });
   const clf = await Classifier.load(values.model);
   try {
@@ -54,7 +55,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
     for (const c of r.top(top)) console.log(`  ${String(c.index).padStart(2)} ${c.name.padEnd(22)} ${(100 * c.probability).toFixed(1).padStart(5)}%`);
     console.log(`decision${r.decision.thresholded ? ' (per-class thresholds tuned on validation)' : ''}: ${r.decision.name}`);
     const img = await r.saliency();
-    writeFileSync(out, encodePng(img.rgba, img.width, img.height, 4, (d) => new Uint8Array(deflateSync(d))));
+    writeOutput(out, encodePng(img.rgba, img.width, img.height, 4, (d) => new Uint8Array(deflateSync(d))), '--saliency');
     console.log(`saliency (Grad-CAM for ${r.classNames[img.cls]}): ${out}`);
   } finally {
     clf.dispose();
@@ -66,15 +67,14 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { model: { type: 'string' }, split: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' } }, false);
   if (values.help) return console.log(EVAL_USAGE), 0;
   if (!values.split === !values.data) throw new UsageError(`give --split or --data (one of them)\n${EVAL_USAGE}`);
-  if (values.split && !existsSync(values.split)) throw new UsageError(`split file ${values.split} not found`);
-  const folders = values.data ? values.data.split(',') : [];
-  for (const f of folders) if (!existsSync(f)) throw new UsageError(`--data ${f}: no such folder`);
+  const folders = values.data ? checkFolders(values.data.split(',')) : [];
+  const split = values.split ? loadSplit(values.split) : undefined; // a bad split file fails before the model and the GPU
   if (!values.model) throw new UsageError(`--model is required\n${EVAL_USAGE}`);
   const modelPath = values.model;
   const { bytes } = await modelBytes(modelPath);
   await init();
   const { model, meta } = loadModel(bytes, modelPath);
-  const ds = values.split ? loadSplit(values.split) : await allLabelledRecords(folders);
+  const ds = split ?? await allLabelledRecords(folders);
   const opts = { ...meta.input.render, channels: model.config.inChannels, cacheDir: join(cacheRoot(), 'render'), progress: true };
   const [val, test] = [new BatchImageSet(renderItems(ds.val, opts)), new BatchImageSet(renderItems(ds.test, opts))];
   const norm = { mean: meta.input.mean, std: meta.input.std };
@@ -99,7 +99,5 @@ export async function evalCommand(argv: string[]): Promise<number> {
 
 /** Every record of `folders` that carries one of the 10 classes, as a test-only dataset. */
 async function allLabelledRecords(folders: string[]): Promise<Dataset> {
-  const parts = await Promise.all(folders.map((f) => scanRecords(f, { progress: false })));
-  const scan = { ...parts[0], records: parts.flatMap((p) => p.records), bad: parts.flatMap((p) => p.bad), noClass: parts.reduce((n, p) => n + p.noClass, 0) };
-  return buildDataset(scan, { level: 'all', fractions: [0, 0, 1] });
+  return buildDataset(await scanRecords(folders, { progress: false }), { level: 'all', fractions: [0, 0, 1] });
 }

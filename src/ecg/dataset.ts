@@ -14,6 +14,7 @@ import { Rng } from './rng.js';
 import type { BadRecord, ScanResult } from './scan.js';
 import { generateRecord } from './synthetic.js';
 import { CLASS_NAMES, EcgInputError, NUM_CLASSES } from './types.js';
+import { DataError } from './data-error.js';
 import { writeRecord } from './wfdb-writer.js';
 import { Progress } from './progress.js';
 
@@ -127,8 +128,9 @@ export function buildDataset(scan: ScanResult, opts: DatasetOptions = {}): Datas
     ...CLASS_NAMES.map((n, c) => `  ${c} ${n}: ${taken[c]} of ${byClass[c].length}`),
     ...short.map((s) => `  note: class ${s.cls} (${s.name}) has only ${s.had} records, fewer than ${s.wanted}: took all of them`),
     `  ${noClass.length} records carry none of the 10 classes (not used)`,
-    `  ${scan.bad.length} records skipped as unreadable`,
+    `  ${scan.bad.length} records skipped as unreadable${scan.bad.length ? ':' : ''}`,
     ...scan.bad.slice(0, 20).map((b) => `    ${b.reason}`),
+    ...(scan.bad.length > 20 ? [`    … and ${scan.bad.length - 20} more (all listed under report.bad in the split file)`] : []),
   ];
   out.report = {
     level, seed, available: byClass.map((x) => x.length), taken, short, bad: scan.bad,
@@ -150,8 +152,25 @@ export function saveSplit(file: string, ds: Dataset, root: string): void {
 
 /** Loads a split file; paths are resolved against `root` (default: the root it was saved with). */
 export function loadSplit(file: string, root?: string): Dataset {
-  const s = JSON.parse(readFileSync(file, 'utf8')) as SplitFile;
-  if (s.version !== 1) throw new Error(`${file}: unsupported split file version ${s.version}`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError(file, code === 'ENOENT' ? 'split file not found' : code === 'EISDIR' ? 'is a directory, not a split file' : `cannot read (${code ?? e})`);
+  }
+  let s: SplitFile;
+  try {
+    s = JSON.parse(text) as SplitFile;
+  } catch (e) {
+    throw new DataError(file, `not a split file: not valid JSON (${(e as Error).message.replace(/\s+/g, " ")}); give the split.json that ecgpu prepare/train wrote`);
+  }
+  if (!s || typeof s !== 'object' || s.version !== 1) throw new DataError(file, `not a split file of this ecgpu (version ${s?.version ?? 'missing'}, expected 1)`);
+  const item = (x: unknown) => Array.isArray(x) && typeof x[0] === 'string' && Number.isInteger(x[1]) && x[1] >= 0 && x[1] < NUM_CLASSES && Array.isArray(x[2]);
+  for (const part of ['train', 'val', 'test'] as const) {
+    if (!Array.isArray(s[part]) || !s[part].every(item)) throw new DataError(file, `its '${part}' list is missing or malformed`);
+  }
+  if (typeof s.root !== 'string') throw new DataError(file, "no 'root' folder");
   const base = root ?? s.root;
   const dec = (xs: [string, number, number[]][]) => xs.map(([p, label, classes]) => ({ path: isAbsolute(p) ? p : join(base, p), label, classes }));
   return { train: dec(s.train), val: dec(s.val), test: dec(s.test), report: { ...s.report, lines: [] } };

@@ -2,7 +2,8 @@
  * Diagnoses → the project's 10 classes (see CLASS_NAMES). Headers give SNOMED CT codes, or, in early
  * PhysioNet/CinC 2020 files (CPSC), abbreviations such as `RBBB`, `Normal`, `STE`, `PVC`.
  */
-import { CLASS_NAMES, EcgInputError } from './types.js';
+import { diagnosisStatements, interpretStatements, LUDB_PHRASES, type PhraseTable } from './label-phrases.js';
+import { CLASS_NAMES, EcgInputError, type RecordHeader } from './types.js';
 
 /** SNOMED CT code → class id. */
 export const CODE_TO_CLASS: ReadonlyMap<string, number> = new Map([
@@ -76,6 +77,18 @@ export function interpretDx(dx: string[]): DxInterpretation {
     else classes.add(cls);
   }
   return { classes: [...classes].sort((a, b) => a - b), codes, otherCodes, unknown };
+}
+
+/**
+ * A header's labels: its `#Dx:` codes when it has them, otherwise its free-text diagnostic comments
+ * (LUDB) through `phrases`. `unknown` lists entries neither way understands.
+ */
+export function headerLabels(header: Pick<RecordHeader, 'dx' | 'comments'>, phrases: PhraseTable = LUDB_PHRASES): { classes: number[]; unknown: string[] } {
+  if (header.dx.length) {
+    const r = interpretDx(header.dx);
+    return { classes: r.classes, unknown: r.unknown };
+  }
+  return interpretStatements(diagnosisStatements(header.comments), phrases);
 }
 
 /** Class ids of a diagnosis list (multi-label, sorted ascending; empty when none of the 10 classes). */

@@ -2,7 +2,7 @@
  * Signal conditioning before rendering: baseline-wander removal, resampling, and cropping/padding to
  * a fixed duration. Browser-safe (no Node APIs).
  */
-import type { EcgRecord } from './types.js';
+import { EcgInputError, type EcgRecord } from './types.js';
 
 /** Running median over a centred window of `win` samples (sliding sorted window, O(n·win)). */
 function medianFilter(x: Float32Array, win: number): Float32Array {
@@ -88,6 +88,9 @@ export function fitLength(x: Float32Array, n: number): Float32Array {
   return out;
 }
 
+/** Sampling rates a record may have to be drawn or classified. */
+export const MIN_FS = 50, MAX_FS = 100_000;
+
 export interface PrepareOptions {
   /** Target sampling rate (default: keep the record's). */
   fs?: number;
@@ -102,6 +105,10 @@ export interface PrepareOptions {
  * that survives cropping is filtered (PTB's ~115 s records cost no more than 10 s ones).
  */
 export function prepareRecord(rec: EcgRecord, opts: PrepareOptions = {}): EcgRecord {
+  // A rate no ECG has (a header typo such as 1e9) would ask for gigabytes of samples per lead.
+  if (!(rec.fs >= MIN_FS && rec.fs <= MAX_FS)) {
+    throw new EcgInputError(rec.source, `sampling frequency ${rec.fs} Hz is outside ${MIN_FS}-${MAX_FS} Hz, the range an ECG can be drawn from`);
+  }
   const fs = opts.fs ?? rec.fs, seconds = opts.seconds;
   const signals = rec.signals.map((s) => {
     let x = s;

@@ -1,7 +1,9 @@
 /** Reads record headers and labels without decoding signals (the per-file work of scanRecords). */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { interpretDx } from './labels.js';
+import { chapmanRecordLabels } from './diagnostics-sheet.js';
+import type { PhraseTable } from './label-phrases.js';
+import { headerLabels } from './labels.js';
 import { headerProblem } from './quality.js';
 import { EcgInputError } from './types.js';
 import { parseHeader } from './wfdb-header.js';
@@ -16,19 +18,21 @@ export interface ScannedRecord {
   dx: string[];
   /** Class ids (multi-label, may be empty). */
   classes: number[];
-  /** Diagnoses that are neither SNOMED codes nor known abbreviations. */
+  /** Diagnoses that no table knows: not SNOMED codes or abbreviations, free text no phrase covers, unknown Chapman codes. */
   unknownDx: string[];
   /** Newest modification time of the header and its signal files (cache key). */
   mtimeMs: number;
 }
 export type ScanEntry = { ok: true; record: ScannedRecord } | { ok: false; path: string; reason: string };
 
-export function scanFile(path: string): ScanEntry {
+/** One record's header and labels; free-text diagnoses go through `phrases` (default LUDB's table). */
+export function scanFile(path: string, phrases?: PhraseTable): ScanEntry {
   try {
     const ext = extname(path).toLowerCase();
     if (ext === '.csv') {
       const st = statSync(path);
-      return { ok: true, record: { path, name: basename(path, ext), fs: 500, nSamples: 0, nSignals: 12, dx: [], classes: [], unknownDx: [], mtimeMs: st.mtimeMs } };
+      const l = chapmanRecordLabels(path);
+      return { ok: true, record: { path, name: basename(path, ext), fs: 500, nSamples: 0, nSignals: 12, dx: l.codes, classes: l.classes, unknownDx: l.unknown, mtimeMs: st.mtimeMs } };
     }
     const h = parseHeader(readFileSync(path, 'utf8'), path);
     let mtimeMs = statSync(path).mtimeMs;
@@ -42,13 +46,13 @@ export function scanFile(path: string): ScanEntry {
     // What the header alone shows a 12-lead model cannot read (lead names, duration) never enters a dataset.
     const unreadable = headerProblem(h.signals.map((s) => s.description), h.fs, h.nSamples > 0 ? h.nSamples : Infinity, path);
     if (unreadable) throw new EcgInputError(path, unreadable);
-    const dx = interpretDx(h.dx);
-    return { ok: true, record: { path, name: h.name, fs: h.fs, nSamples: h.nSamples, nSignals: h.nSignals, dx: h.dx, classes: dx.classes, unknownDx: dx.unknown, mtimeMs } };
+    const labels = headerLabels(h, phrases);
+    return { ok: true, record: { path, name: h.name, fs: h.fs, nSamples: h.nSamples, nSignals: h.nSignals, dx: h.dx, classes: labels.classes, unknownDx: labels.unknown, mtimeMs } };
   } catch (e) {
     return { ok: false, path, reason: e instanceof Error ? e.message : String(e) };
   }
 }
 
-export function scanFiles(paths: string[]): ScanEntry[] {
-  return paths.map(scanFile);
+export function scanFiles(paths: string[], phrases?: PhraseTable): ScanEntry[] {
+  return paths.map((p) => scanFile(p, phrases));
 }

@@ -4,10 +4,12 @@
  */
 import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { isDiagnosticsSheet } from './diagnostics-sheet.js';
+import type { PhraseTable } from './label-phrases.js';
 import { Progress } from './progress.js';
 import { scanFiles, type ScanEntry, type ScannedRecord } from './scan-files.js';
 
@@ -22,12 +24,17 @@ export interface ScanOptions {
   progress?: boolean;
   /** Files per message to a worker (default 64). */
   batch?: number;
+  /** Phrase table for free-text diagnoses (default LUDB_PHRASES). */
+  phrases?: PhraseTable;
 }
 
 export interface BadRecord { path: string; reason: string }
 
 export interface ScanResult {
+  /** The folder every scanned folder lies in (the one itself when a single folder was scanned). */
   root: string;
+  /** The folders scanned, absolute. */
+  roots: string[];
   records: ScannedRecord[];
   /** Records whose header or signal files could not be used, with the reason. */
   bad: BadRecord[];
@@ -48,7 +55,7 @@ export function listRecordFiles(root: string): string[] {
       if (e.isDirectory()) { if (!e.name.startsWith('.')) walk(p); continue; }
       const ext = extname(e.name).toLowerCase();
       if (ext === '.hea') out.push(p);
-      else if (ext === '.csv' && !names.has(e.name.slice(0, -4) + '.hea')) out.push(p);
+      else if (ext === '.csv' && !names.has(e.name.slice(0, -4) + '.hea') && !isDiagnosticsSheet(p)) out.push(p);
     }
   };
   walk(resolve(root));
@@ -65,7 +72,7 @@ function startWorker(): Worker {
   return new Worker(code, { eval: true });
 }
 
-async function scanParallel(paths: string[], nWorkers: number, batch: number, onDone: (n: number) => void): Promise<ScanEntry[]> {
+async function scanParallel(paths: string[], nWorkers: number, batch: number, phrases: PhraseTable | undefined, onDone: (n: number) => void): Promise<ScanEntry[]> {
   const results: ScanEntry[][] = [];
   const batches: string[][] = [];
   for (let i = 0; i < paths.length; i += batch) batches.push(paths.slice(i, i + batch));
@@ -76,7 +83,7 @@ async function scanParallel(paths: string[], nWorkers: number, batch: number, on
       const send = () => {
         if (next >= batches.length) { res(); return; }
         const id = next++;
-        w.postMessage({ id, paths: batches[id] });
+        w.postMessage({ id, paths: batches[id], phrases });
       };
       w.on('message', (m: { id: number; entries: ScanEntry[] }) => { results[m.id] = m.entries; onDone(m.entries.length); send(); });
       w.on('error', rej);
@@ -89,10 +96,19 @@ async function scanParallel(paths: string[], nWorkers: number, batch: number, on
   return results.flat();
 }
 
-/** Scans `root` and reads every record's header and labels. */
-export async function scanRecords(root: string, opts: ScanOptions = {}): Promise<ScanResult> {
+/** The deepest folder that holds every one of `dirs` (absolute paths). */
+export function commonFolder(dirs: readonly string[]): string {
+  const split = dirs.map((d) => resolve(d).split(sep));
+  let n = 0;
+  while (split.every((p) => n < p.length && p[n] === split[0][n])) n++;
+  return split[0].slice(0, n).join(sep) || sep;
+}
+
+/** Scans `root` (or several folders: the Challenge records and LUDB together) and reads every record's header and labels. */
+export async function scanRecords(root: string | readonly string[], opts: ScanOptions = {}): Promise<ScanResult> {
   const t0 = Date.now();
-  const paths = listRecordFiles(root);
+  const roots = (typeof root === 'string' ? [root] : [...root]).map((r) => resolve(r));
+  const paths = [...new Set(roots.flatMap(listRecordFiles))].sort();
   const nWorkers = Math.max(0, opts.workers ?? cpus().length);
   const bar = new Progress('scan', paths.length, opts.progress ?? true);
   let done = 0;
@@ -102,20 +118,20 @@ export async function scanRecords(root: string, opts: ScanOptions = {}): Promise
   if (nWorkers <= 1 || paths.length < (opts.minParallel ?? 256)) {
     entries = [];
     const b = opts.batch ?? 64;
-    for (let i = 0; i < paths.length; i += b) { const e = scanFiles(paths.slice(i, i + b)); entries.push(...e); tick(e.length); }
+    for (let i = 0; i < paths.length; i += b) { const e = scanFiles(paths.slice(i, i + b), opts.phrases); entries.push(...e); tick(e.length); }
   } else {
     workersUsed = nWorkers;
     try {
-      entries = await scanParallel(paths, nWorkers, opts.batch ?? 64, tick);
+      entries = await scanParallel(paths, nWorkers, opts.batch ?? 64, opts.phrases, tick);
     } catch (e) {
       // Workers unavailable (e.g. a bundled browser build of this module): fall back to one thread.
       process.stderr.write(`scan: worker threads failed (${(e as Error).message}); scanning in-process\n`);
       workersUsed = 0; done = 0;
-      entries = scanFiles(paths);
+      entries = scanFiles(paths, opts.phrases);
     }
   }
   bar.done();
   const records: ScannedRecord[] = [], bad: BadRecord[] = [];
   for (const e of entries) if (e.ok) records.push(e.record); else bad.push({ path: e.path, reason: e.reason });
-  return { root: resolve(root), records, bad, noClass: records.filter((r) => r.classes.length === 0).length, workersUsed, elapsedMs: Date.now() - t0 };
+  return { root: commonFolder(roots), roots, records, bad, noClass: records.filter((r) => r.classes.length === 0).length, workersUsed, elapsedMs: Date.now() - t0 };
 }

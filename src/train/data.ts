@@ -44,6 +44,25 @@ export function shuffled(n: number, seed: number): number[] {
   return a;
 }
 
+/**
+ * `n` indices drawn with replacement, each class equally likely (a record with probability 1 / (k ·
+ * its class's count)): few-record classes are seen as often as the common ones. Seeded.
+ */
+export function balancedOrder(labels: ArrayLike<number>, n: number, seed: number): number[] {
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < labels.length; i++) {
+    const group = byClass.get(labels[i]);
+    if (group) group.push(i);
+    else byClass.set(labels[i], [i]);
+  }
+  const groups = [...byClass.keys()].sort((a, b) => a - b).map((c) => byClass.get(c)!);
+  const rand = mulberry32(seed);
+  return Array.from({ length: n }, () => {
+    const g = groups[Math.floor(rand() * groups.length)];
+    return g[Math.floor(rand() * g.length)];
+  });
+}
+
 /** Writes (img − mean[c]) / std[c] for each channel of a CHW image into `out` at `offset`. */
 export function normaliseInto(img: Float32Array, norm: Normalisation, planeSize: number, out: Float32Array, offset = 0): void {
   const channels = img.length / planeSize;

@@ -3,12 +3,12 @@
  * evaluate on the test set with the best validation epoch's weights, calibrate on validation, draw
  * Grad-CAM saliency for a few test records, save each model file, and write report.html + results.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { engine } from '../engine/engine.js';
 import { createModel, type AlexNet, type Architecture } from '../models/alexnet.js';
-import { saveModel } from '../models/model-file.js';
+import { loadModel, overwrite, saveModel } from '../models/model-file.js';
 import { readRecord } from '../ecg/read-record.js';
 import { readableTwelveLead } from '../ecg/quality.js';
 import { CLASS_NAMES } from '../ecg/types.js';
@@ -18,15 +18,19 @@ import { writeReport } from './eval/report-node.js';
 import { computeNormalisation, makeBatch, type Normalisation } from './data.js';
 import { independentSyntheticSet, prepareData, type BatchImageSet, type PreparedData } from './prepare.js';
 import type { Preset } from './presets.js';
-import { loadCheckpointWeights } from './checkpoint.js';
+import { CheckpointError, loadCheckpointWeights } from './checkpoint.js';
 import { gradCam, saliencyPicture } from './saliency.js';
 import { predictLogits, train, type TrainOptions, type TrainerState } from './trainer.js';
 import type { DatasetLevel } from '../ecg/dataset.js';
+import type { PhraseTable } from '../ecg/label-phrases.js';
 
 export interface ExperimentOptions {
   preset: Preset;
   architectures: Architecture[];
-  data?: string;
+  /** Record folders; none: synthetic records. */
+  data?: readonly string[];
+  /** Phrase table for free-text diagnoses (default LUDB's). */
+  phrases?: PhraseTable;
   out: string;
   level?: DatasetLevel;
   seed: number;
@@ -37,6 +41,8 @@ export interface ExperimentOptions {
   saliencyCount?: number;
   /** Records per class of the independent synthetic test set (synthetic runs only; 0: none). */
   independentPerClass?: number;
+  /** A model file to start from (weights and input normalisation), e.g. one trained on synthetic records. */
+  init?: string;
 }
 
 export interface ModelOutcome {
@@ -58,7 +64,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<{ outcomes: M
   const e = engine();
   log(`adapter: ${e.adapter.description || e.adapter.device} (${e.adapter.adapterClass}${e.adapter.isFallbackAdapter ? ', fallback' : ''})`);
   log(`preset ${o.preset.name}: ${o.preset.why}`);
-  const data = await prepareData({ data: o.data, out: o.out, level: o.level ?? o.preset.level, seed: o.seed, render: o.preset.render, progress: o.progress, log });
+  const data = await prepareData({ data: o.data, phrases: o.phrases, out: o.out, level: o.level ?? o.preset.level, seed: o.seed, render: o.preset.render, progress: o.progress, log });
   const norm = computeNormalisation(data.train);
   const perClass = data.synthetic ? o.independentPerClass ?? o.preset.independentPerClass : 0;
   // Another seed family than the training database's (seeds differ by far more than its size).
@@ -66,10 +72,10 @@ export async function runExperiment(o: ExperimentOptions): Promise<{ outcomes: M
   const outcomes: ModelOutcome[] = [];
   for (const arch of o.architectures) outcomes.push(await runModel(arch, o, data, norm, independent));
   const report = writeReport(o.out, {
-    title: `ecgpu: ${o.architectures.join(' vs ')} on ${data.synthetic ? 'synthetic' : basename(data.root)} ECG images`,
+    title: `ecgpu: ${o.architectures.join(' vs ')} on ${data.synthetic ? 'synthetic' : data.roots.map((r) => basename(r)).join(' + ')} ECG images`,
     classNames: CLASS_NAMES,
     dataset: {
-      name: data.synthetic ? 'synthetic 12-lead records (ecgpu generator)' : data.root,
+      name: data.synthetic ? 'synthetic 12-lead records (ecgpu generator)' : data.roots.join(', '),
       description: data.lines.join('\n'),
       splits: { train: data.train.count, val: data.val.count, test: data.test.count, ...(independent ? { 'independent test': independent.count } : {}) },
       classCounts: Object.fromEntries((['train', 'val', 'test'] as const).map((s) => [s, counts(data[s])])),
@@ -97,13 +103,20 @@ async function runModel(arch: Architecture, o: ExperimentOptions, data: Prepared
   mkdirSync(dir, { recursive: true });
   const model = createModel({ ...o.preset.model, architecture: arch, seed: o.seed });
   log(model.describe());
+  if (o.init) {
+    norm = await startFrom(model, o.init);
+    log(`[${arch}] starting from the weights of ${o.init} (and its input normalisation)`);
+  }
   const t0 = performance.now();
   const result = await train(model, data.train, data.val, norm, {
     ...o.preset.train, ...o.train, seed: o.seed, dir, resume: o.resume, log: (l) => log(`[${arch}] ${l}`), progress: o.progress,
   });
   const trainSeconds = (performance.now() - t0) / 1000;
   if (result.bestCheckpoint) {
-    loadCheckpointWeights(result.bestCheckpoint, model);
+    const held = loadCheckpointWeights<TrainerState>(result.bestCheckpoint, model);
+    if (held.epochsDone !== result.state.bestEpoch) {
+      throw new CheckpointError(result.bestCheckpoint, `holds epoch ${held.epochsDone}, not the best epoch ${result.state.bestEpoch}; rerun without --resume`);
+    }
     log(`[${arch}] evaluating the best validation epoch (${result.state.bestEpoch}, val acc ${result.state.bestValAcc.toFixed(3)})`);
   }
   const t1 = performance.now();
@@ -139,12 +152,29 @@ async function runModel(arch: Architecture, o: ExperimentOptions, data: Prepared
     info: {
       preset: o.preset.name, bestEpoch: result.state.bestEpoch, testAccuracy: ev.test.accuracy, split: data.splitFile,
       ...(ev.heldOut.length ? { independentTestAccuracy: ev.heldOut[0].split.accuracy, independentTestRecords: ev.heldOut[0].split.n } : {}),
+      ...(o.init ? { init: o.init } : {}),
     },
   });
   writeFileSync(modelFile, bytes);
   log(`[${arch}] model saved to ${modelFile} (${(bytes.length / 1e6).toFixed(1)} MB)`);
   model.dispose();
   return { architecture: arch, run, modelFile, state: result.state, evaluation: ev };
+}
+
+/** Copies a saved model's weights into `model` (same architecture and shape) and returns its normalisation. */
+async function startFrom(model: AlexNet, file: string): Promise<Normalisation> {
+  const { model: pre, meta } = loadModel(new Uint8Array(readFileSync(file)), file);
+  try {
+    const from = new Map(pre.namedTensors());
+    for (const [name, t] of model.namedTensors()) {
+      const src = from.get(name);
+      if (!src || src.size !== t.size) throw new Error(`${file}: tensor ${name} does not fit this model (another architecture or preset?)`);
+      overwrite(t, await src.read());
+    }
+  } finally {
+    pre.dispose();
+  }
+  return { mean: meta.input.mean, std: meta.input.std };
 }
 
 /** Grad-CAM over a human-sized render for the first test record of a few different classes. */

@@ -2,11 +2,13 @@
  * From a records folder (or the synthetic default) to three image sets: scan, select a balanced level,
  * split 70/15/15 with a seed (saved, and reused when present), render through the on-disk cache.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildDataset, loadSplit, perClassTarget, prepareSynthetic, renderItems, saveSplit, type Dataset, type DatasetLevel, type TensorBatch, type TensorOptions } from '../ecg/dataset.js';
-import { scanRecords } from '../ecg/scan.js';
+import { DataError } from '../ecg/data-error.js';
+import type { PhraseTable } from '../ecg/label-phrases.js';
+import { commonFolder, scanRecords, type BadRecord, type ScanResult } from '../ecg/scan.js';
 import { NUM_CLASSES } from '../ecg/types.js';
 import type { ImageSet } from './data.js';
 
@@ -74,7 +76,10 @@ export class BatchImageSet implements ImageSet {
 }
 
 export interface PreparedData {
+  /** The folder all record folders lie in (the split's paths are relative to it). */
   root: string;
+  /** The record folders (one: the synthetic database's, when no --data was given). */
+  roots: string[];
   synthetic: boolean;
   dataset: Dataset;
   splitFile: string;
@@ -85,31 +90,66 @@ export interface PreparedData {
   lines: string[];
 }
 
+/** Each --data folder must exist and be a folder; returns them absolute. */
+export function checkFolders(data: readonly string[]): string[] {
+  return data.map((d) => {
+    const abs = resolve(d);
+    if (!existsSync(abs)) throw new DataError(`--data ${d}`, 'no such folder');
+    if (!statSync(abs).isDirectory()) throw new DataError(`--data ${d}`, 'is a file, not a folder (give the folder that holds the records)');
+    return abs;
+  });
+}
+
 export async function prepareData(opts: {
-  data?: string; out: string; level: DatasetLevel; seed: number; render: TensorOptions; progress: boolean; log: (s: string) => void;
+  /** Record folders (several are scanned as one database); none: synthetic records. */
+  data?: readonly string[]; out: string; level: DatasetLevel; seed: number; render: TensorOptions; progress: boolean; log: (s: string) => void;
+  /** Phrase table for free-text diagnoses (default LUDB's). */
+  phrases?: PhraseTable;
 }): Promise<PreparedData> {
-  const synthetic = !opts.data;
-  const root = opts.data ? resolve(opts.data) : syntheticRoot(opts.level, opts.seed, opts.progress, opts.log);
-  if (!existsSync(root)) throw new Error(`--data ${opts.data}: no such folder`);
+  const synthetic = !opts.data?.length;
+  const roots = synthetic ? [syntheticRoot(opts.level, opts.seed, opts.progress, opts.log)] : checkFolders(opts.data!);
+  const root = commonFolder(roots);
   const splitFile = join(opts.out, 'split.json');
+  const cacheDir = join(cacheRoot(), 'render');
+  const render = (items: Dataset['train']) => renderItems(items, { ...opts.render, cacheDir, progress: opts.progress });
   let dataset: Dataset;
+  let batches: TensorBatch[];
   const lines: string[] = [];
   if (existsSync(splitFile)) {
     dataset = loadSplit(splitFile);
     lines.push(`using the existing split ${splitFile}: ${dataset.train.length} train / ${dataset.val.length} val / ${dataset.test.length} test`);
+    batches = [render(dataset.train), render(dataset.val), render(dataset.test)];
   } else {
-    const scan = await scanRecords(root, { progress: opts.progress });
-    dataset = buildDataset(scan, { level: opts.level, seed: opts.seed });
+    const scan = await scanRecords(roots, { progress: opts.progress, phrases: opts.phrases });
+    ({ dataset, batches } = validatedDataset(scan, opts.level, opts.seed, render));
     saveSplit(splitFile, dataset, root);
-    lines.push(`scanned ${scan.records.length + scan.bad.length} records in ${(scan.elapsedMs / 1000).toFixed(1)} s (${scan.workersUsed} workers)`, ...dataset.report.lines, `split saved to ${splitFile}`);
+    lines.push(`scanned ${scan.records.length + scan.bad.length} records in ${roots.length > 1 ? `${roots.length} folders ` : ''}in ${(scan.elapsedMs / 1000).toFixed(1)} s (${scan.workersUsed} workers)`, ...dataset.report.lines, `split saved to ${splitFile}`);
   }
-  const cacheDir = join(cacheRoot(), 'render');
-  const render = (items: Dataset['train']) => renderItems(items, { ...opts.render, cacheDir, progress: opts.progress });
-  const [train, val, test] = [render(dataset.train), render(dataset.val), render(dataset.test)];
+  const [train, val, test] = batches;
   for (const [name, b] of [['train', train], ['val', val], ['test', test]] as const) {
     lines.push(`${name}: ${b.items.length} images ${b.shape.slice(1).join('×')} (${b.cacheHits} from cache, ${b.rendered} rendered)`);
     for (const bad of b.bad) lines.push(`  skipped ${bad.path}: ${bad.reason}`);
   }
   for (const l of lines) opts.log(l);
-  return { root, synthetic, dataset, splitFile, train: new BatchImageSet(train), val: new BatchImageSet(val), test: new BatchImageSet(test), render: opts.render, lines };
+  return { root, roots, synthetic, dataset, splitFile, train: new BatchImageSet(train), val: new BatchImageSet(val), test: new BatchImageSet(test), render: opts.render, lines };
+}
+
+/**
+ * Selects and splits, then reads and renders every selected record; records that fail only now (the
+ * scan reads headers alone) are moved to the unreadable list and the selection is made again, until
+ * every record in the split renders. The printed and saved split is then exactly what trains, and
+ * the renders of the rounds before are cache hits.
+ */
+function validatedDataset(scan: ScanResult, level: DatasetLevel, seed: number, render: (items: Dataset['train']) => TensorBatch): { dataset: Dataset; batches: TensorBatch[] } {
+  let records = scan.records;
+  const failed: BadRecord[] = [];
+  for (;;) {
+    const dataset = buildDataset({ ...scan, records, bad: [...scan.bad, ...failed] }, { level, seed });
+    const batches = [render(dataset.train), render(dataset.val), render(dataset.test)];
+    const bad = batches.flatMap((b) => b.bad);
+    if (!bad.length) return { dataset, batches };
+    failed.push(...bad);
+    const gone = new Set(bad.map((b) => b.path));
+    records = records.filter((r) => !gone.has(r.path));
+  }
 }

@@ -10,9 +10,9 @@ import { tidy } from '../engine/scope.js';
 import { backward, noGrad, softmaxCrossEntropy } from '../autograd/index.js';
 import type { AlexNet } from '../models/alexnet.js';
 import { SGD, Adam, AdamW, cosine, stepDecay, constant, warmup, type Optimizer, type Schedule } from '../optim/index.js';
-import { makeBatch, shuffled, type ImageSet, type Normalisation } from './data.js';
+import { balancedOrder, makeBatch, shuffled, type ImageSet, type Normalisation } from './data.js';
 import { DEFAULT_AUGMENT, type AugmentOptions } from './augment.js';
-import { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
+import { CheckpointError, loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint.js';
 import { ProgressBar } from './progress-bar.js';
 
 export interface TrainOptions {
@@ -25,12 +25,16 @@ export interface TrainOptions {
   schedule: 'cosine' | 'step' | 'constant';
   warmupEpochs: number;
   augment: AugmentOptions;
+  /** Epoch order: a shuffle of the training set, or class-balanced draws of the same size. */
+  sampling?: 'shuffle' | 'balanced';
   seed: number;
   /** Where checkpoints go; none when undefined. */
   dir?: string;
   resume?: boolean;
   /** Stop after this many epochs in this process (tests simulate a killed run with it). */
   stopAfterEpochs?: number;
+  /** Called after each checkpoint file is in place (tests kill the run here, at every write in turn). */
+  afterCheckpointWrite?: (file: string) => void;
   log?: (line: string) => void;
   progress?: boolean;
   /** After every step (live charts, pause: return a promise, stop: resolve to 'stop'; the browser demo). */
@@ -142,6 +146,20 @@ export interface TrainResult {
   stopped?: boolean;
 }
 
+/**
+ * The best.ckpt beside a resumed last.ckpt must hold the epoch last.ckpt calls the best, or be ahead of
+ * it (written just before a kill; it is rewritten when that epoch is retrained).
+ */
+function checkPair(last: string, best: string, state: TrainerState, log: (l: string) => void): void {
+  if (state.bestEpoch < 1) return;
+  if (!existsSync(best)) throw new CheckpointError(best, `missing, but ${last} names epoch ${state.bestEpoch} as the best; run without --resume to start afresh`);
+  const b = readCheckpointState<TrainerState>(best);
+  if (b.epochsDone > state.epochsDone) log(`${best} is from epoch ${b.epochsDone}, ahead of ${last} (a kill came between the two writes): epoch ${b.epochsDone} is retrained`);
+  else if (b.epochsDone !== state.bestEpoch) {
+    throw new CheckpointError(best, `holds epoch ${b.epochsDone}, but ${last} names epoch ${state.bestEpoch} as the best; run without --resume to start afresh`);
+  }
+}
+
 export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet, norm: Normalisation, options: Partial<TrainOptions> = {}): Promise<TrainResult> {
   const o = { ...DEFAULT_TRAIN, ...options };
   const log = o.log ?? (() => {});
@@ -149,21 +167,25 @@ export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet
   const stepsPerEpoch = batchesOf([...Array(trainSet.count).keys()], o.batchSize).length;
   const schedule = makeSchedule(o, stepsPerEpoch);
   const k = model.config.numClasses;
+  const trainLabels = Array.from({ length: trainSet.count }, (_, i) => trainSet.label(i));
   let state: TrainerState = { epochsDone: 0, step: 0, history: [], bestEpoch: -1, bestValAcc: -1, bestValLoss: Infinity };
   const last = o.dir ? join(o.dir, 'last.ckpt') : undefined;
   const best = o.dir ? join(o.dir, 'best.ckpt') : undefined;
   if (o.dir) mkdirSync(o.dir, { recursive: true });
   if (o.resume && last && existsSync(last)) {
     state = loadCheckpoint<TrainerState>(last, model, optimizer);
+    checkPair(last, best!, state, log);
     log(`resumed from ${last} after epoch ${state.epochsDone} (step ${state.step})`);
-  }
+  } else if (o.resume) log(`--resume: no ${last ?? 'checkpoint folder'} yet, starting from the first epoch`);
   let epochsThisRun = 0, stopped = false;
   try {
     for (let epoch = state.epochsDone; epoch < o.epochs && !stopped; epoch++) {
       if (o.stopAfterEpochs !== undefined && epochsThisRun >= o.stopAfterEpochs) break;
       model.train();
       const t0 = performance.now();
-      const batches = batchesOf(shuffled(trainSet.count, o.seed * 1000 + epoch), o.batchSize);
+      const orderSeed = o.seed * 1000 + epoch;
+      const order = o.sampling === 'balanced' ? balancedOrder(trainLabels, trainSet.count, orderSeed) : shuffled(trainSet.count, orderSeed);
+      const batches = batchesOf(order, o.batchSize);
       const bar = o.progress ? new ProgressBar(`epoch ${epoch + 1}/${o.epochs}`, trainSet.count) : undefined;
       let seen = 0, lossSum = 0, correct = 0;
       // Batches are assembled on the host (augmentation included) while the GPU runs the previous step.
@@ -227,8 +249,11 @@ export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet
         `${entry.imagesPerSecond.toFixed(1)} img/s`);
       const improved = !valSet.count || val.acc > state.bestValAcc || (val.acc === state.bestValAcc && val.loss < state.bestValLoss);
       if (improved) Object.assign(state, { bestEpoch: epoch + 1, bestValAcc: val.acc, bestValLoss: val.loss });
-      if (last) await saveCheckpoint(last, model, optimizer, state);
-      if (improved && best) await saveCheckpoint(best, model, optimizer, state);
+      // best.ckpt before last.ckpt: last.ckpt never names a best epoch that best.ckpt does not hold yet.
+      // A kill between the two leaves best.ckpt one epoch ahead; resuming from last.ckpt retrains that
+      // epoch bit for bit and writes both again.
+      if (improved && best) { await saveCheckpoint(best, model, optimizer, state); o.afterCheckpointWrite?.(best); }
+      if (last) { await saveCheckpoint(last, model, optimizer, state); o.afterCheckpointWrite?.(last); }
       epochsThisRun++;
     }
   } finally {

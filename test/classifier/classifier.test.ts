@@ -204,7 +204,7 @@ describe('ecgpu predict on the Classifier', () => {
     const one = generateRecord(0, 3);
     const hea = writeRecord(dir, { ...one, leads: ['II'], signals: [one.signals[1]], digital: undefined, header: { ...one.header, nSignals: 1, signals: [one.header.signals[1]] } }, 'ONE');
     const a = await run('predict', hea, '--model', join(dir, 'model.ecgpu'), '--saliency', join(dir, 'x.png'));
-    expect(a.code).toBe(2);
+    expect(a.code).toBe(5); // src/cli/exit-codes.ts: an ECG record refused
     expect(a.err).toMatch(/^ecgpu predict: .*ONE\.hea: a 12-lead model needs leads I, II and V1-V6 .* 1 lead\(s\): II$/);
     writeFileSync(join(dir, 'broken.ecgpu'), bytes.subarray(0, 100));
     const b = await run('predict', heas[0], '--model', join(dir, 'broken.ecgpu'));

@@ -84,16 +84,16 @@ describe('inspectCommand', () => {
     expect(r.err).toMatch(/dx 59118001,427084000,164889003 -> classes 1 \(sinus tachycardia\), 4 \(RBBB\)/);
   });
 
-  it('bad input: one line on stderr naming the file, exit 2, no stack trace', async () => {
+  it('bad input: one line on stderr naming the file, exit 5, no stack trace', async () => {
     const dir = tempDir();
     const missing = await run([join(dir, 'nothing')]);
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(5);
     expect(missing.err).toBe(`ecgpu inspect: ${join(dir, 'nothing')}: no record found (looked for ${join(dir, 'nothing')}.hea and ${join(dir, 'nothing')}.csv)\n`);
     const rec = smallRecord();
     const mat = readFileSync(rec + '.mat');
     writeFileSync(rec + '.mat', mat.subarray(0, 100));
     const truncated = await run([rec]);
-    expect(truncated.code).toBe(2);
+    expect(truncated.code).toBe(5);
     expect(truncated.out).toBe('');
     expect(truncated.err.split('\n')).toEqual([`ecgpu inspect: ${rec}.mat: truncated: matrix 'val' (12×6 int16) needs 168 bytes, the file has 100`, '']);
     expect(truncated.err).not.toMatch(/\n\s+at /);
@@ -101,7 +101,7 @@ describe('inspectCommand', () => {
 
   it('bad arguments: exit 2 with a pointer to --help', async () => {
     const rec = smallRecord();
-    for (const argv of [[], ['--bogus', rec], [rec, '--from'], [rec, '--from', 'soon'], [rec, '--signals', '12'], [rec, '--signals', 'V7'], [rec, '--from', '10']]) {
+    for (const argv of [[], ['--bogus', rec], [rec, '--from'], [rec, '--from', 'soon'], [rec, '--signals', '12'], [rec, '--signals', 'V7'], [rec, '--from', '10'], [rec, '--from', 's4', '--to', 's2']]) {
       const r = await run(argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.err.trim().split('\n').pop()).toMatch(/^ecgpu inspect: .* \(see ecgpu inspect --help\)$/);

@@ -74,16 +74,16 @@ describe('ecgpu annotations', () => {
     expect(msTimeString(1, 1000, { fs: 1000, baseMs: 1000 * (23 * 3600 + 59 * 60 + 59) + 999, baseDate: [31, 12, 2023] })).toBe('[00:00:00.000 01/01/2024]');
   });
 
-  it('bad arguments and files: one line, exit 2', async () => {
+  it('bad arguments and files: one line, exit 2 (arguments) or 5 (files)', async () => {
     const dir = writeFiles(tempDir(), { 'r.hea': 'r 1 250 1000\nr.dat 16 200 16 0 0 0 0 I\n' });
-    for (const [argv, msg] of [
-      [[join(dir, 'r')], /expected a record and an annotator, got 1 argument/],
-      [[join(dir, 'r'), 'atr', '--bogus'], /unknown option --bogus/],
-      [[join(dir, 'r'), '../x'], /bad annotator '\.\.\/x'/],
-      [[join(dir, 'r'), 'atr'], new RegExp(`${join(dir, 'r.atr')}: annotation file not found`)],
-    ] as [string[], RegExp][]) {
+    for (const [argv, msg, code] of [
+      [[join(dir, 'r')], /expected a record and an annotator, got 1 argument/, 2],
+      [[join(dir, 'r'), 'atr', '--bogus'], /unknown option --bogus/, 2],
+      [[join(dir, 'r'), '../x'], /bad annotator '\.\.\/x'/, 2],
+      [[join(dir, 'r'), 'atr'], new RegExp(`${join(dir, 'r.atr')}: annotation file not found`), 5],
+    ] as [string[], RegExp, number][]) {
       const r = await run(argv);
-      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.code, argv.join(' ')).toBe(code);
       expect(r.err.trim().split('\n')).toHaveLength(1);
       expect(r.err).toMatch(msg);
     }

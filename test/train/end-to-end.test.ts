@@ -3,57 +3,19 @@
  * epoch and resumed ends with exactly the weights of an uninterrupted run; a saved model file reloads and
  * predicts the same logits.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gpu } from '../helpers/gpu.js';
+import { describe, expect, it } from 'vitest';
 import { Tensor } from '../../src/engine/tensor.js';
 import { tidy } from '../../src/engine/scope.js';
 import { backward, softmaxCrossEntropy } from '../../src/autograd/index.js';
 import { createModel, type Architecture } from '../../src/models/alexnet.js';
 import { loadModel, saveModel } from '../../src/models/model-file.js';
-import { generateRecord } from '../../src/ecg/synthetic.js';
-import { renderToTensorData } from '../../src/ecg/render.js';
-import { CLASS_NAMES, NUM_CLASSES } from '../../src/ecg/types.js';
+import { CLASS_NAMES } from '../../src/ecg/types.js';
 import { Adam } from '../../src/optim/index.js';
-import { PRESETS } from '../../src/train/presets.js';
-import { computeNormalisation, makeBatch, type ImageSet } from '../../src/train/data.js';
+import { computeNormalisation, makeBatch } from '../../src/train/data.js';
 import { predictLogits, train } from '../../src/train/trainer.js';
+import { preset, S, trainerFixture } from './memory-set.js';
 
-const preset = PRESETS.tiny;
-const S = preset.model.inputSize;
-
-class MemorySet implements ImageSet {
-  readonly shape: [number, number, number] = [1, S, S];
-  constructor(private images: Float32Array[], private labels: number[]) {}
-  get count() { return this.images.length; }
-  image(i: number) { return this.images[i]; }
-  label(i: number) { return this.labels[i]; }
-  name(i: number) { return `synthetic-${i}`; }
-}
-
-function syntheticSet(perClass: number, seed: number): MemorySet {
-  const images: Float32Array[] = [], labels: number[] = [];
-  for (let i = 0; i < perClass; i++) {
-    for (let c = 0; c < NUM_CLASSES; c++) {
-      images.push(renderToTensorData(generateRecord(c, seed + i * 97 + c), { ...preset.render, channels: 1 }));
-      labels.push(c);
-    }
-  }
-  return new MemorySet(images, labels);
-}
-
-let trainSet: MemorySet, valSet: MemorySet;
-const dirs: string[] = [];
-const tmp = () => { const d = mkdtempSync(join(tmpdir(), 'ecgpu-e2e-')); dirs.push(d); return d; };
-
-beforeAll(async () => {
-  await gpu();
-  trainSet = syntheticSet(2, 11);
-  valSet = syntheticSet(1, 5000);
-});
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+const fx = trainerFixture([2, 11], [1, 5000], 'ecgpu-e2e-');
 
 const config = (architecture: Architecture) => ({ ...preset.model, architecture, seed: 3 });
 const archs: Architecture[] = ['alexnet', 'alexnet-m-se'];
@@ -62,8 +24,8 @@ describe.each(archs)('%s', (arch) => {
   it('loss goes down on a fixed batch', async () => {
     // Memorising one batch shows that gradients flow through every layer; dropout would only add noise.
     const model = createModel({ ...config(arch), dropout: 0 });
-    const norm = computeNormalisation(trainSet);
-    const { x, y } = makeBatch(trainSet, [...Array(8).keys()].map((i) => i * 2), norm);
+    const norm = computeNormalisation(fx.trainSet);
+    const { x, y } = makeBatch(fx.trainSet, [...Array(8).keys()].map((i) => i * 2), norm);
     const opt = new Adam(model.parameters(), { lr: 2e-3 });
     const losses: number[] = [];
     for (let step = 0; step < 30; step++) {
@@ -85,17 +47,17 @@ describe.each(archs)('%s', (arch) => {
   });
 
   it('a run stopped after one epoch and resumed ends with the weights of an uninterrupted run', async () => {
-    const norm = computeNormalisation(trainSet);
+    const norm = computeNormalisation(fx.trainSet);
     const opts = { ...preset.train, epochs: 2, seed: 9, augment: { shift: 0.03, crop: 0.05, amplitude: 0.1, noise: 0.01 } };
     const straight = createModel(config(arch));
-    await train(straight, trainSet, valSet, norm, { ...opts, dir: tmp() });
-    const dir = tmp();
+    await train(straight, fx.trainSet, fx.valSet, norm, { ...opts, dir: fx.tmp() });
+    const dir = fx.tmp();
     const first = createModel(config(arch));
-    const r1 = await train(first, trainSet, valSet, norm, { ...opts, dir, stopAfterEpochs: 1 });
+    const r1 = await train(first, fx.trainSet, fx.valSet, norm, { ...opts, dir, stopAfterEpochs: 1 });
     expect(r1.state.epochsDone).toBe(1);
     first.dispose(); // the process "dies"
     const resumed = createModel(config(arch));
-    const r2 = await train(resumed, trainSet, valSet, norm, { ...opts, dir, resume: true });
+    const r2 = await train(resumed, fx.trainSet, fx.valSet, norm, { ...opts, dir, resume: true });
     expect(r2.state.epochsDone).toBe(2);
     const a = straight.namedTensors(), b = resumed.namedTensors();
     for (let i = 0; i < a.length; i++) {
@@ -108,13 +70,13 @@ describe.each(archs)('%s', (arch) => {
 
   it('a saved model reloads and predicts the same logits', async () => {
     const model = createModel(config(arch));
-    const norm = computeNormalisation(trainSet);
-    await train(model, trainSet, valSet, norm, { ...preset.train, epochs: 1, seed: 4 });
-    const before = await predictLogits(model, valSet, norm);
+    const norm = computeNormalisation(fx.trainSet);
+    await train(model, fx.trainSet, fx.valSet, norm, { ...preset.train, epochs: 1, seed: 4 });
+    const before = await predictLogits(model, fx.valSet, norm);
     const bytes = await saveModel(model, { classNames: [...CLASS_NAMES], input: { render: { ...preset.render }, ...norm }, calibration: { temperature: 1, thresholds: [] } });
     const { model: reloaded, meta } = loadModel(bytes);
     expect(meta.config).toEqual(model.config);
-    const after = await predictLogits(reloaded, valSet, norm);
+    const after = await predictLogits(reloaded, fx.valSet, norm);
     expect(Buffer.from(after.buffer).equals(Buffer.from(before.buffer))).toBe(true);
     model.dispose();
     reloaded.dispose();
