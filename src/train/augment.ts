@@ -19,6 +19,8 @@ export interface AugmentOptions {
 /** Mild on purpose: at classifier resolution (a lead is ~10 px tall at 128 px) stronger settings blurred
  * away the QRS and ST details and stopped AlexNet-M-SE learning (measured: val 0.49 → 0.13 at epoch 5). */
 export const DEFAULT_AUGMENT: AugmentOptions = { shift: 0.03, crop: 0.03, amplitude: 0.05, noise: 0 };
+/** For inputs that keep the heart rate's scale (lead-channels): no zoom, which would change the apparent rate. */
+export const TIME_SHIFT_AUGMENT: AugmentOptions = { shift: 0.03, crop: 0, amplitude: 0.05, noise: 0 };
 export const NO_AUGMENT: AugmentOptions = { shift: 0, crop: 0, amplitude: 0, noise: 0 };
 
 /** Returns an augmented copy of a CHW image (values in [0,1], white background = 1). */
