@@ -107,12 +107,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo in headless Chromium', () => {
     await page.fill('#per-class', '3');
     await page.fill('#epochs', '2');
     await page.click('#train-start');
-    // Pause between steps: both workers stop stepping until Resume.
+    // Pause between steps: both workers stop stepping until Resume. Asked at once, so each worker pauses
+    // after its first step (waiting for steps first let a fast worker finish before the other began).
     const stepsOf = () => page.evaluate(() => Object.values((globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo.train).map((t) => t.stepLosses.length));
-    await page.waitForFunction(() => Object.values((globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo.train).every((t) => t.stepLosses.length >= 1), undefined, { timeout: 120_000, polling: 250 });
     await page.click('#train-pause');
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('.run p[role=status]')).every((p) => p.textContent === 'paused'), undefined, { timeout: 60_000, polling: 250 });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.run p[role=status]')).every((p) => p.textContent === 'paused'), undefined, { timeout: 150_000, polling: 250 });
     const atPause = await stepsOf();
+    expect(atPause).toEqual([1, 1]);
     await page.waitForTimeout(1500);
     expect(await stepsOf()).toEqual(atPause);
     await expect(page.locator('#train-pause').textContent()).resolves.toBe('Resume');
