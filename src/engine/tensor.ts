@@ -90,6 +90,13 @@ export class Tensor {
     return new Float32Array(buf);
   }
 
+  /** Reads several f32 tensors back with one submit and one wait. */
+  static async readAll(tensors: readonly Tensor[]): Promise<Float32Array[]> {
+    for (const t of tensors) if (t.dtype !== 'f32') throw new Error('Tensor.readAll(): f32 tensors only');
+    const bufs = await engine().readMany(tensors.map((t) => ({ buffer: t.buffer, bytes: t.size * 4 })));
+    return bufs.map((b) => new Float32Array(b));
+  }
+
   async readInt(): Promise<Int32Array | Uint32Array> {
     const buf = await engine().read(this.buffer, this.size * 4);
     return this.dtype === 'u32' ? new Uint32Array(buf) : new Int32Array(buf);

@@ -17,14 +17,33 @@ export class Waiter {
 
   async wait(signature: number, submittedAt: number, poll: () => Promise<unknown>): Promise<void> {
     const expected = this.learnt.get(signature);
+    let slept = false;
     if (this.enabled && expected !== undefined) {
       const remaining = expected * this.sleepFraction - (performance.now() - submittedAt);
-      if (remaining >= 1) await sleep(remaining);
+      if (remaining >= 1) { await sleep(remaining); slept = true; }
     }
+    const polledAt = performance.now();
     await poll();
-    const took = performance.now() - submittedAt;
-    this.learnt.set(signature, expected === undefined ? took : 0.7 * expected + 0.3 * took);
+    const now = performance.now();
+    const pollMs = now - polledAt;
+    this.learnt.set(signature, nextEstimate(expected, now - submittedAt, slept && pollMs < Math.max(ALREADY_DONE_MS, 0.05 * (expected ?? 0))));
   }
+}
+
+/** A poll that resolves this fast (or within 5% of the estimate) after a sleep found the work already done. */
+const ALREADY_DONE_MS = 2;
+
+/**
+ * The learnt duration after one wait. `took` counts from the submit, so after a sleep it is at least the
+ * sleep: when the work turned out to be done already, `took` says only that it was no longer, and the
+ * estimate shrinks instead (by a fifth). Learning `took` there would keep an overestimate alive for ever
+ * (each wait sleeping 90% of it and learning that back) — as the first call of a batch, which includes
+ * compiling its pipelines, otherwise left every later validation pass sleeping for seconds.
+ */
+export function nextEstimate(expected: number | undefined, took: number, overslept: boolean): number {
+  if (expected === undefined) return took;
+  if (overslept) return 0.8 * expected;
+  return 0.7 * expected + 0.3 * took;
 }
 
 /** FNV-1a over 32-bit words, for batch signatures. */

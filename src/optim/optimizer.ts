@@ -77,8 +77,9 @@ export abstract class Optimizer {
 
   /** Reads every state tensor back to the host (flushes). */
   async state(): Promise<OptimizerState> {
-    const slots: (Float32Array[] | null)[] = [];
-    for (const s of this.slots) slots.push(s ? await Promise.all(s.map((t) => t.read())) : null);
+    const flat = await Tensor.readAll(this.slots.flatMap((s) => s ?? []));
+    let k = 0;
+    const slots = this.slots.map((s) => (s ? s.map(() => flat[k++]) : null));
     return { kind: this.kind, step: this.stepCount, lr: this.lr, hyper: this.hyper(), slots, paramSteps: [...this.paramSteps] };
   }
 

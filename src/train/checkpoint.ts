@@ -4,6 +4,7 @@
  * either the previous checkpoint or the new one, never half of one.
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { Tensor } from '../engine/tensor.js';
 import type { Module } from '../models/module.js';
 import type { Optimizer, OptimizerState } from '../optim/index.js';
 import { overwrite } from '../models/model-file.js';
@@ -18,7 +19,7 @@ export interface Checkpoint<T> {
 
 export async function saveCheckpoint<T>(path: string, model: Module, optimizer: Optimizer, trainer: T): Promise<void> {
   const named = model.namedTensors();
-  const values = await Promise.all(named.map(([, t]) => t.read()));
+  const values = await Tensor.readAll(named.map(([, t]) => t));
   const opt = await optimizer.state();
   const arrays: { name: string; data: Float32Array }[] = named.map(([n], i) => ({ name: `model/${n}`, data: values[i] }));
   opt.slots.forEach((s, i) => s?.forEach((d, k) => arrays.push({ name: `optim/${i}/${k}`, data: d })));

@@ -123,7 +123,7 @@ export async function prepareData(opts: {
     const scan = await scanRecords(roots, { progress: opts.progress, phrases: opts.phrases });
     ({ dataset, batches } = validatedDataset(scan, opts.level, opts.seed, render));
     saveSplit(splitFile, dataset, root);
-    lines.push(`scanned ${scan.records.length + scan.bad.length} records in ${roots.length > 1 ? `${roots.length} folders ` : ''}in ${(scan.elapsedMs / 1000).toFixed(1)} s (${scan.workersUsed} workers)`, ...dataset.report.lines, `split saved to ${splitFile}`);
+    lines.push(`scanned ${scan.records.length + scan.bad.length} records ${roots.length > 1 ? `in ${roots.length} folders ` : ''}in ${(scan.elapsedMs / 1000).toFixed(1)} s (${scan.workersUsed} workers)`, ...dataset.report.lines, `split saved to ${splitFile}`);
   }
   const [train, val, test] = batches;
   for (const [name, b] of [['train', train], ['val', val], ['test', test]] as const) {
