@@ -147,39 +147,31 @@ export class Engine {
     this.throwIfError();
   }
 
-  /** Copies `bytes` of a buffer back to the host. Flushes. */
   /**
-   * Copies several buffers back with one submit and one wait (one staging buffer), where a `read` per
-   * buffer would pay a submit and a map round trip each: a checkpoint reads dozens of tensors.
+   * Copies several buffers (each from `offset`, default 0) back with one submit and one wait into one
+   * staging buffer, where a read per buffer would pay a submit and a map round trip each: a checkpoint
+   * reads dozens of tensors. Flushes.
    */
-  async readMany(parts: readonly { buffer: GPUBuffer; bytes: number }[]): Promise<ArrayBuffer[]> {
-    const offsets: number[] = [];
+  async readMany(parts: readonly { buffer: GPUBuffer; bytes: number; offset?: number }[]): Promise<ArrayBuffer[]> {
+    const at: number[] = [];
     let total = 0;
-    for (const p of parts) { offsets.push(total); total += Math.ceil(p.bytes / 4) * 4; }
-    if (total === 0) return parts.map(() => new ArrayBuffer(0));
+    for (const p of parts) { at.push(total); total += Math.ceil(p.bytes / 4) * 4; }
+    if (total === 0) { this.flush(); return parts.map(() => new ArrayBuffer(0)); }
     const staging = this.device.createBuffer({ size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    parts.forEach((p, i) => { if (p.bytes > 0) this.copy(p.buffer, 0, staging, offsets[i], Math.ceil(p.bytes / 4) * 4); });
+    parts.forEach((p, i) => { if (p.bytes > 0) this.copy(p.buffer, p.offset ?? 0, staging, at[i], Math.ceil(p.bytes / 4) * 4); });
     this.flush();
     await this.waiter.wait(this.lastSignature, this.lastSubmit, () => staging.mapAsync(GPUMapMode.READ));
     const all = staging.getMappedRange();
-    const out = parts.map((p, i) => all.slice(offsets[i], offsets[i] + p.bytes));
+    const out = parts.map((p, i) => all.slice(at[i], at[i] + p.bytes));
     staging.unmap();
     staging.destroy();
     this.throwIfError();
     return out;
   }
 
+  /** Copies `bytes` of a buffer back to the host. Flushes. */
   async read(buffer: GPUBuffer, bytes: number, offset = 0): Promise<ArrayBuffer> {
-    const size = Math.ceil(bytes / 4) * 4;
-    const staging = this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    this.copy(buffer, offset, staging, 0, size);
-    this.flush();
-    await this.waiter.wait(this.lastSignature, this.lastSubmit, () => staging.mapAsync(GPUMapMode.READ));
-    const out = staging.getMappedRange().slice(0, bytes);
-    staging.unmap();
-    staging.destroy();
-    this.throwIfError();
-    return out;
+    return (await this.readMany([{ buffer, bytes, offset }]))[0];
   }
 
   private throwIfError(): void {
