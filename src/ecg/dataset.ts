@@ -176,13 +176,16 @@ export function loadSplit(file: string, root?: string): Dataset {
   return { train: dec(s.train), val: dec(s.val), test: dec(s.test), report: { ...s.report, lines: [] } };
 }
 
+/** The record name prepareSynthetic gives record `i` of class `cls`. */
+export const syntheticRecordName = (cls: number, i: number) => `SYN${cls}_${String(i).padStart(5, '0')}`;
+
 /** Writes `perClass` synthetic records of each class into `dir` as WFDB (.hea + .mat). */
 export function prepareSynthetic(dir: string, perClass: number, seed: number, opts: { progress?: boolean } = {}): string[] {
   const paths: string[] = [];
   const bar = new Progress('synthetic', perClass * NUM_CLASSES, opts.progress ?? false);
   for (let i = 0; i < perClass; i++) {
     for (let cls = 0; cls < NUM_CLASSES; cls++) {
-      const name = `SYN${cls}_${String(i).padStart(5, '0')}`;
+      const name = syntheticRecordName(cls, i);
       const rec = generateRecord(cls, (Math.imul(seed, 1000003) + i) >>> 0, { name });
       paths.push(writeRecord(dir, rec, name));
       bar.update(paths.length);

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { engine } from '../engine/engine.js';
+import { Tensor } from '../engine/tensor.js';
 import { createModel, type AlexNet, type Architecture } from '../models/alexnet.js';
 import { loadModel, overwrite, saveModel } from '../models/model-file.js';
 import { readRecord } from '../ecg/read-record.js';
@@ -166,11 +167,13 @@ async function startFrom(model: AlexNet, file: string): Promise<Normalisation> {
   const { model: pre, meta } = loadModel(new Uint8Array(readFileSync(file)), file);
   try {
     const from = new Map(pre.namedTensors());
-    for (const [name, t] of model.namedTensors()) {
+    const pairs = model.namedTensors().map(([name, t]) => {
       const src = from.get(name);
       if (!src || src.size !== t.size) throw new Error(`${file}: tensor ${name} does not fit this model (another architecture or preset?)`);
-      overwrite(t, await src.read());
-    }
+      return [t, src] as const;
+    });
+    const values = await Tensor.readAll(pairs.map(([, src]) => src));
+    pairs.forEach(([t], i) => overwrite(t, values[i]));
   } finally {
     pre.dispose();
   }

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildDataset, loadSplit, perClassTarget, prepareSynthetic, renderItems, saveSplit, type Dataset, type DatasetLevel, type TensorBatch, type TensorOptions } from '../ecg/dataset.js';
+import { buildDataset, loadSplit, perClassTarget, prepareSynthetic, renderItems, saveSplit, syntheticRecordName, type Dataset, type DatasetLevel, type TensorBatch, type TensorOptions } from '../ecg/dataset.js';
 import { DataError } from '../ecg/data-error.js';
 import type { PhraseTable } from '../ecg/label-phrases.js';
 import { commonFolder, scanRecords, type BadRecord, type ScanResult } from '../ecg/scan.js';
@@ -19,10 +19,15 @@ export function cacheRoot(): string {
 /** Generates the synthetic database for a level once, in the cache; returns its folder. */
 export function syntheticRoot(level: DatasetLevel, seed: number, progress: boolean, log: (s: string) => void): string {
   const perClass = Math.max(...Array.from({ length: NUM_CLASSES }, (_, c) => perClassTarget(level === 'all' ? 44 : level, c)));
-  const dir = join(cacheRoot(), `synthetic-seed${seed}-n${perClass}`);
+  return syntheticFolder(`synthetic-seed${seed}-n${perClass}`, perClass, seed, 'synthetic 12-lead records', progress, log);
+}
+
+/** `perClass` synthetic records of each class in the cache folder `name`, generated on first use. */
+function syntheticFolder(name: string, perClass: number, seed: number, what: string, progress: boolean, log: (s: string) => void): string {
+  const dir = join(cacheRoot(), name);
   const marker = join(dir, '.complete');
   if (!existsSync(marker)) {
-    log(`generating ${perClass * NUM_CLASSES} synthetic 12-lead records (${perClass} per class, seed ${seed}) in ${dir}`);
+    log(`generating ${perClass * NUM_CLASSES} ${what} (${perClass} per class, seed ${seed}) in ${dir}`);
     mkdirSync(dir, { recursive: true });
     prepareSynthetic(dir, perClass, seed, { progress });
     writeFileSync(marker, new Date().toISOString());
@@ -36,19 +41,10 @@ export function syntheticRoot(level: DatasetLevel, seed: number, progress: boole
  * once at the end of a run to measure generalisation beyond the 66-record test split.
  */
 export function independentSyntheticSet(perClass: number, seed: number, render: TensorOptions, progress: boolean, log: (s: string) => void): BatchImageSet {
-  const dir = join(cacheRoot(), `synthetic-independent-seed${seed}-n${perClass}`);
-  const marker = join(dir, '.complete');
-  const count = perClass * NUM_CLASSES;
-  if (!existsSync(marker)) {
-    log(`generating the independent test set: ${count} synthetic records (${perClass} per class, seed ${seed}) in ${dir}`);
-    mkdirSync(dir, { recursive: true });
-    prepareSynthetic(dir, perClass, seed, { progress });
-    writeFileSync(marker, new Date().toISOString());
-  }
-  // prepareSynthetic writes record i of class c as SYN<c>_<i>: the same names, in the same order, here.
-  const items = Array.from({ length: count }, (_, j) => {
+  const dir = syntheticFolder(`synthetic-independent-seed${seed}-n${perClass}`, perClass, seed, 'synthetic records for the independent test set', progress, log);
+  const items = Array.from({ length: perClass * NUM_CLASSES }, (_, j) => {
     const cls = j % NUM_CLASSES, i = Math.floor(j / NUM_CLASSES);
-    return { path: join(dir, `SYN${cls}_${String(i).padStart(5, '0')}.hea`), label: cls, classes: [cls] };
+    return { path: join(dir, `${syntheticRecordName(cls, i)}.hea`), label: cls, classes: [cls] };
   });
   const batch = renderItems(items, { ...render, cacheDir: join(cacheRoot(), 'render'), progress });
   if (batch.bad.length) throw new Error(`independent test set ${dir}: ${batch.bad.length} records unreadable (${batch.bad[0].reason}); delete the folder to regenerate it`);

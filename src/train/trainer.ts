@@ -205,9 +205,9 @@ export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet
           optimizer.zeroGrad();
           return { loss: loss.keep(), logits: logits.keep() };
         });
-        // Both copies are submitted before either wait, so the two readbacks overlap; the next batch is
-        // built meanwhile.
-        const reads = Promise.all([loss.read(), logits.read()]);
+        // Both copies go in one submit with the step, read back with one wait; the next batch is built
+        // meanwhile.
+        const reads = Tensor.readAll([loss, logits]);
         if (b + 1 < batches.length) next = batchAt(b + 1, state.step + 1);
         const [lv, lg] = await reads;
         loss.dispose();
