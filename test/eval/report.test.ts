@@ -91,3 +91,26 @@ describe('writeReport', () => {
     expect(() => buildReport({ classNames: ['a', 'b'], models: [{ name: 'bad', test: { labels: [0], logits: [1, 2, 3] } }] })).toThrow(/expected 1 × 2/);
   });
 });
+
+describe('buildReport with a held-out test set', () => {
+  const held = synthetic(200, k, 9, 2.0, 2);
+  const withHeld: ReportInput = { ...input, models: input.models.map((m) => ({ ...m, heldOut: [{ name: 'independent synthetic', description: '200 records', ...held }] })) };
+  const r = buildReport(withHeld);
+  it('reports its accuracy with a CI, per-class recall and a confusion figure, in HTML and JSON', () => {
+    expect(r.html).toContain('Summary (independent synthetic test set)');
+    expect(r.html).toContain('lowest class recall');
+    expect(Object.keys(r.figures)).toContain('alexnet-m-se-heldout0-confusion');
+    const ev = r.evaluations[1].heldOut[0];
+    expect(ev.split.n).toBe(200);
+    let correct = 0;
+    for (let i = 0; i < 200; i++) {
+      const row = Array.from(held.logits.slice(i * k, (i + 1) * k));
+      if (row.indexOf(Math.max(...row)) === held.labels[i]) correct++;
+    }
+    expect(ev.split.accuracy).toBeCloseTo(correct / 200, 12);
+    expect(ev.bootstrap.accuracy.lower).toBeLessThanOrEqual(ev.split.accuracy);
+    const json = (r.json.models as { heldOut: { name: string; n: number; perClass: { recall: number }[] }[] }[])[1].heldOut[0];
+    expect(json.name).toBe('independent synthetic');
+    expect(json.perClass).toHaveLength(k);
+  });
+});

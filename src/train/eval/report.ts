@@ -316,6 +316,7 @@ export function buildReport(input: ReportInput): BuiltReport {
   parts.push(`<h1>${esc(title)}</h1><p class="meta">Generated ${esc(generatedAt)} · ${cn.length} classes · ${evs.map((e) => `<a href="#model-${slug(e.name)}">${esc(e.name)}</a>`).join(' · ')}${evs.length > 1 ? ' · <a href="#comparison">comparison</a>' : ''}</p>`);
   const summaryRows = evs.map((e) => [esc(e.name), ci(e.bootstrap.accuracy), ci(e.bootstrap.macroF1), ci(e.bootstrap.macroAuc), ci(e.bootstrap.microAuc), f(e.test.loss), pct(e.test.reliability.ece), e.calibration ? pct(e.calibration.after.ece) : '–']);
   parts.push(`<h2>Summary (test set)</h2>${table(['model', 'accuracy [95% CI]', 'macro F1 [95% CI]', 'macro AUC [95% CI]', 'micro AUC [95% CI]', 'loss', 'ECE', 'ECE after T'], summaryRows)}`);
+  parts.push(`<pre>${evs.map((e) => `${esc(e.name)}: ${esc(e.test.line)}`).join('\n')}</pre>`);
   const heldOutNames = [...new Set(evs.flatMap((e) => e.heldOut.map((h) => h.name)))];
   for (const name of heldOutNames) {
     const rows = evs.flatMap((e) => e.heldOut.filter((h) => h.name === name).map((h) => [
@@ -325,7 +326,6 @@ export function buildReport(input: ReportInput): BuiltReport {
     parts.push(`<h3>Summary (${esc(name)} test set)</h3>${table(['model', 'records', 'accuracy [95% CI]', 'macro F1 [95% CI]', 'macro AUC [95% CI]', 'lowest class recall'], rows)}`);
     parts.push(table(['class', ...evs.map((e) => `recall ${esc(e.name)}`)], cn.map((c, i) => [esc(c), ...evs.map((e) => f(e.heldOut.find((h) => h.name === name)?.split.metrics.perClass[i].recall, 3))])));
   }
-  parts.push(`<pre>${evs.map((e) => `${esc(e.name)}: ${esc(e.test.line)}`).join('\n')}</pre>`);
   if (input.dataset) {
     const d = input.dataset;
     parts.push(`<h2>Dataset</h2>`);
