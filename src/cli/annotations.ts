@@ -7,7 +7,7 @@ import { parseAnnotations, mnemonic, type AnnotationFile } from '../ecg/wfdb-ann
 import { DEFAULT_FS, parseHeader } from '../ecg/wfdb-header.js';
 import { EcgInputError, type RecordHeader } from '../ecg/types.js';
 import { UsageError } from './args.js';
-import { EXIT, failure } from './exit-codes.js';
+import { reportFailure } from './exit-codes.js';
 
 export const ANNOTATIONS_USAGE = `usage: ecgpu annotations <record> <annotator>
 
@@ -155,9 +155,6 @@ export async function annotationsCommand(argv: string[], io: AnnotationsIo = pro
     if (chunk) await io.out(chunk);
     return 0;
   } catch (e) {
-    if (e instanceof EcgInputError) io.err(`ecgpu annotations: ${e.message}\n`);
-    else if (e instanceof UsageError) io.err(`ecgpu annotations: ${e.message} (see ecgpu annotations --help)\n`);
-    else io.err(`${failure(e, 'annotations').line}\n`);
-    return e instanceof EcgInputError ? EXIT.record : e instanceof UsageError ? EXIT.usage : EXIT.internal;
+    return reportFailure(e, 'annotations', (line) => io.err(line));
   }
 }

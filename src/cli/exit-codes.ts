@@ -58,6 +58,13 @@ export function failure(e: unknown, cmd: string): { code: number; line: string }
   return { code: EXIT.internal, line: `${prefix}internal error: ${m}${stack}` };
 }
 
+/** Writes an error's one line through `err` (a usage error points at the command's --help) and returns its exit code. */
+export function reportFailure(e: unknown, cmd: string, err: (line: string) => void): number {
+  const f = failure(e, cmd);
+  err(`${f.line}${e instanceof UsageError ? ` (see ecgpu ${cmd} --help)` : ''}\n`);
+  return f.code;
+}
+
 /** EPIPE on stdout/stderr (`ecgpu inspect … | head -1`): the reader has gone, end quietly. */
 let pipesWatched = false;
 export function endQuietlyOnClosedPipe(): void {

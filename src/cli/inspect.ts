@@ -4,7 +4,8 @@
  */
 import { headerLabels } from '../ecg/labels.js';
 import { readRecord } from '../ecg/read-record.js';
-import { EXIT, failure } from './exit-codes.js';
+import { UsageError } from './args.js';
+import { reportFailure } from './exit-codes.js';
 import { CLASS_NAMES, EcgInputError, type EcgRecord } from '../ecg/types.js';
 import { INVALID_SAMPLE } from '../ecg/wfdb-signals.js';
 
@@ -49,9 +50,6 @@ export interface SampleFormat {
   /** Signal indices to print, in order (default: all). */
   signals?: number[];
 }
-
-/** Thrown for bad command-line arguments (exit 2; an unreadable record is exit 5). */
-class UsageError extends Error {}
 
 /**
  * C printf `%.{decimals}f`. Same as toFixed except on exact ties, where glibc rounds half to even on
@@ -228,9 +226,6 @@ export async function inspectCommand(argv: string[], io: InspectIo = processIo):
     for (const chunk of formatSamples(record, { units: opts.units, from, to, signals })) await io.out(chunk);
     return 0;
   } catch (e) {
-    if (e instanceof EcgInputError) io.err(`ecgpu inspect: ${e.message}\n`);
-    else if (e instanceof UsageError) io.err(`ecgpu inspect: ${e.message} (see ecgpu inspect --help)\n`);
-    else io.err(`${failure(e, 'inspect').line}\n`);
-    return e instanceof EcgInputError ? EXIT.record : e instanceof UsageError ? EXIT.usage : EXIT.internal;
+    return reportFailure(e, 'inspect', (line) => io.err(line));
   }
 }
