@@ -84,14 +84,26 @@ function calibrateVoltage(p: Patient, cls: number, rng: Rng): void {
   for (const w of qrs) w.v = [w.v[0] * k, w.v[1] * k, w.v[2] * k];
 }
 
+/** The patient, their beat schedule and the RNG positioned after both (the first draws of a record). */
+function patientAndBeats(cls: number, seed: number, seconds: number): { rng: Rng; p: Patient; beats: Beat[] } {
+  const rng = new Rng(((seed >>> 0) ^ Math.imul(cls + 1, 0x9e3779b1)) >>> 0);
+  const p = makePatient(cls, rng);
+  calibrateVoltage(p, cls, rng);
+  return { rng, p, beats: schedule(p, rng, seconds) };
+}
+
+/** The beats of the record `generateRecord(cls, seed, opts)` draws (times in s of each QRS's fiducial
+ * point, premature beats included), as ground truth for QRS detection. */
+export function syntheticBeats(cls: number, seed: number, opts: SyntheticOptions = {}): { t: number; kind: Beat['kind'] }[] {
+  const seconds = opts.seconds ?? 10;
+  return patientAndBeats(cls, seed, seconds).beats.filter((b) => b.t >= 0 && b.t < seconds).map(({ t, kind }) => ({ t, kind }));
+}
+
 /** Generates one record of class `cls` (0-9) from `seed`. Signals in mV, rounded to 1 µV. */
 export function generateRecord(cls: number, seed: number, opts: SyntheticOptions = {}): EcgRecord {
   if (!Number.isInteger(cls) || cls < 0 || cls >= NUM_CLASSES) throw new Error(`generateRecord: class ${cls} is not 0-${NUM_CLASSES - 1}`);
   const fs = opts.fs ?? 500, seconds = opts.seconds ?? 10, noise = opts.noise ?? 1;
-  const rng = new Rng(((seed >>> 0) ^ Math.imul(cls + 1, 0x9e3779b1)) >>> 0);
-  const p = makePatient(cls, rng);
-  calibrateVoltage(p, cls, rng);
-  const beats = schedule(p, rng, seconds);
+  const { rng, p, beats } = patientAndBeats(cls, seed, seconds);
   const n = Math.round(fs * seconds);
   const vec = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
   for (const b of beats) {

@@ -156,6 +156,21 @@ describe('Classifier', () => {
     clf.dispose();
   });
 
+  it('a model with the rhythm plane gets 13 planes, and says so when the record gives it no rhythm to draw', async () => {
+    const planes = { width: 128, height: 64, layout: 'lead-channels', leadSpanMv: 5, rhythmPlane: true };
+    const cfg = { ...config, inChannels: 13, inputHeight: 64, inputWidth: 128 };
+    const clf = await Classifier.load(await modelFile({ input: { render: planes, mean: Array(13).fill(0.95), std: Array(13).fill(0.2) } }, cfg));
+    expect(clf.inputShape).toEqual([13, 64, 128]);
+    const regular = await clf.classify(generateRecord(0, 4));
+    expect(regular.warnings.filter((w) => w.includes('rhythm plane'))).toEqual([]);
+    // Two QRS complexes in 10 s (a pause, or a recording that lost its beats): no RR intervals to draw.
+    const rec = generateRecord(0, 4), fs = rec.fs;
+    const two = rec.signals.map((sig) => sig.map((v, i) => (Math.abs(i / fs - 3) < 0.4 || Math.abs(i / fs - 7) < 0.4 ? v : 0.02 * Math.sin(i / 7))));
+    const sparse = await clf.classify({ ...rec, digital: undefined, signals: two });
+    expect(sparse.warnings.some((w) => /QRS complex.*rhythm plane .*blank/.test(w))).toBe(true);
+    clf.dispose();
+  });
+
   it('reads records from bytes as from paths (WFDB pair, Chapman CSV) with clear errors', () => {
     const f = (n: string) => ({ name: n, bytes: new Uint8Array(readFileSync(join(dir, n))) });
     const fromBytes = recordFromBytes([f('S3.hea'), f('S3.mat')], { digital: false });

@@ -148,7 +148,7 @@ describe('with the GPU: checkpoints, outputs, absurd headers', () => {
 
   it('--init with a model of another preset: exit 2 naming --init, before any training', async () => {
     const r = await ecgpu(['train', '--preset', 'quick', '--data', data, '--init', model, '--out', join(dir, 'init-run')]);
-    expectOneLine(r, EXIT.usage, /^ecgpu train: --init .*tiny\.ecgpu: an alexnet-m-se at 64×64×1, width 0\.125, FC 32; this run trains alexnet-m-se with --preset quick \(64×256×12/);
+    expectOneLine(r, EXIT.usage, /^ecgpu train: --init .*tiny\.ecgpu: an alexnet-m-se at 64×64×1, width 0\.125, FC 32; this run trains alexnet-m-se with --preset quick \(64×256×13/);
     expectOneLine(await ecgpu(['train', '--init', join(dir, 'none.ecgpu')]), EXIT.usage, /--init .*none\.ecgpu: model file not found/);
   });
 

@@ -26,11 +26,20 @@ function record(times: number[], st: number, qrs = 0.09): EcgRecord {
 }
 
 const beats = Array.from({ length: 12 }, (_, k) => 0.5 + 0.8 * k);
-const plane = (rec: EcgRecord) => {
+const plane = (rec: EcgRecord, index = 0) => {
   const o = renderDefaults(preset.render);
   const img = renderToTensorData(rec, preset.render);
-  return { px: img.subarray(0, o.width * o.height), w: o.width, h: o.height, pxPerS: o.width / o.seconds };
+  return { px: img.subarray(index * o.width * o.height, (index + 1) * o.width * o.height), w: o.width, h: o.height, pxPerS: o.width / o.seconds };
 };
+/** Rows from mid-height to the farthest inked pixel (ink > 0.5) of column x, signed (+ = below). */
+function farthestInk(p: ReturnType<typeof plane>, x: number): number {
+  let best = 0;
+  for (let y = 0; y < p.h; y++) {
+    const d = y + 0.5 - p.h / 2;
+    if (1 - p.px[y * p.w + x] > 0.5 && Math.abs(d) > Math.abs(best)) best = d;
+  }
+  return best;
+}
 /** Ink-weighted mean row of column x (ink = 1 − value). */
 function inkRow(p: ReturnType<typeof plane>, x: number): number {
   let s = 0, m = 0;
@@ -45,9 +54,24 @@ const inkColumns = (p: ReturnType<typeof plane>) => Array.from({ length: p.w }, 
 });
 
 describe(`default preset (${preset.name}) keeps the classes' details visible`, () => {
-  it('renders one plane per lead when the layout is lead-channels', () => {
+  it('renders one plane per lead and the rhythm plane when the layout is lead-channels', () => {
     const c = tensorChannels(preset.render);
+    expect(c).toBe(STANDARD_LEADS.length + 1);
     expect(c).toBe(preset.model.inChannels);
+  });
+
+  it('draws a regular rhythm flat and a premature beat (and its pause) ≥ 8 px away in the rhythm plane', () => {
+    const early = beats.map((t, k) => (k === 6 ? t - 0.25 : t));
+    const regular = plane(record(beats, 0), STANDARD_LEADS.length), premature = plane(record(early, 0), STANDARD_LEADS.length);
+    const col = (t: number) => Math.round(t * regular.pxPerS);
+    for (let k = 1; k < beats.length; k++) expect(Math.abs(farthestInk(regular, col((beats[k - 1] + beats[k]) / 2)))).toBeLessThanOrEqual(1.5);
+    // The short interval (beat 5 → early beat 6) is drawn above or below mid-height, the pause after it on the other side.
+    const short = farthestInk(premature, col((early[5] + early[6]) / 2)), pause = farthestInk(premature, col((early[6] + early[7]) / 2));
+    expect(Math.abs(short)).toBeGreaterThanOrEqual(8);
+    expect(Math.abs(pause)).toBeGreaterThanOrEqual(8);
+    expect(Math.sign(short)).toBe(-Math.sign(pause));
+    // Before the premature beat the line is where the regular rhythm's is.
+    expect(Math.abs(farthestInk(premature, col((early[2] + early[3]) / 2)))).toBeLessThanOrEqual(1.5);
   });
 
   it('moves the trace by at least one pixel for a 0.1 mV ST shift', () => {

@@ -90,4 +90,27 @@ describe('per-class thresholds', () => {
     expect(after).toBeGreaterThan(before);
     expect(fit.rule).toMatch(/argmax_c p_c \/ t_c/);
   });
+  it('stay within 0.5..2 and, where validation cannot tell values apart, at the one nearest 1', () => {
+    // Class 1 is always right and never confused: any t_1 gives the same F1, so t_1 must stay 1.
+    // Class 0 is under-predicted (a bias towards 2): lowering t_0 helps, but never below 0.5.
+    const k = 3, rnd = mulberry32(5);
+    const labels: number[] = [], probs: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const y = i % 3;
+      labels.push(y);
+      const p = y === 1 ? [0.05, 0.9, 0.05] : y === 0 ? [0.3 + 0.2 * rnd(), 0.05, 0] : [0.1, 0.05, 0];
+      p[2] = 1 - p[0] - p[1];
+      probs.push(...p);
+    }
+    const fit = fitThresholds(probs, labels, k);
+    expect(fit.thresholds[1]).toBe(1);
+    for (const t of fit.thresholds) { expect(t).toBeGreaterThanOrEqual(0.5 - 1e-12); expect(t).toBeLessThanOrEqual(2 + 1e-12); }
+    expect(fit.valMacroF1After).toBeGreaterThan(fit.valMacroF1Before);
+    // The decided class is never less than a quarter as probable as the top one.
+    const decided = applyThresholds(probs, fit.thresholds);
+    for (let i = 0; i < labels.length; i++) {
+      const row = probs.slice(3 * i, 3 * i + 3);
+      expect(row[decided[i]]).toBeGreaterThanOrEqual(Math.max(...row) / 4 - 1e-12);
+    }
+  });
 });

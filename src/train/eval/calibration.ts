@@ -8,8 +8,12 @@
  *   confidences in (b/B, (b+1)/B], the first bin also holds 0) and the reliability-diagram data.
  * - Per-class decision thresholds. Rule: predict argmax_c p_c / t_c (t_c > 0 a per-class
  *   threshold; all t_c = 1 is plain argmax). The t_c are tuned on validation to maximise macro F1
- *   by coordinate ascent over a log-spaced grid (0.05 … 20), a few sweeps over the classes; a
- *   change is kept only when it strictly improves validation macro F1, so ties keep t_c = 1.
+ *   by coordinate ascent over a log-spaced grid (0.5 … 2), a few sweeps over the classes. Of the grid
+ *   values that give a class its best validation macro F1, the one nearest 1 (in log scale) is kept,
+ *   so a tie keeps t_c = 1 and a plateau does not drift to the grid's edge. Why bounded: a validation
+ *   split of 6-7 records per class cannot support more than a mild correction, and an unbounded grid
+ *   (0.05 … 20, before) let the decision name a class 8× less probable than the top one. With the
+ *   bound, the decided class is at least a quarter as probable as the most probable class.
  *   The thresholds are then applied unchanged to the test probabilities.
  */
 import { argmax, classificationMetrics, crossEntropy, softmax, type Logits } from './metrics.js';
@@ -142,29 +146,32 @@ export interface ThresholdFit {
   sweeps: number;
 }
 
-export const THRESHOLD_RULE = 'predict argmax_c p_c / t_c; t_c tuned on validation by coordinate ascent on macro F1 over a log grid 0.05..20 (strict improvements only), then applied to test';
+export const THRESHOLD_RULE = 'predict argmax_c p_c / t_c; t_c tuned on validation by coordinate ascent on macro F1 over a log grid 0.5..2 (of equal F1, the t_c nearest 1), then applied to test';
 
 /** Tunes the per-class thresholds t_c on validation probabilities (see the module comment). */
 export function fitThresholds(probs: ArrayLike<number>, labels: readonly number[], numClasses: number, opts: { sweeps?: number; gridSize?: number } = {}): ThresholdFit {
-  const k = numClasses, sweeps = opts.sweeps ?? 3, gridSize = opts.gridSize ?? 41;
-  const grid = Array.from({ length: gridSize }, (_, i) => Math.exp(Math.log(0.05) + (i / (gridSize - 1)) * (Math.log(20) - Math.log(0.05))));
+  const k = numClasses, sweeps = opts.sweeps ?? 3, gridSize = opts.gridSize ?? 21;
+  // Symmetric in log scale about 1 (an odd size puts 1 itself on the grid).
+  const grid = Array.from({ length: gridSize }, (_, i) => Math.exp(Math.LN2 * (2 * i / (gridSize - 1) - 1)));
   const t = new Array<number>(k).fill(1);
   const f1 = () => classificationMetrics(labels, applyThresholds(probs, t), k).macro.f1;
   const before = f1();
   let best = before, s = 0;
   for (; s < sweeps; s++) {
-    let improved = false;
+    let changed = false;
     for (let c = 0; c < k; c++) {
       const keep = t[c];
-      let bestT = keep;
-      for (const g of grid) {
+      let bestT = keep, bestF1 = best;
+      for (const g of [...grid].sort((a, b) => Math.abs(Math.log(a)) - Math.abs(Math.log(b)))) { // nearest 1 first
         t[c] = g;
         const v = f1();
-        if (v > best + 1e-12) { best = v; bestT = g; improved = true; }
+        if (v > bestF1 + 1e-12 || (Math.abs(v - bestF1) <= 1e-12 && Math.abs(Math.log(g)) < Math.abs(Math.log(bestT)) - 1e-12)) { bestF1 = v; bestT = g; }
       }
       t[c] = bestT;
+      if (bestT !== keep) changed = true;
+      best = bestF1;
     }
-    if (!improved) { s++; break; }
+    if (!changed) { s++; break; }
   }
   return { thresholds: t, rule: THRESHOLD_RULE, valMacroF1Before: before, valMacroF1After: best, sweeps: s };
 }
