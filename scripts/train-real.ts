@@ -2,9 +2,10 @@
  * `npm run train:real`: the recipe for real records that the validation split chose (README,
  * "Real-record training"): AlexNet-M-SE trained on every real record folder of ../shared/data (the
  * Challenge records and LUDB together, all records that carry one of the 10 classes) with
- * class-balanced sampling, 10 epochs. Writes runs/real/alexnet-m-se/model.ecgpu.
+ * class-balanced sampling, 20 epochs, from scratch (validation macro AUROC 0.83 against 0.67-0.82 for
+ * fine-tuning the bundled synthetic model and 0.76 for 10 epochs). Writes runs/real/alexnet-m-se/model.ecgpu.
  * Extra arguments go to `ecgpu train` (e.g. `npm run train:real -- --epochs 5`, or
- * `-- --init MODEL --lr 3e-4` to fine-tune a model pretrained on synthetic records instead).
+ * `-- --init models/default.ecgpu --lr 1e-3` to fine-tune the bundled model, pretrained on synthetic records, instead).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,4 +19,4 @@ if (!folders.length) {
 }
 console.error(`train:real: training on ${folders.join(' + ')}`);
 process.exit(await main(['train', '--arch', 'alexnet-m-se', '--preset', 'quick', '--data', folders.join(','), '--level', 'all',
-  '--balance', '--epochs', '10', '--out', join('runs', 'real'), '--no-progress', ...process.argv.slice(2)]));
+  '--balance', '--epochs', '20', '--out', join('runs', 'real'), '--no-progress', ...process.argv.slice(2)]));
