@@ -5,7 +5,7 @@
  */
 import type { ModelMeta } from '../models/model-file.js';
 import { readableTwelveLead } from '../ecg/quality.js';
-import { renderDefaults, renderToTensorData, rhythmPlaneBeats, RHYTHM_PLANE_MIN_BEATS, type RenderOptions } from '../ecg/render.js';
+import { renderDefaults, renderTensor, RHYTHM_PLANE_MIN_BEATS, type RenderOptions } from '../ecg/render.js';
 import type { EcgRecord } from '../ecg/types.js';
 import { normaliseInto } from '../train/data.js';
 
@@ -30,15 +30,12 @@ export function modelInput(rec: EcgRecord, meta: ModelMeta): ModelInput {
   const { record, warnings } = readableTwelveLead(rec, render);
   const o = renderDefaults(render);
   const c = meta.config.inChannels;
-  const raw = renderToTensorData(record, render);
+  const { data: raw, beats } = renderTensor(record, render);
   if (raw.length !== c * o.height * o.width) {
     throw new Error(`model input mismatch: the renderer gave ${raw.length} values, the model takes ${c}×${o.height}×${o.width}`);
   }
-  if (render.layout === 'lead-channels' && render.rhythmPlane) {
-    const beats = rhythmPlaneBeats(record, render).length;
-    if (beats < RHYTHM_PLANE_MIN_BEATS) {
-      warnings.push(`only ${beats} QRS complex${beats === 1 ? '' : 'es'} found: the rhythm plane (RR intervals) is blank, so rhythm classes are judged without it`);
-    }
+  if (beats && beats.length < RHYTHM_PLANE_MIN_BEATS) {
+    warnings.push(`only ${beats.length} QRS complex${beats.length === 1 ? '' : 'es'} found: the rhythm plane (RR intervals) is blank, so rhythm classes are judged without it`);
   }
   const data = new Float32Array(raw.length);
   normaliseInto(raw, meta.input, o.height * o.width, data);

@@ -95,8 +95,7 @@ function separatedPeaks(x: Float64Array, gap: number): number[] {
 /** Pan-Tompkins search-back: a too-long interval gets its largest candidate at the lower threshold. */
 function searchBack(beats: number[], peaks: number[], x: Float64Array, low: number, gap: number): number[] {
   if (beats.length < 3) return beats;
-  const rr = beats.slice(1).map((b, i) => b - beats[i]).sort((a, b) => a - b);
-  const median = rr[rr.length >> 1];
+  const median = medianOf(rrIntervals(beats));
   const out = [beats[0]];
   for (let i = 1; i < beats.length; i++) {
     const a = beats[i - 1], b = beats[i];
@@ -108,4 +107,14 @@ function searchBack(beats: number[], peaks: number[], x: Float64Array, low: numb
     out.push(b);
   }
   return out;
+}
+
+/** The intervals between consecutive beats (same units as `beats`). */
+export function rrIntervals(beats: readonly number[]): number[] {
+  return beats.slice(1).map((b, i) => b - beats[i]);
+}
+
+/** The upper median (the middle element of a sorted copy; of two middles, the larger). */
+export function medianOf(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[values.length >> 1];
 }

@@ -15,8 +15,8 @@
 import { Canvas, type Rgb } from '../image/raster.js';
 import { encodePng, type Deflate } from '../image/png.js';
 import { prepareRecord } from './preprocess.js';
-import { detectQrs } from './qrs-detect.js';
-import { STANDARD_LEADS, type EcgRecord } from './types.js';
+import { detectQrs, medianOf, rrIntervals } from './qrs-detect.js';
+import { DERIVED_LIMB_LEADS, STANDARD_LEADS, type EcgRecord } from './types.js';
 
 export type Layout = '12lead' | 'stacked' | 'lead-channels';
 export type GridStyle = 'auto' | 'full' | 'major' | 'none';
@@ -72,11 +72,9 @@ function leadSignal(rec: EcgRecord, name: string): Float32Array | undefined {
   if (idx >= 0) return rec.signals[idx];
   const I = leadSignal1(rec, 'I'), II = leadSignal1(rec, 'II');
   if (!I || !II) return undefined;
-  const f: Record<string, (a: number, b: number) => number> = {
-    iii: (a, b) => b - a, avr: (a, b) => -(a + b) / 2, avl: (a, b) => a - b / 2, avf: (a, b) => b - a / 2,
-  };
-  const g = f[name.toLowerCase()];
-  if (!g) return undefined;
+  const derived = Object.keys(DERIVED_LIMB_LEADS).find((l) => l.toLowerCase() === name.toLowerCase());
+  if (!derived) return undefined;
+  const g = DERIVED_LIMB_LEADS[derived];
   const out = new Float32Array(I.length);
   for (let i = 0; i < out.length; i++) out[i] = g(I[i], II[i]);
   return out;
@@ -164,8 +162,9 @@ function drawRecord(rec: EcgRecord, o: Required<RenderOptions>): Canvas {
   return cv;
 }
 
-/** `lead-channels`: one canvas per standard lead, in STANDARD_LEADS order (+ the rhythm plane). */
-function drawLeadPlanes(rec: EcgRecord, o: Required<RenderOptions>): Canvas[] {
+/** `lead-channels`: one canvas per standard lead, in STANDARD_LEADS order (+ the rhythm plane and
+ * the QRS complexes it was drawn from). */
+function drawLeadPlanes(rec: EcgRecord, o: Required<RenderOptions>): { planes: Canvas[]; beats?: number[] } {
   const r = prepareRecord(rec, { seconds: o.seconds, removeBaseline: o.removeBaseline });
   const sx = o.width / (o.seconds * o.speed), sy = o.height / (o.leadSpanMv * o.gain);
   const lw = o.lineWidth > 0 ? o.lineWidth : Math.max(1, 0.35 * Math.min(sx, sy));
@@ -185,8 +184,10 @@ function drawLeadPlanes(rec: EcgRecord, o: Required<RenderOptions>): Canvas[] {
     }
     return cv;
   });
-  if (o.rhythmPlane) planes.push(drawRhythmPlane(leads.filter((s): s is Float32Array => !!s), fs, o, lw));
-  return planes;
+  if (!o.rhythmPlane) return { planes };
+  const beats = detectQrs(leads.filter((s): s is Float32Array => !!s), fs);
+  planes.push(drawRhythmPlane(beats, fs, o, lw));
+  return { planes, beats };
 }
 
 /** How far an RR interval's ratio to the record's median RR is from 1 at the plane's top and bottom edges. */
@@ -205,12 +206,10 @@ export const RHYTHM_PLANE_MIN_BEATS = 3;
  * ±0.3 with a half-ink fill, then a full-ink one, did better. Rate itself is not drawn here: the lead planes keep it,
  * as beat spacing.
  */
-function drawRhythmPlane(leads: Float32Array[], fs: number, o: Required<RenderOptions>, lw: number): Canvas {
+function drawRhythmPlane(beats: number[], fs: number, o: Required<RenderOptions>, lw: number): Canvas {
   const cv = new Canvas(o.width, o.height);
-  const beats = detectQrs(leads, fs);
   if (beats.length < RHYTHM_PLANE_MIN_BEATS) return cv; // no rhythm to draw
-  const rr = beats.slice(1).map((b, i) => b - beats[i]);
-  const median = [...rr].sort((a, b) => a - b)[rr.length >> 1];
+  const rr = rrIntervals(beats), median = medianOf(rr);
   const px = o.width / (o.seconds * fs), mid = o.height / 2, perRatio = o.height / (2 * RHYTHM_PLANE_RATIO_SPAN);
   const xs: number[] = [], ys: number[] = [];
   rr.forEach((d, i) => {
@@ -222,13 +221,6 @@ function drawRhythmPlane(leads: Float32Array[], fs: number, o: Required<RenderOp
   cv.polyline(Float32Array.from(xs), Float32Array.from(ys), lw);
   cv.stroke(INK);
   return cv;
-}
-
-/** The QRS complexes the rhythm plane of `rec` is drawn from (sample indices at the record's rate). */
-export function rhythmPlaneBeats(rec: EcgRecord, opts: RenderOptions = {}): number[] {
-  const o = renderDefaults(opts);
-  const r = prepareRecord(rec, { seconds: o.seconds, removeBaseline: o.removeBaseline });
-  return detectQrs(STANDARD_LEADS.map((lead) => leadSignal(r, lead)).filter((s): s is Float32Array => !!s), r.fs);
 }
 
 /** Image planes of a tensor render: 12 for `lead-channels` (13 with the rhythm plane), else `channels` (3 RGB or 1 luminance). */
@@ -245,19 +237,28 @@ export function tensorChannels(opts: RenderOptions & { channels?: number }): num
 export function renderRecord(rec: EcgRecord, opts: RenderOptions = {}): RenderedImage {
   const o = renderDefaults(opts);
   if (o.layout !== 'lead-channels') return { width: o.width, height: o.height, rgba: drawRecord(rec, o).toRgba() };
-  const planes = drawLeadPlanes(rec, o).map((cv) => cv.toRgba());
+  const planes = drawLeadPlanes(rec, o).planes.map((cv) => cv.toRgba());
   const rgba = new Uint8Array(planes.length * planes[0].length);
   planes.forEach((p, i) => rgba.set(p, i * p.length));
   return { width: o.width, height: o.height * planes.length, rgba };
 }
 
+/** A tensor render and, for a rhythm-plane render, the QRS complexes (sample indices) its rhythm plane was drawn from. */
+export interface TensorRender { data: Float32Array; beats?: number[] }
+
 /** Classifier input: CHW float32 in [0, 1] (3 planes RGB, 1 plane luminance, or one plane per lead). */
 export function renderToTensorData(rec: EcgRecord, opts: RenderOptions & { channels?: number } = {}): Float32Array {
+  return renderTensor(rec, opts).data;
+}
+
+/** renderToTensorData, also returning the rhythm plane's beats (so a caller can say when there were too few). */
+export function renderTensor(rec: EcgRecord, opts: RenderOptions & { channels?: number } = {}): TensorRender {
   const o = renderDefaults(opts), c = tensorChannels(opts);
-  if (o.layout !== 'lead-channels') return drawRecord(rec, o).toChw(c as 1 | 3);
-  const plane = o.width * o.height, out = new Float32Array(c * plane);
-  drawLeadPlanes(rec, o).forEach((cv, i) => out.set(cv.toChw(1), i * plane));
-  return out;
+  if (o.layout !== 'lead-channels') return { data: drawRecord(rec, o).toChw(c as 1 | 3) };
+  const plane = o.width * o.height, data = new Float32Array(c * plane);
+  const { planes, beats } = drawLeadPlanes(rec, o);
+  planes.forEach((cv, i) => data.set(cv.toChw(1), i * plane));
+  return { data, beats };
 }
 
 /** PNG file bytes (RGB). Pass a deflate (e.g. zlib in Node) for compression; default is stored blocks. */

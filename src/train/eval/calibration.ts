@@ -151,8 +151,9 @@ export const THRESHOLD_RULE = 'predict argmax_c p_c / t_c; t_c tuned on validati
 /** Tunes the per-class thresholds t_c on validation probabilities (see the module comment). */
 export function fitThresholds(probs: ArrayLike<number>, labels: readonly number[], numClasses: number, opts: { sweeps?: number; gridSize?: number } = {}): ThresholdFit {
   const k = numClasses, sweeps = opts.sweeps ?? 3, gridSize = opts.gridSize ?? 21;
-  // Symmetric in log scale about 1 (an odd size puts 1 itself on the grid).
-  const grid = Array.from({ length: gridSize }, (_, i) => Math.exp(Math.LN2 * (2 * i / (gridSize - 1) - 1)));
+  // Symmetric in log scale about 1 (an odd size puts 1 itself on the grid), tried nearest 1 first.
+  const grid = Array.from({ length: gridSize }, (_, i) => Math.exp(Math.LN2 * (2 * i / (gridSize - 1) - 1)))
+    .sort((a, b) => Math.abs(Math.log(a)) - Math.abs(Math.log(b)));
   const t = new Array<number>(k).fill(1);
   const f1 = () => classificationMetrics(labels, applyThresholds(probs, t), k).macro.f1;
   const before = f1();
@@ -162,7 +163,7 @@ export function fitThresholds(probs: ArrayLike<number>, labels: readonly number[
     for (let c = 0; c < k; c++) {
       const keep = t[c];
       let bestT = keep, bestF1 = best;
-      for (const g of [...grid].sort((a, b) => Math.abs(Math.log(a)) - Math.abs(Math.log(b)))) { // nearest 1 first
+      for (const g of grid) {
         t[c] = g;
         const v = f1();
         if (v > bestF1 + 1e-12 || (Math.abs(v - bestF1) <= 1e-12 && Math.abs(Math.log(g)) < Math.abs(Math.log(bestT)) - 1e-12)) { bestF1 = v; bestT = g; }
