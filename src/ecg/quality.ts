@@ -5,7 +5,7 @@
  * repaired is said out loud in `warnings` (derived limb leads, ignored extra leads, padding, one bad lead).
  * Browser-safe: no engine, no fs.
  */
-import { EcgInputError, STANDARD_LEADS, type EcgRecord } from './types.js';
+import { DERIVED_LIMB_LEADS as DERIVED, EcgInputError, STANDARD_LEADS, type EcgRecord } from './types.js';
 
 /** A record that can be read but not classified; `problem` says why. */
 export class UnreadableRecordError extends EcgInputError {
@@ -33,13 +33,6 @@ export const SATURATED_FRACTION = 0.01;
 /** From this many flat or saturated leads on, the record is refused (below it: a warning per lead). */
 export const MAX_BAD_LEADS = 3;
 
-/** Limb leads that Einthoven's and Goldberger's equations give from I and II. */
-const DERIVED: Record<string, (i: number, ii: number) => number> = {
-  III: (i, ii) => ii - i,
-  aVR: (i, ii) => -(i + ii) / 2,
-  aVL: (i, ii) => i - ii / 2,
-  aVF: (i, ii) => ii - i / 2,
-};
 
 /** Spellings met in real headers for each standard lead (compared after `leadKey`). */
 const ALIASES: Record<string, readonly string[]> = {

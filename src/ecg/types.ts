@@ -86,3 +86,11 @@ export class EcgInputError extends Error {
 }
 
 export const STANDARD_LEADS = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'] as const;
+
+/** Limb leads that Einthoven's and Goldberger's equations give from leads I and II. */
+export const DERIVED_LIMB_LEADS: Readonly<Record<string, (i: number, ii: number) => number>> = {
+  III: (i, ii) => ii - i,
+  aVR: (i, ii) => -(i + ii) / 2,
+  aVL: (i, ii) => i - ii / 2,
+  aVF: (i, ii) => ii - i / 2,
+};
