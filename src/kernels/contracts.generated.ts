@@ -171,11 +171,11 @@ export const contracts: Record<string, FamilyContract> = {
         { name: 'Wp', type: 'u32', offset: 36, size: 4 },
       ] },
     },
-    overrides: { KH: { type: 'u32', default: 3 }, KW: { type: 'u32', default: 3 }, SH: { type: 'u32', default: 1 }, SW: { type: 'u32', default: 1 }, PH: { type: 'u32', default: 0 }, PW: { type: 'u32', default: 0 }, HAS_BIAS: { type: 'bool', default: false }, RELU: { type: 'bool', default: false }, CI_INNER: { type: 'bool', default: false }, WGX: { type: 'u32', default: 8 }, WGY: { type: 'u32', default: 4 } },
+    overrides: { KH: { type: 'u32', default: 3 }, KW: { type: 'u32', default: 3 }, SH: { type: 'u32', default: 1 }, SW: { type: 'u32', default: 1 }, PH: { type: 'u32', default: 0 }, PW: { type: 'u32', default: 0 }, HAS_BIAS: { type: 'bool', default: false }, RELU: { type: 'bool', default: false }, CI_INNER: { type: 'bool', default: false }, WGX: { type: 'u32', default: 8 }, WGY: { type: 'u32', default: 4 }, ROWS: { type: 'u32', default: 8 } },
     entries: {
       conv_forward: {
         workgroupSize: ['WGX', 'WGY', 1],
-        overrides: ['KH', 'KW', 'SH', 'SW', 'HAS_BIAS', 'RELU', 'CI_INNER', 'WGX', 'WGY'],
+        overrides: ['KH', 'KW', 'SH', 'SW', 'HAS_BIAS', 'RELU', 'CI_INNER', 'WGX', 'WGY', 'ROWS'],
         bindings: [
           { name: 'p', group: 0, binding: 0, kind: 'uniform', struct: 'Params' },
           { name: 'X', group: 0, binding: 1, kind: 'read-only-storage' },
@@ -196,7 +196,7 @@ export const contracts: Record<string, FamilyContract> = {
       },
       conv_backward_weights: {
         workgroupSize: ['WGX', 'WGY', 1],
-        overrides: ['KH', 'KW', 'SH', 'SW', 'WGX', 'WGY'],
+        overrides: ['KH', 'KW', 'SH', 'SW', 'WGX', 'WGY', 'ROWS'],
         bindings: [
           { name: 'p', group: 0, binding: 0, kind: 'uniform', struct: 'Params' },
           { name: 'X', group: 0, binding: 1, kind: 'read-only-storage' },

@@ -81,15 +81,18 @@ export function conv2dPadInput(x: Tensor, s: ConvShape): Tensor {
  * or 4, whichever wastes least on partial blocks (few output channels want WGY small). Measured on GEMM:
  * the shape itself does not change the speed on SwiftShader, only the wasted work does.
  */
-function blockShape(cols: number, rows: number): { WGX: number; WGY: number } {
-  let best = { WGX: 8, WGY: 4 }, bestWork = Infinity;
+function blockShape(cols: number, rows: number, rowBlock = BLOCK): { WGX: number; WGY: number; ROWS: number } {
+  let best = { WGX: 8, WGY: 4, ROWS: rowBlock }, bestWork = Infinity;
   for (const wgy of [4, 2, 1]) {
     const wgx = 32 / wgy;
-    const work = ceilDiv(cols, wgx * BLOCK) * wgx * ceilDiv(rows, wgy * BLOCK) * wgy;
-    if (work < bestWork) { best = { WGX: wgx, WGY: wgy }; bestWork = work; }
+    const work = ceilDiv(cols, wgx * BLOCK) * wgx * ceilDiv(rows, wgy * rowBlock) * wgy;
+    if (work < bestWork) { best = { WGX: wgx, WGY: wgy, ROWS: rowBlock }; bestWork = work; }
   }
   return best;
 }
+
+/** Rows per invocation: 12 for channel counts that 12 divides and 8 does not fill (see ROWS in conv2d.wgsl). */
+const rowBlockFor = (rows: number) => (rows % 12 === 0 && rows % 8 !== 0 ? 12 : BLOCK);
 
 /** Grid over `cols` GEMM columns (x, folded into z when large) and `rows` GEMM rows (y). */
 function grid(cols: number, rows: number, colsPerInvocation = PER, rowsPerInvocation = PER, wg = { WGX, WGY }): [number, number, number] {
@@ -101,7 +104,7 @@ function grid(cols: number, rows: number, colsPerInvocation = PER, rowsPerInvoca
 /** Channels at which the forward puts its input-channel loop innermost (instead of the kx loop). */
 const CI_INNER_FROM = 8;
 
-export function conv2dForward(x: Tensor, w: Tensor, bias: Tensor | undefined, g: Conv2dGeometry = {}, opts: { relu?: boolean; ciInner?: boolean } = {}): Tensor {
+export function conv2dForward(x: Tensor, w: Tensor, bias: Tensor | undefined, g: Conv2dGeometry = {}, opts: { relu?: boolean; ciInner?: boolean; rows?: number } = {}): Tensor {
   const s = convShape(x.shape, w.shape, g);
   if (bias && bias.size !== s.Cout) throw new Error(`conv2d: bias ${shapeStr(bias.shape)} does not match ${s.Cout} output channels`);
   const y = Tensor.empty([s.N, s.Cout, s.OH, s.OW]);
@@ -113,15 +116,15 @@ export function conv2dForward(x: Tensor, w: Tensor, bias: Tensor | undefined, g:
 }
 
 /** conv_forward of the padded input xp into y. */
-function forwardInto(xp: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor, s: ConvShape, opts: { relu?: boolean; ciInner?: boolean } = {}): void {
+function forwardInto(xp: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor, s: ConvShape, opts: { relu?: boolean; ciInner?: boolean; rows?: number } = {}): void {
   const e = engine();
-  const wg = blockShape(s.N * s.OH * s.OW, s.Cout);
+  const wg = blockShape(s.N * s.OH * s.OW, s.Cout, opts.rows ?? rowBlockFor(s.Cout));
   e.dispatch(
     { family: CONV2D, entry: 'conv_forward', constants: { ...tapsOf(s), ...wg, HAS_BIAS: Boolean(bias), RELU: Boolean(opts.relu), CI_INNER: opts.ciInner ?? (s.Cin >= CI_INNER_FROM && s.KW < 8) } },
     {
       uniforms: uniformsOf(s),
       bindings: { X: xp, Wt: w, Bias: bias ?? e.placeholder, Y: y },
-      workgroups: grid(s.N * s.OH * s.OW, s.Cout, BLOCK, BLOCK, wg),
+      workgroups: grid(s.N * s.OH * s.OW, s.Cout, BLOCK, wg.ROWS, wg),
     },
   );
 }
@@ -157,12 +160,12 @@ export function conv2dBackwardData(dy: Tensor, w: Tensor, xShape: readonly numbe
 }
 
 /** Gradient with respect to the weights of shape `wShape`. */
-export function conv2dBackwardWeights(x: Tensor, dy: Tensor, wShape: readonly number[], g: Conv2dGeometry = {}): Tensor {
+export function conv2dBackwardWeights(x: Tensor, dy: Tensor, wShape: readonly number[], g: Conv2dGeometry = {}, opts: { rows?: number } = {}): Tensor {
   const s = convShape(x.shape, wShape, g);
   checkDy(dy, s);
   const taps = s.Cin * s.KH * s.KW;
-  const wg = blockShape(taps, s.Cout);
-  const tiles = ceilDiv(taps, wg.WGX * BLOCK) * ceilDiv(s.Cout, wg.WGY * BLOCK);
+  const wg = blockShape(taps, s.Cout, opts.rows ?? rowBlockFor(s.Cout));
+  const tiles = ceilDiv(taps, wg.WGX * BLOCK) * ceilDiv(s.Cout, wg.WGY * wg.ROWS);
   // Split the reduction over images when the output alone gives too few workgroups to share out.
   const split = Math.max(1, Math.min(s.N, Math.floor(64 / tiles)));
   const nPer = ceilDiv(s.N, split);
@@ -171,7 +174,7 @@ export function conv2dBackwardWeights(x: Tensor, dy: Tensor, wShape: readonly nu
   const xp = conv2dPadInput(x, s);
   engine().dispatch(
     { family: CONV2D, entry: 'conv_backward_weights', constants: { ...tapsOf(s), ...wg } },
-    { uniforms: uniformsOf(s, nPer), bindings: { X: xp, DY2: dy, DW: out }, workgroups: [ceilDiv(taps, wg.WGX * BLOCK), ceilDiv(s.Cout, wg.WGY * BLOCK), parts] },
+    { uniforms: uniformsOf(s, nPer), bindings: { X: xp, DY2: dy, DW: out }, workgroups: [ceilDiv(taps, wg.WGX * BLOCK), ceilDiv(s.Cout, wg.WGY * wg.ROWS), parts] },
   );
   if (xp !== x) xp.dispose();
   if (parts === 1) return out;

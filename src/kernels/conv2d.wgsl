@@ -56,6 +56,10 @@ override CI_INNER: bool = false;
 // e.g. 12 channels fill 75% of 2 rows of 8-channel blocks and only 37% of the default 4.
 override WGX: u32 = 8u;
 override WGY: u32 = 4u;
+// Rows (output channels) per invocation in conv_forward and conv_backward_weights: 8, or 12 where the
+// channel count is a multiple of 12 (conv1 of the eighth-width nets: 12 channels would fill 8-row blocks
+// to 75%). 12 rows load 8 + 12 values per 96 multiply-adds instead of 8 + 8 per 64.
+override ROWS: u32 = 8u;
 
 // X is the zero-padded input [N, Cin, Hp, Wp] (see conv_pad), so no tap needs a bounds check.
 fn outBase(q: u32) -> u32 {
@@ -92,7 +96,7 @@ fn conv_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
                 @builtin(num_workgroups) nwg: vec3<u32>) {
   let total = p.N * p.OH * p.OW;
   let q0 = ((wid.z * nwg.x + wid.x) * WGX + lid.x) * 8u;
-  let co0 = (wid.y * WGY + lid.y) * 8u;
+  let co0 = (wid.y * WGY + lid.y) * ROWS;
   if (q0 >= total || co0 >= p.Cout) { return; }
   // Past the last column or row, indices are clamped (in range; those results are not stored).
   let P0 = outBase(q0);
@@ -113,11 +117,17 @@ fn conv_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
   let w5 = min(co0 + 5u, p.Cout - 1u) * wRow;
   let w6 = min(co0 + 6u, p.Cout - 1u) * wRow;
   let w7 = min(co0 + 7u, p.Cout - 1u) * wRow;
+  let w8 = min(co0 + 8u, p.Cout - 1u) * wRow;
+  let w9 = min(co0 + 9u, p.Cout - 1u) * wRow;
+  let w10 = min(co0 + 10u, p.Cout - 1u) * wRow;
+  let w11 = min(co0 + 11u, p.Cout - 1u) * wRow;
   let hw = p.Hp * p.Wp;
   var c0_0 = vec4<f32>(); var c1_0 = vec4<f32>(); var c2_0 = vec4<f32>(); var c3_0 = vec4<f32>();
   var c4_0 = vec4<f32>(); var c5_0 = vec4<f32>(); var c6_0 = vec4<f32>(); var c7_0 = vec4<f32>();
   var c0_1 = vec4<f32>(); var c1_1 = vec4<f32>(); var c2_1 = vec4<f32>(); var c3_1 = vec4<f32>();
   var c4_1 = vec4<f32>(); var c5_1 = vec4<f32>(); var c6_1 = vec4<f32>(); var c7_1 = vec4<f32>();
+  var c8_0 = vec4<f32>(); var c9_0 = vec4<f32>(); var c10_0 = vec4<f32>(); var c11_0 = vec4<f32>();
+  var c8_1 = vec4<f32>(); var c9_1 = vec4<f32>(); var c10_1 = vec4<f32>(); var c11_1 = vec4<f32>();
   // Many input channels: the long loop over channels is innermost (short loops cost much on SwiftShader);
   // few channels: the loop over kx is (KW long).
   let nOuter = select(p.Cin * KH, KH * KW, CI_INNER);
@@ -142,6 +152,12 @@ fn conv_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
       wv = vec4(Wt[w5 + t]); c5_0 = fma(wv, xa, c5_0); c5_1 = fma(wv, xb, c5_1);
       wv = vec4(Wt[w6 + t]); c6_0 = fma(wv, xa, c6_0); c6_1 = fma(wv, xb, c6_1);
       wv = vec4(Wt[w7 + t]); c7_0 = fma(wv, xa, c7_0); c7_1 = fma(wv, xb, c7_1);
+      if (ROWS == 12u) {
+        wv = vec4(Wt[w8 + t]); c8_0 = fma(wv, xa, c8_0); c8_1 = fma(wv, xb, c8_1);
+        wv = vec4(Wt[w9 + t]); c9_0 = fma(wv, xa, c9_0); c9_1 = fma(wv, xb, c9_1);
+        wv = vec4(Wt[w10 + t]); c10_0 = fma(wv, xa, c10_0); c10_1 = fma(wv, xb, c10_1);
+        wv = vec4(Wt[w11 + t]); c11_0 = fma(wv, xa, c11_0); c11_1 = fma(wv, xb, c11_1);
+      }
       o += dO;
       t += dT;
     }
@@ -154,6 +170,12 @@ fn conv_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
   storeY(co0 + 5u, q0, c5_0); storeY(co0 + 5u, q0 + 4u, c5_1);
   storeY(co0 + 6u, q0, c6_0); storeY(co0 + 6u, q0 + 4u, c6_1);
   storeY(co0 + 7u, q0, c7_0); storeY(co0 + 7u, q0 + 4u, c7_1);
+  if (ROWS == 12u) {
+    storeY(co0 + 8u, q0, c8_0); storeY(co0 + 8u, q0 + 4u, c8_1);
+    storeY(co0 + 9u, q0, c9_0); storeY(co0 + 9u, q0 + 4u, c9_1);
+    storeY(co0 + 10u, q0, c10_0); storeY(co0 + 10u, q0 + 4u, c10_1);
+    storeY(co0 + 11u, q0, c11_0); storeY(co0 + 11u, q0 + 4u, c11_1);
+  }
 }
 
 // ---- backward to the input ---------------------------------------------------------------------
@@ -270,7 +292,7 @@ fn conv_backward_weights(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_i
   let kk = KH * KW;
   let taps = p.Cin * kk;
   let t0 = (wid.x * WGX + lid.x) * 8u;
-  let co0 = (wid.y * WGY + lid.y) * 8u;
+  let co0 = (wid.y * WGY + lid.y) * ROWS;
   if (t0 >= taps || co0 >= p.Cout) { return; }
   let T0 = tapOff(t0);
   let T1 = tapOff(min(t0 + 1u, taps - 1u));
@@ -290,6 +312,10 @@ fn conv_backward_weights(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_i
   let e5 = (min(co0 + 5u, p.Cout - 1u) - co0) * ohw;
   let e6 = (min(co0 + 6u, p.Cout - 1u) - co0) * ohw;
   let e7 = (min(co0 + 7u, p.Cout - 1u) - co0) * ohw;
+  let e8 = (min(co0 + 8u, p.Cout - 1u) - co0) * ohw;
+  let e9 = (min(co0 + 9u, p.Cout - 1u) - co0) * ohw;
+  let e10 = (min(co0 + 10u, p.Cout - 1u) - co0) * ohw;
+  let e11 = (min(co0 + 11u, p.Cout - 1u) - co0) * ohw;
   let rowJump = SH * p.Wp - p.OW * SW;
   let nBegin = wid.z * p.nPerSplit;
   let nEnd = min(p.N, nBegin + p.nPerSplit);
@@ -297,6 +323,8 @@ fn conv_backward_weights(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_i
   var c4_0 = vec4<f32>(); var c5_0 = vec4<f32>(); var c6_0 = vec4<f32>(); var c7_0 = vec4<f32>();
   var c0_1 = vec4<f32>(); var c1_1 = vec4<f32>(); var c2_1 = vec4<f32>(); var c3_1 = vec4<f32>();
   var c4_1 = vec4<f32>(); var c5_1 = vec4<f32>(); var c6_1 = vec4<f32>(); var c7_1 = vec4<f32>();
+  var c8_0 = vec4<f32>(); var c9_0 = vec4<f32>(); var c10_0 = vec4<f32>(); var c11_0 = vec4<f32>();
+  var c8_1 = vec4<f32>(); var c9_1 = vec4<f32>(); var c10_1 = vec4<f32>(); var c11_1 = vec4<f32>();
   for (var n = nBegin; n < nEnd; n++) {
     var di = (n * p.Cout + co0) * ohw;
     var base = n * chw;
@@ -312,6 +340,12 @@ fn conv_backward_weights(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_i
       dv = vec4(DY2[di + e5]); c5_0 = fma(dv, xa, c5_0); c5_1 = fma(dv, xb, c5_1);
       dv = vec4(DY2[di + e6]); c6_0 = fma(dv, xa, c6_0); c6_1 = fma(dv, xb, c6_1);
       dv = vec4(DY2[di + e7]); c7_0 = fma(dv, xa, c7_0); c7_1 = fma(dv, xb, c7_1);
+      if (ROWS == 12u) {
+        dv = vec4(DY2[di + e8]); c8_0 = fma(dv, xa, c8_0); c8_1 = fma(dv, xb, c8_1);
+        dv = vec4(DY2[di + e9]); c9_0 = fma(dv, xa, c9_0); c9_1 = fma(dv, xb, c9_1);
+        dv = vec4(DY2[di + e10]); c10_0 = fma(dv, xa, c10_0); c10_1 = fma(dv, xb, c10_1);
+        dv = vec4(DY2[di + e11]); c11_0 = fma(dv, xa, c11_0); c11_1 = fma(dv, xb, c11_1);
+      }
       di += 1u;
       ox += 1u;
       let wrap = ox == p.OW;
@@ -328,6 +362,12 @@ fn conv_backward_weights(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_i
   storeDW(o + 5u * taps, co0 + 5u, t0, taps, c5_0, c5_1);
   storeDW(o + 6u * taps, co0 + 6u, t0, taps, c6_0, c6_1);
   storeDW(o + 7u * taps, co0 + 7u, t0, taps, c7_0, c7_1);
+  if (ROWS == 12u) {
+    storeDW(o + 8u * taps, co0 + 8u, t0, taps, c8_0, c8_1);
+    storeDW(o + 9u * taps, co0 + 9u, t0, taps, c9_0, c9_1);
+    storeDW(o + 10u * taps, co0 + 10u, t0, taps, c10_0, c10_1);
+    storeDW(o + 11u * taps, co0 + 11u, t0, taps, c11_0, c11_1);
+  }
 }
 
 // Row co of dw at taps t0..t0+7 (index o of t0), the ones in range.

@@ -50,6 +50,12 @@ const cases: { label: string; x: number[]; w: number[]; stride: number | [number
   { label: 'padding larger than stride, odd sizes', x: [3, 5, 11, 9], w: [7, 5, 4, 3], stride: [2, 3], pad: [3, 2] },
   { label: 'stride larger than kernel', x: [2, 4, 13, 13], w: [6, 4, 2, 2], stride: 3, pad: 1 },
   { label: 'many images, few outputs (split weight-gradient reduction)', x: [9, 2, 8, 8], w: [3, 2, 3, 3], stride: 1, pad: 1 },
+  // 12-row blocks (ROWS = 12 in conv2d.wgsl): the default preset's conv1 (13 planes, 12 channels, 11×11/4,
+  // non-square), a 36-channel output (3 blocks), and 12 input channels (the stride-1 input gradient runs
+  // the forward kernel with 12 output rows).
+  { label: 'default preset conv1: 13 planes, 12 channels, 11×11/4, non-square', x: [2, 13, 19, 43], w: [12, 13, 11, 11], stride: 4, pad: 2 },
+  { label: '36 output channels in 12-row blocks, ragged columns', x: [3, 5, 7, 9], w: [36, 5, 3, 3], stride: 1, pad: 1 },
+  { label: '12 input channels (stride-1 input gradient in 12-row blocks)', x: [2, 12, 7, 31], w: [32, 12, 5, 5], stride: 1, pad: 2 },
 ];
 
 describe('conv2d kernels', () => {

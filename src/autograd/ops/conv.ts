@@ -24,11 +24,13 @@ export const conv2dOp = defineOp<Conv2dAttrs>({
     { shapes: [[3, 17, 6, 5], [9, 17, 1, 1]], attrs: {}, label: '1×1 kernel, no bias' },
     { shapes: [[1, 1, 1, 1], [1, 1, 1, 1], [1]], attrs: {}, label: 'edge: 1×1×1×1' },
     { shapes: [[2, 5, 12, 10], [37, 5, 3, 5], [37]], attrs: { stride: [2, 1], pad: [1, 2] }, label: 'rectangular kernel/stride/pad, Cout not divisible by tiles' },
+    { shapes: [[2, 13, 17, 39], [12, 13, 11, 11], [12]], attrs: { stride: 4, pad: 2 }, label: '12 output channels (12-row blocks), 13 planes, non-square' },
   ],
   gradCases: [
     { shapes: [[2, 2, 5, 6], [3, 2, 3, 3], [3]], attrs: { stride: 2, pad: 1 } },
     { shapes: [[1, 2, 7, 7], [2, 2, 5, 5], [2]], attrs: { stride: 3, pad: 2 }, label: 'stride 3, pad 2' },
     { shapes: [[2, 3, 3, 4], [2, 3, 1, 1]], attrs: {}, label: '1×1 kernel, no bias' },
+    { shapes: [[2, 12, 4, 5], [24, 12, 3, 3], [24]], attrs: { stride: 1, pad: 1 }, label: '12 input and 24 output channels (12-row blocks both ways)' },
   ],
   tolerance: { atol: 2e-4, rtol: 1e-4 },
 });
