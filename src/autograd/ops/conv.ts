@@ -1,6 +1,6 @@
 /** 2-D convolution (NCHW, weights [Cout, Cin, KH, KW], optional bias) with its gradients. */
 import type { Tensor } from '../../engine/tensor.js';
-import { conv2dBackwardData, conv2dBackwardWeights, conv2dBiasGrad, conv2dForward, type Conv2dGeometry } from '../../kernels/conv2d.js';
+import { conv2dBackwardData, conv2dBackwardWeights, conv2dBiasGrad, conv2dForwardKeepingPadded, type Conv2dGeometry } from '../../kernels/conv2d.js';
 import { apply, defineOp } from '../op.js';
 import { conv2dRef } from '../../reference/conv2d.js';
 
@@ -10,10 +10,14 @@ const pair = (v: number | [number, number] | undefined, d: number): [number, num
 
 export const conv2dOp = defineOp<Conv2dAttrs>({
   name: 'conv2d',
-  forward: ([x, w, b], attrs) => ({ out: conv2dForward(x, w, b, attrs) }),
-  backward: ({ inputs: [x, w, b], grad, attrs }) => [
+  // The zero-padded input the forward made is kept for the weight gradient (not padded a second time).
+  forward: ([x, w, b], attrs) => {
+    const { y, padded } = conv2dForwardKeepingPadded(x, w, b, attrs);
+    return { out: y, saved: padded ? [padded] : [] };
+  },
+  backward: ({ inputs: [x, w, b], saved: [padded], grad, attrs }) => [
     x.requiresGrad ? conv2dBackwardData(grad, w, x.shape, attrs) : null,
-    w.requiresGrad ? conv2dBackwardWeights(x, grad, w.shape, attrs) : null,
+    w.requiresGrad ? conv2dBackwardWeights(x, grad, w.shape, attrs, { padded }) : null,
     ...(b ? [b.requiresGrad ? conv2dBiasGrad(grad) : null] : []),
   ],
   reference: ([x, w, b], attrs) => conv2dRef(x, w, b, pair(attrs.stride, 1), pair(attrs.pad, 0)),
