@@ -59,8 +59,30 @@ function slopeEnergy(signals: readonly Float32Array[], n: number, fs: number): F
 }
 
 function percentile(x: Float64Array, q: number): number {
-  const sorted = Float64Array.from(x).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  if (!x.length) return 0;
+  return kthSmallest(Float64Array.from(x), Math.min(x.length - 1, Math.floor(q * x.length)));
+}
+
+/**
+ * The k-th smallest value (0-based) — what a sorted copy holds at k — by Hoare's quickselect on `a`
+ * (reordered in place): linear time on average, where sorting 5000 samples per lead was most of the
+ * detector's ~5-9 ms per record.
+ */
+function kthSmallest(a: Float64Array, k: number): number {
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
 }
 
 /** Centred moving sum over `w` samples. */

@@ -4,17 +4,18 @@
 //
 // Every invocation keeps a block of its GEMM's output in vec4 registers, with no workgroup memory:
 // 8×8 in conv_forward and conv_backward_weights (as gemm_vec4: more multiply-adds per load, which is
-// what SwiftShader rewards; see conv_forward), 4×4 in conv_backward_data.
+// what SwiftShader rewards; see conv_forward), 12×8 there for channel counts 12 divides and 8 does not
+// (ROWS), 4×4 in conv_backward_data.
 //
 //   conv_forward:   y[n,co,oy,ox] = b[co] + Σ_{ci,ky,kx} w[co,ci,ky,kx] · x[n,ci,oy·S-P+ky,ox·S-P+kx]
-//                   GEMM rows = co (8 per invocation), columns = flattened (n,oy,ox) (8 consecutive).
+//                   GEMM rows = co (ROWS = 8 or 12 per invocation), columns = flattened (n,oy,ox) (8 consecutive).
 //                   Reads the zero-padded input (conv_pad), so no tap needs a bounds check.
 //   conv_backward_data: dx[n,ci,iy,ix] = Σ_{co,ky,kx} w[co,ci,ky,kx] · dy[n,co,(iy+P-ky)/S,(ix+P-kx)/S]
 //                   over the taps where the division is exact and in range. Rows = ci (4 per invocation),
 //                   columns = 4 input columns of one row phase. For stride 1 the launcher runs
 //                   conv_forward on padded dy with flipped weights (conv_wflip) instead.
 //   conv_backward_weights: dw[co,ci,ky,kx] = Σ_{n,oy,ox} dy[n,co,oy,ox] · x[n,ci,oy·S-P+ky,ox·S-P+kx]
-//                   Rows = co, columns = flattened taps (ci,ky,kx), 8×8 per invocation, reduction over
+//                   Rows = co, columns = flattened taps (ci,ky,kx), ROWS×8 per invocation, reduction over
 //                   (n,oy,ox) of the padded input, optionally split over n into partial sums (summed by
 //                   the launcher) for parallelism.
 //   conv_bias_grad: db[co] = Σ_{n,oy,ox} dy[n,co,oy,ox].
@@ -90,7 +91,8 @@ fn storeY(co: u32, q0: u32, v: vec4<f32>) {
 // c<i>_<h> = row co0 + i, columns q0 + 4h .. q0 + 4h + 3. Why 8×8 (not 4×4): on SwiftShader each storage
 // load with a computed index is a per-lane gather, far dearer than a multiply-add or a spilled register;
 // per (channel, tap) an 8×8 block does 64 multiply-adds for 16 loads (4×4: 16 for 8). Measured A/B ~1.5×
-// on GEMM; see gemm.wgsl.
+// on GEMM; see gemm.wgsl. With ROWS = 12, rows co0..co0+11 (c8_* … c11_*): 96 multiply-adds for 20 loads;
+// at the default preset's conv1 (12 channels) 1.2-1.3× faster than 8-row blocks filled to 75%.
 @compute @workgroup_size(WGX, WGY)
 fn conv_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
                 @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -283,8 +285,8 @@ fn tapOff(t: u32) -> u32 {
   return ci * p.Hp * p.Wp + ky * p.Wp + kx;
 }
 
-// One invocation: output channels co0..co0+7 (rows) × taps t0..t0+7 (columns), 8×8 for the reason given at
-// conv_forward. The loop over the positions of an image is flattened (one loop, uniform trip count
+// One invocation: output channels co0..co0+ROWS-1 (rows) × taps t0..t0+7 (columns), for the reason given at
+// conv_forward (ROWS = 12 at the default's conv1: 1.5× faster than 8-row blocks filled to 75%). The loop over the positions of an image is flattened (one loop, uniform trip count
 // OH·OW, instead of a short ox loop inside an oy loop): dy advances by 1, x by the stride, and by the
 // row jump when ox wraps.
 @compute @workgroup_size(WGX, WGY)
