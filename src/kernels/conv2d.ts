@@ -77,18 +77,19 @@ export function conv2dPadInput(x: Tensor, s: ConvShape): Tensor {
 }
 
 /**
- * Workgroup shape for 8×8 blocks over `cols` × `rows` outputs: 32 invocations as WGX × WGY with WGY 1, 2
- * or 4, whichever wastes least on partial blocks (few output channels want WGY small). Measured on GEMM:
+ * Workgroup shape for blocks of 8 columns × `rowBlock` rows (8, or 12: ROWS in conv2d.wgsl) over `cols` ×
+ * `rows` outputs: 32 invocations as WGX × WGY with WGY 1, 2 or 4, whichever wastes least on partial blocks
+ * (few output channels want WGY small). Measured on GEMM:
  * the shape itself does not change the speed on SwiftShader, only the wasted work does.
  */
 function blockShape(cols: number, rows: number, rowBlock = BLOCK): { WGX: number; WGY: number; ROWS: number } {
-  let best = { WGX: 8, WGY: 4, ROWS: rowBlock }, bestWork = Infinity;
+  let best = { WGX: 8, WGY: 4 }, bestWork = Infinity;
   for (const wgy of [4, 2, 1]) {
     const wgx = 32 / wgy;
     const work = ceilDiv(cols, wgx * BLOCK) * wgx * ceilDiv(rows, wgy * rowBlock) * wgy;
-    if (work < bestWork) { best = { WGX: wgx, WGY: wgy, ROWS: rowBlock }; bestWork = work; }
+    if (work < bestWork) { best = { WGX: wgx, WGY: wgy }; bestWork = work; }
   }
-  return best;
+  return { ...best, ROWS: rowBlock };
 }
 
 /** Rows per invocation: 12 for channel counts that 12 divides and 8 does not fill (see ROWS in conv2d.wgsl). */
