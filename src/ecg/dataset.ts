@@ -199,11 +199,26 @@ export function prepareSynthetic(dir: string, perClass: number, seed: number, op
 export const RENDER_CACHE_VERSION = 2;
 export type TensorOptions = RenderOptions & { channels?: number };
 
-/** On-disk cache of rendered tensors, keyed by record path + mtime + size + render options. */
+/**
+ * What today's renderer draws for a fixed probe record (one with premature beats, so the rhythm plane
+ * is exercised too) under `opts`, as a hash. It keys the render cache, so tensors drawn by another
+ * version of the renderer are never served: the options alone could not tell. (That happened: a cache
+ * filled while the rhythm plane was being developed kept serving its thin-line planes to later runs,
+ * which then trained on one drawing and were validated on another.)
+ */
+export function rendererFingerprint(opts: TensorOptions): string {
+  const o = renderDefaults(opts);
+  const probe = readableTwelveLead(generateRecord(9, 20240601, { name: 'render-probe' }), o).record;
+  const t = renderToTensorData(probe, { ...opts, channels: tensorChannels(opts) });
+  return createHash('sha256').update(new Uint8Array(t.buffer, t.byteOffset, t.byteLength)).digest('hex').slice(0, 16);
+}
+
+/** On-disk cache of rendered tensors, keyed by record path + mtime + size + render options + the renderer's fingerprint. */
 export class RenderCache {
   hits = 0;
   misses = 0;
-  constructor(readonly dir: string) {}
+  private readonly fingerprints = new Map<string, string>();
+  constructor(readonly dir: string, private readonly fingerprint: (opts: TensorOptions) => string = rendererFingerprint) {}
 
   key(path: string, opts: TensorOptions): string {
     const abs = resolve(path);
@@ -211,8 +226,10 @@ export class RenderCache {
     const stamps = [abs, abs.replace(/\.hea$/i, '.mat'), abs.replace(/\.hea$/i, '.dat')]
       .filter((p, i) => i === 0 || (p !== abs && existsSync(p)))
       .map((p) => { const st = statSync(p); return [st.mtimeMs, st.size]; });
-    const o = { ...renderDefaults(opts), channels: tensorChannels(opts) };
-    return createHash('sha256').update(JSON.stringify([RENDER_CACHE_VERSION, abs, stamps, o])).digest('hex').slice(0, 32);
+    const o = JSON.stringify({ ...renderDefaults(opts), channels: tensorChannels(opts) });
+    let fp = this.fingerprints.get(o);
+    if (fp === undefined) this.fingerprints.set(o, (fp = this.fingerprint(opts)));
+    return createHash('sha256').update(JSON.stringify([RENDER_CACHE_VERSION, abs, stamps, o, fp])).digest('hex').slice(0, 32);
   }
 
   private file(key: string): string { return join(this.dir, key.slice(0, 2), `${key}.f32`); }

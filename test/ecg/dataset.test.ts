@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync, utimesSync, renameSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, utimesSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDataset, loadSplit, perClassTarget, prepareSynthetic, renderItems, saveSplit } from '../../src/ecg/dataset.js';
+import { buildDataset, loadSplit, perClassTarget, prepareSynthetic, RenderCache, rendererFingerprint, renderItems, saveSplit } from '../../src/ecg/dataset.js';
 import { readRecord } from '../../src/ecg/read-record.js';
 import { listRecordFiles, scanRecords, type ScanResult } from '../../src/ecg/scan.js';
 import { generateRecord } from '../../src/ecg/synthetic.js';
@@ -108,5 +108,23 @@ describe('scan + dataset', () => {
     utimesSync(items[1].path.replace(/\.hea$/, '.mat'), new Date(), new Date(Date.now() + 5000));
     expect(renderItems(items, opts).rendered).toBe(1);
     expect(renderItems(items, { ...opts, width: 32 }).rendered).toBe(9);
+  });
+
+  it('never serves a tensor another version of the renderer drew: the key holds the renderer\'s fingerprint', () => {
+    const ds = buildDataset(scan, { level: 1, seed: 3 });
+    const item = [...ds.train, ...ds.val].find((it) => existsSync(it.path.replace(/\.hea$/, '.mat')))!; // the test above removed one
+    const cacheDir = join(root, 'cache-fingerprint');
+    const opts = { width: 64, height: 32, layout: 'lead-channels' as const, channels: 13, rhythmPlane: true };
+    // An entry as an older renderer would have left it: same record, same options, another drawing.
+    const old = new RenderCache(cacheDir, () => 'an-older-renderer');
+    old.put(old.key(item.path, opts), new Float32Array(13 * 64 * 32).fill(0.5));
+    const now = renderItems([item], { ...opts, cacheDir });
+    expect(now.cacheHits).toBe(0);
+    expect(now.rendered).toBe(1);
+    expect(now.data.some((v) => v !== 0.5)).toBe(true);
+    expect(renderItems([item], { ...opts, cacheDir }).cacheHits).toBe(1);
+    // The fingerprint is deterministic, and follows what is drawn: the rhythm plane changes it.
+    expect(rendererFingerprint(opts)).toBe(rendererFingerprint({ ...opts }));
+    expect(rendererFingerprint(opts)).not.toBe(rendererFingerprint({ ...opts, rhythmPlane: false, channels: 12 }));
   });
 });
