@@ -109,16 +109,15 @@ async function runModel(arch: Architecture, o: ExperimentOptions, data: Prepared
     log(`[${arch}] starting from the weights of ${o.init} (and its input normalisation)`);
   }
   const t0 = performance.now();
-  const result = await train(model, data.train, data.val, norm, {
-    ...o.preset.train, ...o.train, seed: o.seed, dir, resume: o.resume, log: (l) => log(`[${arch}] ${l}`), progress: o.progress,
-  });
+  const trainOptions = { ...o.preset.train, ...o.train, seed: o.seed, dir, resume: o.resume, log: (l: string) => log(`[${arch}] ${l}`), progress: o.progress };
+  const result = await train(model, data.train, data.val, norm, trainOptions);
   const trainSeconds = (performance.now() - t0) / 1000;
   if (result.bestCheckpoint) {
     const held = loadCheckpointWeights<TrainerState>(result.bestCheckpoint, model);
     if (held.epochsDone !== result.state.bestEpoch) {
       throw new CheckpointError(result.bestCheckpoint, `holds epoch ${held.epochsDone}, not the best epoch ${result.state.bestEpoch}; rerun without --resume`);
     }
-    log(`[${arch}] evaluating the best validation epoch (${result.state.bestEpoch}, val acc ${result.state.bestValAcc.toFixed(3)})`);
+    log(`[${arch}] evaluating the best validation epoch by ${trainOptions.bestBy === 'val-loss' ? 'loss' : 'accuracy'} (${result.state.bestEpoch}: val acc ${result.state.bestValAcc.toFixed(3)}, loss ${result.state.bestValLoss.toFixed(4)})`);
   }
   const t1 = performance.now();
   const testLogits = await predictLogits(model, data.test, norm);

@@ -27,6 +27,12 @@ export interface TrainOptions {
   augment: AugmentOptions;
   /** Epoch order: a shuffle of the training set, or class-balanced draws of the same size. */
   sampling?: 'shuffle' | 'balanced';
+  /**
+   * Which epoch is the best (best.ckpt, evaluated on the test split): the highest validation accuracy
+   * (ties: lower loss; the default), or the lowest validation loss. On a small validation split the
+   * accuracy moves in whole records and an early lucky epoch can win; the loss is continuous.
+   */
+  bestBy?: 'val-accuracy' | 'val-loss';
   seed: number;
   /** Where checkpoints go; none when undefined. */
   dir?: string;
@@ -160,6 +166,12 @@ function checkPair(last: string, best: string, state: TrainerState, log: (l: str
   }
 }
 
+/** Whether an epoch's validation result beats the best so far under the `bestBy` rule. */
+export function isBetterEpoch(val: { acc: number; loss: number }, best: Pick<TrainerState, 'bestValAcc' | 'bestValLoss'>, bestBy: NonNullable<TrainOptions['bestBy']>): boolean {
+  if (bestBy === 'val-loss') return val.loss < best.bestValLoss;
+  return val.acc > best.bestValAcc || (val.acc === best.bestValAcc && val.loss < best.bestValLoss);
+}
+
 export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet, norm: Normalisation, options: Partial<TrainOptions> = {}): Promise<TrainResult> {
   const o = { ...DEFAULT_TRAIN, ...options };
   const log = o.log ?? (() => {});
@@ -247,7 +259,7 @@ export async function train(model: AlexNet, trainSet: ImageSet, valSet: ImageSet
       log(`epoch ${entry.epoch}/${o.epochs}  train loss ${entry.trainLoss.toFixed(4)} acc ${entry.trainAcc.toFixed(3)}  ` +
         `val loss ${entry.valLoss.toFixed(4)} acc ${entry.valAcc.toFixed(3)}  lr ${entry.lr.toExponential(2)}  ` +
         `${entry.imagesPerSecond.toFixed(1)} img/s`);
-      const improved = !valSet.count || val.acc > state.bestValAcc || (val.acc === state.bestValAcc && val.loss < state.bestValLoss);
+      const improved = !valSet.count || isBetterEpoch(val, state, o.bestBy ?? 'val-accuracy');
       if (improved) Object.assign(state, { bestEpoch: epoch + 1, bestValAcc: val.acc, bestValLoss: val.loss });
       // best.ckpt before last.ckpt: last.ckpt never names a best epoch that best.ckpt does not hold yet.
       // A kill between the two leaves best.ckpt one epoch ahead; resuming from last.ckpt retrains that
