@@ -34,7 +34,9 @@ With no --data, runs on synthetic 12-lead records generated on first use (cached
                       (synthetic runs; default: the preset's, 100 for quick and paper; 0: none)
   --init MODEL        start from a saved model's weights (same architecture and preset), e.g. one trained
                       on synthetic records, and fine-tune it
-  --balance           class-balanced sampling: every class equally likely in each epoch's draws`}
+  --balance           class-balanced sampling: every class equally likely in each epoch's draws
+  --best-by R         accuracy | loss: the epoch kept and tested is the one of the highest validation
+                      accuracy or of the lowest validation loss (default: the preset's; quick: loss)`}
   --no-progress       no progress bars
   --help`;
 
@@ -44,6 +46,7 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
     seed: { type: 'string' }, arch: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
     lr: { type: 'string' }, optimizer: { type: 'string' }, 'weight-decay': { type: 'string' },
     resume: { type: 'boolean' }, 'no-progress': { type: 'boolean' }, independent: { type: 'string' }, init: { type: 'string' }, balance: { type: 'boolean' },
+    'best-by': { type: 'string' },
   }, false);
   if (values.help) {
     console.log(EXPERIMENT_USAGE(cmd));
@@ -80,6 +83,10 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
   }
   const independentPerClass = num(values.independent, 'independent', undefined, { integer: true, min: 0, max: 100_000 });
   if (values.balance) train.sampling = 'balanced';
+  if (values['best-by'] !== undefined) {
+    if (values['best-by'] !== 'accuracy' && values['best-by'] !== 'loss') throw new UsageError(`--best-by ${values['best-by']}: choose accuracy or loss`);
+    train.bestBy = values['best-by'] === 'loss' ? 'val-loss' : 'val-accuracy';
+  }
   if (values.init) checkInitModel(values.init, preset, archs);
   await init();
   const { outcomes, reportDir } = await runExperiment({ preset, architectures: archs, data, phrases, init: values.init, out, level, seed, resume: Boolean(values.resume), train, progress, log, independentPerClass });
