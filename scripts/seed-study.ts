@@ -21,7 +21,7 @@ import { createModel } from '../src/models/alexnet.js';
 import { computeNormalisation, type ImageSet } from '../src/train/data.js';
 import { prepareData } from '../src/train/prepare.js';
 import { PRESETS } from '../src/train/presets.js';
-import { lossAndAccuracy, predictLogits, train } from '../src/train/trainer.js';
+import { isBetterEpoch, lossAndAccuracy, predictLogits, train } from '../src/train/trainer.js';
 
 const XV_SEED = 700000;
 const { values } = parseArgs({ options: { seed: { type: 'string' }, epochs: { type: 'string' }, xv: { type: 'string' }, 'xv-from': { type: 'string' }, out: { type: 'string' } } });
@@ -55,7 +55,9 @@ const r = await train(model, data.train, data.val, norm, {
 });
 model.dispose();
 const h = r.state.history;
-const byAcc = h.reduce((b, e) => (e.valAcc > b.valAcc || (e.valAcc === b.valAcc && e.valLoss < b.valLoss) ? e : b)).epoch;
-const byLoss = h.reduce((b, e) => (e.valLoss < b.valLoss ? e : b)).epoch;
+// The epoch each of the trainer's rules keeps, by the trainer's own comparison.
+const keptBy = (rule: 'val-accuracy' | 'val-loss') =>
+  h.reduce((b, e) => (isBetterEpoch({ acc: e.valAcc, loss: e.valLoss }, { bestValAcc: b.valAcc, bestValLoss: b.valLoss }, rule) ? e : b)).epoch;
+const byAcc = keptBy('val-accuracy'), byLoss = keptBy('val-loss');
 const show = (epoch: number) => `epoch ${epoch} xv ${xvAt.has(epoch) ? xvAt.get(epoch)!.toFixed(3) : `— (before --xv-from ${xvFrom})`}`;
 console.log(`seed ${seed}: highest val accuracy ${show(byAcc)} | lowest val loss ${show(byLoss)} | last ${show(h.length)}`);
