@@ -38,6 +38,8 @@ export interface OpSpec<A = Record<string, never>> {
   backward?(args: BackwardArgs<A>): (Tensor | null)[];
   /** Which inputs get a gradient (default: all). Integer inputs such as labels never do. */
   differentiable?: boolean[];
+  /** Element types of the inputs in the op-table checks (default: f32 where differentiable, else i32 labels). */
+  dtypes?: ('f32' | 'i32')[];
   reference(inputs: HostTensor[], attrs: A): HostTensor;
   cases: OpCase<A>[];
   /** Small cases for the finite-difference check (default: the first case). */
@@ -70,4 +72,9 @@ export function apply<A>(spec: OpSpec<A>, inputs: Tensor[], attrs: A): Tensor {
   });
   if (!out.gradFn) for (const t of saved) t.dispose(); // inference: nothing will need them
   return out;
+}
+
+/** The element type input `i` of `op` takes in the op-table checks. */
+export function inputDtype(op: Pick<OpSpec<unknown>, 'differentiable' | 'dtypes'>, i: number): 'f32' | 'i32' {
+  return op.dtypes?.[i] ?? (op.differentiable?.[i] === false ? 'i32' : 'f32');
 }

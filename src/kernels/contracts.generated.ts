@@ -124,6 +124,40 @@ export const contracts: Record<string, FamilyContract> = {
       },
     },
   },
+  bce: {
+    structs: {
+      Params: { size: 16, align: 4, fields: [
+        { name: 'size', type: 'u32', offset: 0, size: 4 },
+        { name: 'gstride', type: 'u32', offset: 4, size: 4 },
+        { name: 'scale', type: 'f32', offset: 8, size: 4 },
+        { name: '_pad', type: 'u32', offset: 12, size: 4 },
+      ] },
+    },
+    overrides: {},
+    entries: {
+      bce_fwd: {
+        workgroupSize: [64, 1, 1],
+        overrides: [],
+        bindings: [
+          { name: 'p', group: 0, binding: 0, kind: 'uniform', struct: 'Params' },
+          { name: 'x', group: 0, binding: 1, kind: 'read-only-storage' },
+          { name: 't', group: 0, binding: 2, kind: 'read-only-storage' },
+          { name: 'losses', group: 0, binding: 3, kind: 'storage' },
+        ],
+      },
+      bce_bwd: {
+        workgroupSize: [64, 1, 1],
+        overrides: [],
+        bindings: [
+          { name: 'p', group: 0, binding: 0, kind: 'uniform', struct: 'Params' },
+          { name: 'x', group: 0, binding: 1, kind: 'read-only-storage' },
+          { name: 't', group: 0, binding: 2, kind: 'read-only-storage' },
+          { name: 'g', group: 0, binding: 3, kind: 'read-only-storage' },
+          { name: 'dx', group: 0, binding: 4, kind: 'storage' },
+        ],
+      },
+    },
+  },
   broadcast: {
     structs: {
       Params: { size: 16, align: 4, fields: [

@@ -1,4 +1,4 @@
-/** Float64 references for softmax (last axis) and softmax cross-entropy. */
+/** Float64 references for softmax (last axis), softmax cross-entropy and sigmoid binary cross-entropy. */
 import type { HostTensor } from './host-tensor.js';
 
 export function softmaxRef(x: HostTensor): HostTensor {
@@ -29,4 +29,19 @@ export function softmaxCrossEntropyRef(logits: HostTensor, labels: HostTensor, r
   if (reduction === 'none') return { data: losses, shape: [n] };
   const total = losses.reduce((a, b) => a + b, 0);
   return { data: Float64Array.of(reduction === 'mean' ? total / n : total), shape: [1] };
+}
+
+/** Sigmoid binary cross-entropy of logits [N, K] against targets in [0, 1]: 'mean' over all N·K elements / 'sum' → [1], 'none' → [N, K]. */
+export function sigmoidBinaryCrossEntropyRef(logits: HostTensor, targets: HostTensor, reduction: 'mean' | 'sum' | 'none'): HostTensor {
+  const losses = logits.data.map((x, i) => {
+    const t = targets.data[i];
+    // −t·log σ(x) − (1−t)·log(1−σ(x)) with log σ(x) = −log1p(e^−x) and log(1−σ(x)) = −x − log1p(e^−x),
+    // each side written so that exp never overflows.
+    const logSigmoid = x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
+    const logOneMinus = logSigmoid - x;
+    return -(t * logSigmoid + (1 - t) * logOneMinus);
+  });
+  if (reduction === 'none') return { data: losses, shape: [...logits.shape] };
+  const total = losses.reduce((a, b) => a + b, 0);
+  return { data: Float64Array.of(reduction === 'mean' ? total / Math.max(1, losses.length) : total), shape: [1] };
 }

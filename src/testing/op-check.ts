@@ -6,7 +6,7 @@
  *     loss L = sum(out · R) with a fixed random R. Tolerances are stated per op (defaults below).
  * Needs an initialised engine; runs anywhere the engine runs (no Node APIs, no test framework).
  */
-import { apply, opTable, type OpCase, type OpSpec } from '../autograd/op.js';
+import { apply, inputDtype, opTable, type OpCase, type OpSpec } from '../autograd/op.js';
 import { backward } from '../autograd/backward.js';
 import { Tensor } from '../engine/tensor.js';
 import { tidy } from '../engine/scope.js';
@@ -60,7 +60,7 @@ export interface ForwardCheck {
 export async function checkForward(op: OpSpec<any>, c: OpCase<unknown>, k: number): Promise<ForwardCheck> {
   const data = makeInputs(c, 1000 + k);
   const want = op.reference(data.map((d, i) => host(d, c.shapes[i])), c.attrs);
-  const out = tidy(() => apply(op, data.map((d, i) => Tensor.from(d, c.shapes[i], op.differentiable?.[i] === false ? 'i32' : 'f32')), c.attrs).keep());
+  const out = tidy(() => apply(op, data.map((d, i) => Tensor.from(d, c.shapes[i], inputDtype(op, i))), c.attrs).keep());
   const gotShape = [...out.shape];
   let got: Float32Array;
   try {
@@ -89,7 +89,7 @@ export async function checkGradient(op: OpSpec<any>, c: OpCase<unknown>, k: numb
   const R = Array.from({ length: outShape.reduce((a, b) => a * b, 1) }, () => 2 * rand() - 1);
   const diff = (i: number) => op.differentiable?.[i] !== false;
   const leaves = data.map((d, i) => {
-    const t = Tensor.from(d, c.shapes[i], diff(i) ? 'f32' : 'i32').keep();
+    const t = Tensor.from(d, c.shapes[i], inputDtype(op, i)).keep();
     t.requiresGrad = diff(i);
     return t;
   });

@@ -1,8 +1,9 @@
-/** Softmax (for probabilities) and softmax cross-entropy (the classification loss). */
+/** Softmax (for probabilities), softmax cross-entropy (the single-label loss) and sigmoid binary cross-entropy (the multi-label loss). */
 import type { Tensor } from '../../engine/tensor.js';
+import { bceBackward, bceForward } from '../../kernels/bce.js';
 import { crossEntropyBackward, crossEntropyForward, softmaxBackward, softmaxForward } from '../../kernels/softmax.js';
 import { sumMiddle } from '../../kernels/reduce.js';
-import { softmaxCrossEntropyRef, softmaxRef } from '../../reference/softmax.js';
+import { sigmoidBinaryCrossEntropyRef, softmaxCrossEntropyRef, softmaxRef } from '../../reference/softmax.js';
 import { apply, defineOp } from '../op.js';
 
 export const softmaxOp = defineOp({
@@ -64,3 +65,45 @@ export const softmax = (x: Tensor) => apply(softmaxOp, [x], {});
 /** Mean (default) cross-entropy of softmax(logits [N, K]) against i32 labels [N]; scalar [1] unless reduction 'none'. */
 export const softmaxCrossEntropy = (logits: Tensor, labels: Tensor, attrs: CrossEntropyAttrs = { reduction: 'mean' }) =>
   apply(softmaxCrossEntropyOp, [logits, labels], attrs);
+
+/** Logits in [−spread, spread) and targets: 0/1 labels, or soft targets in [0, 1]. */
+const bceInputs = (n: number, k: number, spread: number, soft: boolean) => (rand: () => number) => [
+  Array.from({ length: n * k }, () => spread * (2 * rand() - 1)),
+  Array.from({ length: n * k }, () => (soft ? rand() : rand() < 0.3 ? 1 : 0)),
+];
+const bce = (n: number, k: number, reduction: CrossEntropyAttrs['reduction'], opts: { label?: string; spread?: number; soft?: boolean } = {}) =>
+  ({ shapes: [[n, k], [n, k]], attrs: { reduction }, label: opts.label, inputs: bceInputs(n, k, opts.spread ?? 3, opts.soft ?? false) });
+
+export const sigmoidBinaryCrossEntropyOp = defineOp<CrossEntropyAttrs>({
+  name: 'sigmoidBinaryCrossEntropy',
+  differentiable: [true, false],
+  dtypes: ['f32', 'f32'],
+  forward: ([logits, targets], { reduction }) => {
+    const losses = bceForward(logits, targets);
+    if (reduction === 'none') return { out: losses };
+    const out = sumMiddle(losses, 1, losses.size, 1, [1], reduction === 'mean' ? 1 / Math.max(1, losses.size) : 1);
+    losses.dispose();
+    return { out };
+  },
+  backward: ({ inputs: [logits, targets], grad, attrs: { reduction } }) => [
+    bceBackward(logits, targets, grad, reduction === 'mean' ? 1 / Math.max(1, logits.size) : 1, reduction === 'none'),
+    null,
+  ],
+  reference: ([logits, targets], { reduction }) => sigmoidBinaryCrossEntropyRef(logits, targets, reduction),
+  cases: [
+    bce(16, 10, 'mean', { label: 'batch 16, 10 classes' }),
+    bce(5, 7, 'sum', { soft: true, label: 'soft targets' }),
+    bce(3, 4, 'none'),
+    bce(1, 1, 'mean', { label: 'edge: one element' }),
+    bce(4, 5, 'mean', { spread: 60, label: 'large logits (stability)' }),
+    bce(300, 10, 'mean', { label: 'many rows' }),
+  ],
+  gradCases: [bce(4, 5, 'mean'), bce(3, 4, 'none', { soft: true }), bce(2, 3, 'sum')],
+});
+
+/**
+ * Mean (default) sigmoid binary cross-entropy of logits [N, K] against f32 targets [N, K] in [0, 1]
+ * (one independent yes/no per class: several findings at once, or none); scalar [1] unless 'none'.
+ */
+export const sigmoidBinaryCrossEntropy = (logits: Tensor, targets: Tensor, attrs: CrossEntropyAttrs = { reduction: 'mean' }) =>
+  apply(sigmoidBinaryCrossEntropyOp, [logits, targets], attrs);
