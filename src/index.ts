@@ -7,7 +7,7 @@ export { tidy, dispose } from './engine/scope.js';
 export { NoAdapterError, type AdapterDescription } from './engine/device.js';
 export * from './autograd/index.js';
 export * from './optim/index.js';
-export { Classifier, type Classification, type ClassScore, type SaliencyImage, type LoadOptions } from './classifier/classifier.js';
+export { Classifier, type Classification, type ClassScore, type HeartRate, type SaliencyImage, type LoadOptions } from './classifier/classifier.js';
 export type { ModelSource } from './classifier/model-source.js';
 export { ModelFileError, type ModelMeta } from './models/model-file.js';
 export { readRecord } from './ecg/read-record.js';

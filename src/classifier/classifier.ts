@@ -8,7 +8,9 @@
  *
  * Probabilities are calibrated with the model's temperature, the decision applies its per-class
  * thresholds; records a 12-lead model cannot read are refused (UnreadableRecordError) and what was
- * repaired is listed in `warnings`.
+ * repaired is listed in `warnings`. The measured heart rate comes with every answer; a model with a
+ * findings head (trained on real records) answers multi-label: `findings` lists every class above its
+ * own threshold, possibly none.
  */
 import { engine, init } from '../engine/engine.js';
 import type { AdapterDescription } from '../engine/device.js';
@@ -22,10 +24,22 @@ import { renderDefaults, tensorChannels } from '../ecg/render.js';
 import type { EcgRecord } from '../ecg/types.js';
 import { applyThresholds, softmax } from '../train/eval/index.js';
 import { gradCam, saliencyPicture, type SaliencyMap } from '../train/saliency.js';
+import { FEATURE_NAMES, measureRecord, type Measurements } from '../ecg/measurements.js';
+import { findingsAbove, findingsInputs, findingsProbabilities, unknownFindingsInputs } from '../models/findings-head.js';
 import { modelInput, modelRenderOptions, type ModelInput } from './model-input.js';
 import { modelBytes, type ModelSource } from './model-source.js';
 
 export interface ClassScore { index: number; name: string; probability: number }
+
+/** The rhythm measured on the record's QRS complexes. */
+export interface HeartRate {
+  /** 60 / median RR interval. */
+  bpm: number;
+  /** How irregular the RR intervals are (see src/ecg/measurements.ts; 0 for a perfectly regular rhythm). */
+  rrIrregularity: number;
+  /** QRS complexes the rate was measured from. */
+  beats: number;
+}
 
 export interface SaliencyImage {
   /** RGBA pixels of the rendered ECG with the Grad-CAM heat map over it. */
@@ -41,10 +55,27 @@ export interface Classification {
   classNames: readonly string[];
   /** Raw scores of the network. */
   logits: Float32Array;
-  /** softmax(logits / temperature). */
+  /**
+   * softmax(logits / temperature), summing to 1 — or, for a model with a findings head (`multiLabel`),
+   * one independent probability per class (several may be high, or none).
+   */
   probabilities: Float64Array;
+  /** Whether the probabilities are per-class (a findings head) rather than one softmax. */
+  multiLabel: boolean;
+  /**
+   * Multi-label models: every class whose probability reaches its own threshold (fitted on validation),
+   * most probable first; empty means none of the classes. Single-label models: the decision alone.
+   */
+  findings: ClassScore[];
+  /** The measured heart rate; undefined when fewer than three QRS complexes were found. */
+  heartRate?: HeartRate;
+  /** Everything measured on the record (rate, QRS width, axis, voltages, ST levels; src/ecg/measurements.ts). */
+  measurements: Measurements;
   temperature: number;
-  /** The class chosen by the model's per-class thresholds (argmax when it has none). */
+  /**
+   * The class chosen by the model's per-class thresholds (argmax when it has none); for a multi-label
+   * model the most probable finding, or the most probable class when there is none.
+   */
   decision: ClassScore & { thresholded: boolean };
   /** The k most probable classes. */
   top(k?: number): ClassScore[];
@@ -86,6 +117,7 @@ export class Classifier {
 
   private constructor(
     private readonly model: AlexNet,
+    private readonly findingsWeights: ReadonlyMap<string, Float32Array>,
     /** Everything the model file says about itself: config, classes, input, calibration, provenance. */
     readonly meta: ModelMeta,
     /** Where the model came from, for messages. */
@@ -98,13 +130,15 @@ export class Classifier {
   static async load(source?: ModelSource, opts: LoadOptions = {}): Promise<Classifier> {
     const { bytes, name } = await modelBytes(source, opts.defaultModelUrl);
     await init();
-    const { model, meta, warnings } = loadModel(bytes, name);
-    const mismatch = geometryMismatch(meta);
+    const { model, meta, warnings, findingsWeights } = loadModel(bytes, name);
+    const unknownInputs = meta.findings ? unknownFindingsInputs(meta.findings.inputs, FEATURE_NAMES, meta.classNames) : [];
+    const mismatch = geometryMismatch(meta)
+      ?? (unknownInputs.length ? `its findings head takes input(s) this ecgpu does not measure: ${unknownInputs.slice(0, 3).join(', ')}` : undefined);
     if (mismatch) {
       model.dispose();
       throw new ModelFileError(name, mismatch);
     }
-    return new Classifier(model, meta, name, warnings);
+    return new Classifier(model, findingsWeights, meta, name, warnings);
   }
 
   get classNames(): readonly string[] { return this.meta.classNames; }
@@ -124,8 +158,9 @@ export class Classifier {
     const t0 = performance.now();
     const input = modelInput(record, this.meta);
     const logits = await this.forward(input);
+    const measured = measureRecord(input.record);
     const milliseconds = performance.now() - t0;
-    return this.result(input, logits, milliseconds);
+    return this.result(input, logits, measured, milliseconds);
   }
 
   private async forward(input: ModelInput): Promise<Float32Array> {
@@ -137,19 +172,26 @@ export class Classifier {
     }
   }
 
-  private result(input: ModelInput, logits: Float32Array, milliseconds: number): Classification {
-    const { classNames, calibration } = this.meta;
+  private result(input: ModelInput, logits: Float32Array, measured: Measurements, milliseconds: number): Classification {
+    const { classNames, calibration, findings: head } = this.meta;
     const k = classNames.length;
     const T = calibration.temperature;
-    const probabilities = softmax(logits, k, T);
+    const probabilities = head
+      ? findingsProbabilities(head, this.findingsWeights, findingsInputs(head.inputs, { names: FEATURE_NAMES, values: measured.features }, { classNames, values: logits }), k)
+      : softmax(logits, k, T);
     const score = (index: number): ClassScore => ({ index, name: classNames[index], probability: probabilities[index] });
     const order = [...probabilities.keys()].sort((a, b) => probabilities[b] - probabilities[a]);
-    const thresholded = calibration.thresholds.length === k;
-    const decided = thresholded ? applyThresholds(probabilities, calibration.thresholds)[0] : order[0];
+    const found = head ? findingsAbove(probabilities, head.thresholds) : [];
+    const thresholded = head !== undefined || calibration.thresholds.length === k;
+    const decided = head ? (found[0] ?? order[0]) : thresholded ? applyThresholds(probabilities, calibration.thresholds)[0] : order[0];
     const warnings = [...input.warnings];
     const model = this.model, render = modelRenderOptions(this.meta);
     return {
       classNames, logits, probabilities, temperature: T, warnings, record: input.record, milliseconds,
+      multiLabel: head !== undefined,
+      findings: head ? found.map(score) : [score(decided)],
+      heartRate: measured.heartRate,
+      measurements: measured,
       decision: { ...score(decided), thresholded },
       top: (n = 3) => order.slice(0, Math.max(0, Math.floor(n))).map(score),
       saliency: async (opts = {}) => {

@@ -51,9 +51,17 @@ export async function predictCommand(argv: string[]): Promise<number> {
     const r = await clf.classify(rec);
     console.log(`${basename(positionals[0])}: ${rec.leads.length} leads, ${rec.fs} Hz, ${(rec.signals[0].length / rec.fs).toFixed(1)} s  (model ${clf.source})`);
     for (const w of r.warnings) console.log(`warning: ${w}`);
-    console.log(`calibrated probabilities (temperature ${r.temperature.toFixed(3)}):`);
-    for (const c of r.top(top)) console.log(`  ${String(c.index).padStart(2)} ${c.name.padEnd(22)} ${(100 * c.probability).toFixed(1).padStart(5)}%`);
-    console.log(`decision${r.decision.thresholded ? ' (per-class thresholds tuned on validation)' : ''}: ${r.decision.name}`);
+    const hr = r.heartRate;
+    console.log(hr ? `heart rate: ${hr.bpm.toFixed(0)} bpm (${hr.beats} beats, RR irregularity ${hr.rrIrregularity.toFixed(2)})` : 'heart rate: not measured (fewer than 3 QRS complexes found)');
+    if (r.multiLabel) {
+      console.log('probability of each finding (independent per class; thresholds fitted on validation):');
+      for (const c of r.top(top)) console.log(`  ${String(c.index).padStart(2)} ${c.name.padEnd(22)} ${(100 * c.probability).toFixed(1).padStart(5)}%`);
+      console.log(`findings: ${r.findings.length ? r.findings.map((f) => f.name).join(', ') : 'none of the classes'}`);
+    } else {
+      console.log(`calibrated probabilities (temperature ${r.temperature.toFixed(3)}):`);
+      for (const c of r.top(top)) console.log(`  ${String(c.index).padStart(2)} ${c.name.padEnd(22)} ${(100 * c.probability).toFixed(1).padStart(5)}%`);
+      console.log(`decision${r.decision.thresholded ? ' (per-class thresholds tuned on validation)' : ''}: ${r.decision.name}`);
+    }
     const img = await r.saliency();
     writeOutput(out, encodePng(img.rgba, img.width, img.height, 4, (d) => new Uint8Array(deflateSync(d))), '--saliency');
     console.log(`saliency (Grad-CAM for ${r.classNames[img.cls]}): ${out}`);

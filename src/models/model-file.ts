@@ -9,6 +9,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { engine } from '../engine/engine.js';
 import { createModel, type AlexNet, type AlexNetConfig } from './alexnet.js';
 import { crc32 } from '../image/crc32.js';
+import { findingsTensorShapes, type FindingsSpec } from './findings-head.js';
 
 const MAGIC = [0x45, 0x43, 0x47, 0x50, 0x55, 0x01, 0x00, 0x00];
 const ARCHITECTURES = ['alexnet', 'alexnet-m-se'];
@@ -34,11 +35,15 @@ export interface ModelMeta {
   /** How records become input tensors: render options (incl. channels), and per-channel normalisation. */
   input: { render: Record<string, unknown>; mean: number[]; std: number[] };
   calibration: Calibration;
+  /** The multi-label findings head over measurements and the network's logits (models trained on real records). */
+  findings?: FindingsSpec;
   /** Free-form provenance: dataset, epochs, metrics. */
   info?: Record<string, unknown>;
 }
 
 interface TensorEntry { name: string; shape: number[]; offset: number; length: number }
+/** A tensor held on the host (the findings head's weights). */
+export interface HostEntry { name: string; shape: number[]; data: Float32Array }
 interface Header extends ModelMeta {
   format: 'ecgpu-model';
   version: 1;
@@ -47,12 +52,17 @@ interface Header extends ModelMeta {
   payloadCrc32?: number;
 }
 
-export async function saveModel(model: AlexNet, meta: Omit<ModelMeta, 'config'>): Promise<Uint8Array> {
-  const named = model.namedTensors();
-  const datas = await Promise.all(named.map(([, t]) => t.read()));
+/**
+ * Serialises `model` with `meta`; `extra` are host tensors stored after the network's (the findings
+ * head's `findings.*`, described by meta.findings).
+ */
+export async function saveModel(model: AlexNet, meta: Omit<ModelMeta, 'config'>, extra: readonly HostEntry[] = []): Promise<Uint8Array> {
+  const named: { name: string; shape: readonly number[] }[] = model.namedTensors().map(([name, t]) => ({ name, shape: t.shape }));
+  const datas = [...await Promise.all(model.namedTensors().map(([, t]) => t.read())), ...extra.map((e) => e.data)];
+  named.push(...extra.map(({ name, shape }) => ({ name, shape })));
   let offset = 0;
-  const tensors: TensorEntry[] = named.map(([name, t], i) => {
-    const e = { name, shape: [...t.shape], offset, length: datas[i].length };
+  const tensors: TensorEntry[] = named.map(({ name, shape }, i) => {
+    const e = { name, shape: [...shape], offset, length: datas[i].length };
     offset += datas[i].length * 4;
     return e;
   });
@@ -76,6 +86,18 @@ export async function saveModel(model: AlexNet, meta: Omit<ModelMeta, 'config'>)
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isFiniteArray = (x: unknown): x is number[] => Array.isArray(x) && x.every((v) => typeof v === 'number' && Number.isFinite(v));
 const isCount = (x: unknown): x is number => Number.isInteger(x) && (x as number) > 0;
+
+function findingsProblem(f: unknown, k: number): string | undefined {
+  if (!isObject(f)) return 'not an object';
+  if (!Array.isArray(f.inputs) || f.inputs.length === 0 || !f.inputs.every((n) => typeof n === 'string' && n !== '')) return 'inputs must be a list of input names';
+  const n = f.inputs.length;
+  if (new Set(f.inputs).size !== n) return 'input names must be distinct';
+  if (!isFiniteArray(f.mean) || !isFiniteArray(f.std) || f.mean.length !== n || f.std.length !== n) return `mean and std must be ${n} finite numbers each`;
+  if (f.std.some((s) => !(s > 0))) return 'std must be positive';
+  if (!isCount(f.hidden) || !isCount(f.members)) return 'hidden and members must be positive integers';
+  if (!isFiniteArray(f.thresholds) || f.thresholds.length !== k || f.thresholds.some((t) => !(t > 0 && t < 1))) return `thresholds must be ${k} probabilities in (0, 1)`;
+  return undefined;
+}
 
 /** Every structural problem of a parsed header, before anything is built (first one found). */
 function headerProblem(h: Record<string, unknown>, payloadBytes: number): string | undefined {
@@ -103,6 +125,10 @@ function headerProblem(h: Record<string, unknown>, payloadBytes: number): string
   if (typeof cal.temperature !== 'number' || !(cal.temperature > 0) || !Number.isFinite(cal.temperature)) return `calibration temperature must be a positive number, got ${JSON.stringify(cal.temperature)}`;
   if (!isFiniteArray(cal.thresholds) || (cal.thresholds.length !== 0 && cal.thresholds.length !== k)) {
     return `calibration thresholds must be empty or ${k} finite numbers`;
+  }
+  if (h.findings !== undefined) {
+    const problem = findingsProblem(h.findings, k);
+    if (problem) return `findings head: ${problem}`;
   }
   if (!Array.isArray(h.tensors) || h.tensors.length === 0) return 'header has no tensor table';
   let end = 0;
@@ -148,7 +174,13 @@ export function readModelHeader(bytes: Uint8Array, source = 'model'): { header: 
 
 const hex = (n: number) => n.toString(16).padStart(8, '0');
 
-export interface LoadedModel { model: AlexNet; meta: ModelMeta; warnings: string[] }
+export interface LoadedModel {
+  model: AlexNet;
+  meta: ModelMeta;
+  warnings: string[];
+  /** The findings head's tensors by name (host memory), when meta.findings is present; else empty. */
+  findingsWeights: Map<string, Float32Array>;
+}
 
 /** Builds the model from the file's config and uploads its tensors. */
 export function loadModel(bytes: Uint8Array, source = 'model'): LoadedModel {
@@ -176,8 +208,18 @@ export function loadModel(bytes: Uint8Array, source = 'model'): LoadedModel {
   } catch (e) {
     throw new ModelFileError(source, `its config does not describe a buildable model (${(e as Error).message})`);
   }
+  const findingsWeights = new Map<string, Float32Array>();
   try {
     const names = new Set<string>();
+    if (header.findings) {
+      for (const [name, shape] of findingsTensorShapes(header.findings, header.config.numClasses)) {
+        const e = byName.get(name);
+        if (!e) throw new ModelFileError(source, `tensor ${name} of the findings head missing`);
+        if (e.shape.join() !== shape.join()) throw new ModelFileError(source, `tensor ${name} has shape [${e.shape}], the findings head expects [${shape}]`);
+        names.add(name);
+        findingsWeights.set(name, decoded.get(name)!);
+      }
+    }
     for (const [name, t] of model.namedTensors()) {
       names.add(name);
       const e = byName.get(name);
@@ -193,7 +235,7 @@ export function loadModel(bytes: Uint8Array, source = 'model'): LoadedModel {
   }
   model.eval();
   const { tensors: _t, format: _f, version: _v, payloadCrc32: _c, ...meta } = header;
-  return { model, meta, warnings };
+  return { model, meta, warnings, findingsWeights };
 }
 
 /** Replaces a kept tensor's contents in place (same buffer, so the model keeps its references). */

@@ -1,0 +1,105 @@
+/**
+ * What the findings head learns from, per real record: the image network's logits and the measured
+ * features, both obtained through `Classifier.classify` (the code path inference takes, so training and
+ * inference cannot drift apart), plus trivial recording statistics (sampling rate, length, gain, noise)
+ * that say nothing about the heart, for measuring how much a class can be told from the recording
+ * setup alone (the source confound). Cached on disk per record, model and measurement set.
+ */
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Classifier } from '../../classifier/classifier.js';
+import { FEATURE_NAMES } from '../../ecg/measurements.js';
+import { readRecord } from '../../ecg/read-record.js';
+import { crc32 } from '../../image/crc32.js';
+import type { EcgRecord } from '../../ecg/types.js';
+import { ProgressBar } from '../progress-bar.js';
+
+/** A record to learn from or evaluate on: where it is, which database group it comes from, its classes. */
+export interface LabelledRecord {
+  path: string;
+  name: string;
+  source: string;
+  classes: number[];
+}
+
+export interface Example extends LabelledRecord {
+  /** The image network's raw scores (empty when refused). */
+  logits: number[];
+  /** Measured features in FEATURE_NAMES order (empty when refused). */
+  features: number[];
+  /** Recording statistics in TRIVIAL_NAMES order. */
+  trivial: number[];
+  /** Why the classifier refused the record (too few leads, flat, …). */
+  refused?: string;
+}
+
+export const TRIVIAL_NAMES = [
+  'sampling rate (Hz)', 'duration (s)', 'leads in the file', 'median ADC gain (units/mV)',
+  'median lead SD (mV)', 'median first-difference SD (mV)', 'median 1-s baseline SD (mV)',
+] as const;
+
+const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s.length ? s[s.length >> 1] : 0; };
+const sd = (x: ArrayLike<number>) => {
+  let m = 0; for (let i = 0; i < x.length; i++) m += x[i] / x.length;
+  let v = 0; for (let i = 0; i < x.length; i++) v += (x[i] - m) ** 2 / x.length;
+  return Math.sqrt(v);
+};
+
+/** Recording-setup statistics of a record as read (before any repair): nothing a cardiologist would use. */
+export function trivialStatistics(rec: EcgRecord): number[] {
+  const fs = rec.fs, n = rec.signals[0]?.length ?? 0;
+  const diffSd = rec.signals.map((s) => sd(Float32Array.from({ length: Math.max(0, s.length - 1) }, (_, i) => s[i + 1] - s[i])));
+  const baselineSd = rec.signals.map((s) => {
+    const w = Math.max(1, Math.round(fs));
+    const means: number[] = [];
+    for (let i = 0; i + w <= s.length; i += w) { let m = 0; for (let j = i; j < i + w; j++) m += s[j] / w; means.push(m); }
+    return sd(means);
+  });
+  return [fs, n / fs, rec.signals.length, median(rec.header.signals.map((s) => s.gain)), median(rec.signals.map(sd)), median(diffSd), median(baselineSd)];
+}
+
+interface Cache { key: string; entries: Record<string, Omit<Example, keyof LabelledRecord>> }
+
+/**
+ * Examples of `records` through `clf`, reusing `cacheFile` entries made with the same model and
+ * measurement set for files unchanged since (size and modification time).
+ */
+export async function extractExamples(records: readonly LabelledRecord[], clf: Classifier, opts: { cacheFile?: string; progress?: boolean } = {}): Promise<Example[]> {
+  // The logits depend on the image network only (its config, input and provenance), not on a findings head.
+  const { config, input, info } = clf.meta;
+  const key = `${crc32(new TextEncoder().encode(JSON.stringify({ config, input, info })))}|${FEATURE_NAMES.join(',')}|${TRIVIAL_NAMES.join(',')}`;
+  let cache: Cache = { key, entries: {} };
+  if (opts.cacheFile && existsSync(opts.cacheFile)) {
+    try {
+      const c = JSON.parse(readFileSync(opts.cacheFile, 'utf8')) as Cache;
+      if (c.key === key) cache = c;
+    } catch { /* a damaged cache is rebuilt */ }
+  }
+  const bar = opts.progress ? new ProgressBar('measuring records', records.length, 'rec') : undefined;
+  const out: Example[] = [];
+  let fresh = 0;
+  for (const [i, r] of records.entries()) {
+    const st = statSync(r.path);
+    const id = `${r.path}|${st.size}|${st.mtimeMs}`;
+    let e = cache.entries[id];
+    if (!e) {
+      const rec = readRecord(r.path, { digital: false });
+      const trivial = trivialStatistics(rec);
+      try {
+        const c = await clf.classify(rec);
+        e = { logits: Array.from(c.logits), features: Array.from(c.measurements.features), trivial };
+      } catch (err) {
+        e = { logits: [], features: [], trivial, refused: (err as Error).message };
+      }
+      cache.entries[id] = e;
+      fresh++;
+    }
+    out.push({ ...r, ...e });
+    bar?.update(i + 1);
+  }
+  if (opts.cacheFile && fresh) {
+    mkdirSync(dirname(opts.cacheFile), { recursive: true });
+    writeFileSync(opts.cacheFile, JSON.stringify(cache));
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+/**
+ * The multi-label findings head: the host forward inference uses equals the GPU module training uses;
+ * the head survives the model file; a malformed head is a ModelFileError; training on a toy problem
+ * lowers the validation loss and keeps the best epoch's weights.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { gpu } from '../helpers/gpu.js';
+import { Tensor } from '../../src/engine/tensor.js';
+import { noGrad } from '../../src/autograd/index.js';
+import { createModel, type AlexNetConfig } from '../../src/models/alexnet.js';
+import { FindingsMlp, findingsAbove, findingsInputs, findingsProbabilities, type FindingsSpec } from '../../src/models/findings-head.js';
+import { loadModel, ModelFileError, saveModel } from '../../src/models/model-file.js';
+import { CLASS_NAMES } from '../../src/ecg/types.js';
+import { mulberry32 } from '../../src/reference/random.js';
+import { meanBce } from '../../src/train/eval/multilabel.js';
+import { headProbabilities, trainFindingsHead } from '../../src/train/findings/train-head.js';
+
+beforeAll(async () => {
+  await gpu();
+});
+
+const config: AlexNetConfig = {
+  architecture: 'alexnet-m-se', inputSize: 64, inChannels: 1, numClasses: 10, width: 0.0625, fcWidth: 8, dropout: 0, seReduction: 2, seed: 3,
+};
+const meta = {
+  classNames: [...CLASS_NAMES], input: { render: { width: 64, height: 64, layout: 'stacked', channels: 1 }, mean: [0.9], std: [0.2] },
+  calibration: { temperature: 1, thresholds: [] },
+};
+
+/** A toy problem: class c is present when input c (of 6) is above 0.3; classes 6-9 never. */
+function toy(n: number, seed: number) {
+  const rand = mulberry32(seed);
+  const x = Array.from({ length: n }, () => Float64Array.from({ length: 6 }, () => 2 * rand() - 1));
+  const truth = new Uint8Array(n * 10);
+  x.forEach((r, i) => { for (let c = 0; c < 6; c++) truth[i * 10 + c] = r[c] > 0.3 ? 1 : 0; });
+  return { x, truth };
+}
+
+describe('findings head', () => {
+  it('host forward (inference) equals the GPU module (training) in eval mode', async () => {
+    const mlp = new FindingsMlp(6, 5, 10, 0.5, 9).eval();
+    const named = mlp.namedParameters();
+    const datas = await Tensor.readAll(named.map(([, t]) => t));
+    const weights = new Map(named.map(([n], i) => [`findings.0.${n.replace(/^net\./, '')}`, datas[i]]));
+    const spec: FindingsSpec = { inputs: ['a', 'b', 'c', 'd', 'e', 'f'], mean: [0, 1, 0, 0, 0, 2], std: [1, 2, 1, 1, 0.5, 1], hidden: 5, members: 1, thresholds: new Array(10).fill(0.5) };
+    const raw = Float64Array.of(0.3, -1, 2, 0.1, -0.4, 2.5);
+    const host = findingsProbabilities(spec, weights, raw, 10);
+    const x = Float32Array.from(raw, (v, i) => (v - spec.mean[i]) / spec.std[i]);
+    const z = await noGrad(() => mlp.forward(Tensor.from(x, [1, 6]))).read();
+    for (let c = 0; c < 10; c++) expect(host[c]).toBeCloseTo(1 / (1 + Math.exp(-z[c])), 5);
+    mlp.dispose();
+  });
+
+  it('inputs are assembled by name; findings are the classes at or above their threshold, most probable first', () => {
+    const x = findingsInputs(['cnn:b', 'rate', 'cnn:a'], { names: ['qrs', 'rate'], values: [90, 72] }, { classNames: ['a', 'b'], values: [0.5, -1] });
+    expect(Array.from(x)).toEqual([-1, 72, 0.5]);
+    expect(() => findingsInputs(['nope'], { names: [], values: [] }, { classNames: [], values: [] })).toThrow(/nope/);
+    expect(findingsAbove([0.2, 0.9, 0.6, 0.5], [0.5, 0.5, 0.5, 0.5])).toEqual([1, 2, 3]);
+    expect(findingsAbove([0.2, 0.1], [0.5, 0.5])).toEqual([]);
+  });
+
+  it('trains on a toy problem (validation loss falls), survives the model file, and a damaged head is refused', async () => {
+    const train = toy(300, 1), val = toy(100, 2);
+    const head = await trainFindingsHead(['a', 'b', 'c', 'd', 'e', 'f'], 10, train, val, { members: 2, epochs: 40, hidden: 8 });
+    const untrained = meanBce(val.truth, new Float64Array(val.truth.length).fill(0.5));
+    for (const m of head.members) expect(m.valLoss).toBeLessThan(untrained);
+    expect(head.spec.thresholds).toHaveLength(10);
+    const probs = headProbabilities(head.spec, head.weights, val.x, 10);
+    expect(meanBce(val.truth, probs)).toBeLessThan(untrained);
+
+    const model = createModel(config);
+    const bytes = await saveModel(model, { ...meta, findings: head.spec }, head.entries);
+    model.dispose();
+    const loaded = loadModel(bytes, 'toy.ecgpu');
+    expect(loaded.meta.findings?.inputs).toEqual(head.spec.inputs);
+    const again = headProbabilities(loaded.meta.findings!, loaded.findingsWeights, val.x, 10);
+    for (let i = 0; i < probs.length; i++) expect(again[i]).toBeCloseTo(probs[i], 6);
+    loaded.model.dispose();
+
+    const damaged = async (spec: FindingsSpec, entries = head.entries) => {
+      const m = createModel(config);
+      try {
+        return await saveModel(m, { ...meta, findings: spec }, entries);
+      } finally {
+        m.dispose();
+      }
+    };
+    for (const [spec, entries, pattern] of [
+      [{ ...head.spec, thresholds: new Array(10).fill(1.5) }, head.entries, /thresholds/],
+      [{ ...head.spec, std: head.spec.std.map(() => 0) }, head.entries, /std/],
+      [{ ...head.spec, members: 3 }, head.entries, /findings\.2\..* missing/],
+      [head.spec, head.entries.slice(1), /missing/],
+    ] as const) {
+      const b = await damaged(spec as FindingsSpec, [...entries]);
+      expect(() => loadModel(b, 'bad.ecgpu')).toThrow(ModelFileError);
+      expect(() => loadModel(b, 'bad.ecgpu')).toThrow(pattern);
+    }
+  });
+});
