@@ -40,7 +40,8 @@ const ms = (s: number) => Math.round(s * MEASURE_FS / 1000);
 const L = Object.fromEntries(STANDARD_LEADS.map((l, i) => [l, i])) as Record<(typeof STANDARD_LEADS)[number], number>;
 
 export interface PWaveMeasure {
-  /** Mean correlation of successive beats' P-wave windows (≈ 1: a repeating P wave; ≈ 0: none, e.g. AF). */
+  /** Mean correlation of successive beats' P-wave windows, the larger of II's and V1's (≈ 1: a
+   * repeating P wave; ≈ 0: none, e.g. atrial fibrillation). */
   presence: number;
   /** Signed P amplitude (mV, the largest deflection before QRS onset against the PR baseline), II and V1. */
   amplitudeIIMv: number;
@@ -288,7 +289,7 @@ function measurePWave(x: LeadSet, t: readonly (Float32Array | undefined)[], used
   if (v1) { f.p_correlation_V1 = v1.corr; f.p_amp_V1_mv = v1.amp; }
   const main = ii ?? v1;
   if (!main) return undefined;
-  const presence = (byLead.filter((b) => b).reduce((a, b) => a + b!.corr, 0)) / byLead.filter((b) => b).length;
+  const presence = Math.max(...byLead.map((b) => b?.corr ?? -1)); // seen in either lead is seen
   let prIntervalMs: number | undefined;
   if (main.corr >= P_PRESENT_CORRELATION && Math.abs(main.amp) >= P_MIN_MV) {
     // P onset against the P wave's own foot (the TP level), not the PR baseline: atrial repolarisation
