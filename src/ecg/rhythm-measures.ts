@@ -1,0 +1,57 @@
+/**
+ * Rhythm measured from QRS times (browser-safe): the rate and how irregular the RR intervals are, in
+ * terms that mean the same on every recording (beats per minute, ratios of intervals).
+ */
+import { medianOf, rrIntervals } from './qrs-detect.js';
+
+/** An RR interval shorter than this fraction of the local median RR, followed by a longer one, is premature. */
+export const PREMATURE_RATIO = 0.85;
+/** The local median RR is taken over this many intervals on each side (and the interval itself). */
+const LOCAL_HALF_SPAN = 4;
+/** Fewer QRS complexes than this give no rate (two intervals are the least a median needs). */
+export const MIN_RATE_BEATS = 3;
+
+export interface RhythmStats {
+  /** 60 / median RR. */
+  bpm: number;
+  /** Normalised RMSSD: √(mean of squared successive RR differences) / median RR. Sensitive to every
+   * irregularity: atrial fibrillation and isolated premature beats alike. */
+  rrIrregularity: number;
+  /** Median |successive RR difference| / median RR: robust to a few premature beats, high in
+   * irregularly irregular rhythms (atrial fibrillation). */
+  rrSuccessiveMedian: number;
+  /** Share of intervals (that have a following one) which are premature: < PREMATURE_RATIO × local
+   * median RR and followed by a longer interval (the compensatory or resetting pause). */
+  prematureFraction: number;
+  /** Shortest RR / longest RR (1 for a perfectly regular rhythm). */
+  rrMinMaxRatio: number;
+  /** QRS complexes the rate is measured from. */
+  beats: number;
+  /** Indices (into the beat list) of the beats that end a premature interval. */
+  premature: number[];
+}
+
+/** Rhythm statistics of beats at sample indices `beats` (time order) sampled at `fs` Hz; undefined
+ * with fewer than MIN_RATE_BEATS beats. */
+export function rhythmStats(beats: readonly number[], fs: number): RhythmStats | undefined {
+  if (beats.length < MIN_RATE_BEATS || !(fs > 0)) return undefined;
+  const rr = rrIntervals(beats).map((d) => d / fs);
+  const median = medianOf(rr);
+  if (!(median > 0)) return undefined;
+  const diffs = rr.slice(1).map((r, i) => r - rr[i]);
+  const rmssd = Math.sqrt(diffs.reduce((s, d) => s + d * d, 0) / diffs.length);
+  const premature: number[] = [];
+  for (let i = 0; i + 1 < rr.length; i++) {
+    const local = medianOf(rr.slice(Math.max(0, i - LOCAL_HALF_SPAN), i + LOCAL_HALF_SPAN + 1));
+    if (rr[i] < PREMATURE_RATIO * local && rr[i + 1] > rr[i]) premature.push(i + 1);
+  }
+  return {
+    bpm: 60 / median,
+    rrIrregularity: rmssd / median,
+    rrSuccessiveMedian: medianOf(diffs.map(Math.abs)) / median,
+    prematureFraction: premature.length / (rr.length - 1),
+    rrMinMaxRatio: Math.min(...rr) / Math.max(...rr),
+    beats: beats.length,
+    premature,
+  };
+}
