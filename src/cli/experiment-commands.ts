@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { init } from '../engine/engine.js';
 import { DataError } from '../ecg/data-error.js';
-import { parsePhraseTable } from '../ecg/label-phrases.js';
+import { parsePhraseTable, type PhraseTable } from '../ecg/label-phrases.js';
 import { inputDims, type AlexNetConfig, type Architecture } from '../models/alexnet.js';
 import type { DatasetLevel } from '../ecg/dataset.js';
 import { runExperiment } from '../train/experiment.js';
@@ -22,7 +22,8 @@ With no --data, runs on synthetic 12-lead records generated on first use (cached
 
   --data DIR[,DIR]    records folder(s) (e.g. a downloaded Chapman WFDBRecords/), .hea+.mat/.dat or .csv;
                       repeat the option or separate folders by commas to train on several as one database
-  --labels FILE       phrase table (TSV: pattern<TAB>class ids) for free-text diagnoses (default: LUDB's)
+  --labels FILE       label table (TSV: pattern<TAB>class ids) for free-text diagnoses and PTB-XL SCP
+                      statements (default: LUDB's phrases, PTB-XL's mapping; see docs/ptb-xl.md)
   --preset NAME       ${Object.values(PRESETS).map((p) => p.name).join(' | ')} (default quick; paper = the paper's exact settings)
   --level L           paper204 | paper440 | all | N per class (default: the preset's)
   --out DIR           run folder: split.json, checkpoints, models, report.html (default runs/<preset>)
@@ -62,7 +63,7 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
   const data = values.data?.flatMap((d) => d.split(',')).map((d) => d.trim());
   if (data?.some((d) => d === '')) throw new UsageError(`--data needs a folder name, got '${values.data!.join(',')}'`);
   if (data) checkFolders(data); // before the GPU starts
-  const phrases = values.labels ? parsePhraseTable(readTable(values.labels), values.labels) : undefined;
+  const phrases = values.labels ? readLabelTable(values.labels) : undefined;
   const progress = !values['no-progress'];
   const log = (l: string) => console.error(l);
   if (cmd === 'prepare') {
@@ -124,12 +125,15 @@ function checkInitModel(path: string, preset: Preset, archs: Architecture[]): vo
   }
 }
 
-function readTable(path: string): string {
+/** The --labels table: a phrase table (TSV) read and checked, or a DataError naming it. */
+export function readLabelTable(path: string): PhraseTable {
+  let text: string;
   try {
-    return readFileSync(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new DataError(`--labels ${path}`, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read (${(e as Error).message})`);
   }
+  return parsePhraseTable(text, path);
 }
 
 function parseLevel(s: string | undefined): DatasetLevel | undefined {

@@ -9,6 +9,8 @@ import { modelBytes } from '../classifier/model-source.js';
 import { readRecord } from '../ecg/read-record.js';
 import { buildDataset, loadSplit, renderItems, type Dataset } from '../ecg/dataset.js';
 import { scanRecords } from '../ecg/scan.js';
+import type { PhraseTable } from '../ecg/label-phrases.js';
+import { readLabelTable } from './experiment-commands.js';
 import { CLASS_NAMES } from '../ecg/types.js';
 import { encodePng } from '../image/png.js';
 import { writeReport } from '../train/eval/report-node.js';
@@ -28,13 +30,15 @@ records a 12-lead model cannot read (too few leads, too short, flat or saturated
   --top N           classes to list (default 3)
   --saliency FILE   where to write the saliency PNG (default <record>-saliency.png in the current folder)`;
 
-export const EVAL_USAGE = `usage: ecgpu eval --model FILE (--split SPLIT.json | --data DIR[,DIR...]) [--out DIR]
+export const EVAL_USAGE = `usage: ecgpu eval --model FILE (--split SPLIT.json | --data DIR[,DIR...] [--labels FILE]) [--out DIR]
 
 Evaluates a saved model and writes report.html + results.json into DIR (default: beside the model):
   --split SPLIT.json  the test part of a split file written by ecgpu prepare/train/compare
                       (its validation part for calibration)
   --data DIR,...      every record of these folders that carries one of the 10 classes (e.g. a model
-                      trained on synthetic records, evaluated on real ones)`;
+                      trained on synthetic records, evaluated on real ones; PTB-XL folders: all their folds)
+  --labels FILE       label table (TSV: pattern<TAB>class ids) for free-text diagnoses and PTB-XL SCP
+                      statements (default: LUDB's phrases, PTB-XL's mapping; see docs/ptb-xl.md)`;
 
 export async function predictCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { model: { type: 'string' }, top: { type: 'string' }, saliency: { type: 'string' } });
@@ -72,17 +76,19 @@ export async function predictCommand(argv: string[]): Promise<number> {
 }
 
 export async function evalCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { model: { type: 'string' }, split: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' } }, false);
+  const { values } = parse(argv, { model: { type: 'string' }, split: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, labels: { type: 'string' } }, false);
   if (values.help) return console.log(EVAL_USAGE), 0;
   if (!values.split === !values.data) throw new UsageError(`give --split or --data (one of them)\n${EVAL_USAGE}`);
+  if (values.labels && !values.data) throw new UsageError('--labels goes with --data (a split file keeps the classes it was made with)');
   const folders = values.data ? checkFolders(values.data.split(',')) : [];
+  const phrases = values.labels ? readLabelTable(values.labels) : undefined;
   const split = values.split ? loadSplit(values.split) : undefined; // a bad split file fails before the model and the GPU
   if (!values.model) throw new UsageError(`--model is required\n${EVAL_USAGE}`);
   const modelPath = values.model;
   const { bytes } = await modelBytes(modelPath);
   await init();
   const { model, meta } = loadModel(bytes, modelPath);
-  const ds = split ?? await allLabelledRecords(folders);
+  const ds = split ?? await allLabelledRecords(folders, phrases);
   const opts = { ...meta.input.render, channels: model.config.inChannels, cacheDir: join(cacheRoot(), 'render'), progress: true };
   const [val, test] = [new BatchImageSet(renderItems(ds.val, opts)), new BatchImageSet(renderItems(ds.test, opts))];
   const norm = { mean: meta.input.mean, std: meta.input.std };
@@ -105,7 +111,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Every record of `folders` that carries one of the 10 classes, as a test-only dataset. */
-async function allLabelledRecords(folders: string[]): Promise<Dataset> {
-  return buildDataset(await scanRecords(folders, { progress: false }), { level: 'all', fractions: [0, 0, 1] });
+/** Every record of `folders` that carries one of the 10 classes, as a test-only dataset (PTB-XL folds ignored). */
+async function allLabelledRecords(folders: string[], phrases?: PhraseTable): Promise<Dataset> {
+  return buildDataset(await scanRecords(folders, { progress: false, phrases }), { level: 'all', fractions: [0, 0, 1], folds: false });
 }

@@ -4,6 +4,7 @@
  * `Rhythm` (one code: SR, SB, ST, AFIB, …) and `Beat` (space-separated codes: RBBB, LVH, STDD, APB, …
  * or NONE). Pure: takes the text or the sheet's rows, no fs.
  */
+import { isBlankRow, parseCsv } from './csv-rows.js';
 import { EcgInputError } from './types.js';
 
 /**
@@ -45,26 +46,9 @@ export function diagnosticsFromRows(rows: string[][], file: string): Diagnostics
   return out;
 }
 
-/** CSV rows, with double-quoted cells (a quote inside one doubled) as spreadsheet exports write them. */
+/** CSV rows, with double-quoted cells (a quote inside one doubled) as spreadsheet exports write them; blank rows dropped. */
 export function csvRows(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [], cell = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; }
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell); cell = '';
-      if (row.some((c) => c !== '')) rows.push(row);
-      row = [];
-    } else cell += ch;
-  }
-  row.push(cell);
-  if (row.some((c) => c !== '')) rows.push(row);
-  return rows;
+  return parseCsv(text).rows.map((r) => r.cells).filter((c) => !isBlankRow(c));
 }
 
 export function parseDiagnosticsCsv(text: string, file: string): DiagnosticsSheet {

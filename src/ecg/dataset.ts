@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { primaryClass, DEFAULT_PRIORITY } from './labels.js';
+import { PTBXL_TEST_FOLD, PTBXL_VAL_FOLD } from './ptbxl.js';
 import { readRecord } from './read-record.js';
 import { readableTwelveLead } from './quality.js';
 import { renderDefaults, renderToTensorData, tensorChannels, type RenderOptions } from './render.js';
@@ -28,8 +29,17 @@ export interface DatasetOptions {
   priority?: readonly number[];
   /** Train/val/test fractions (default 0.7/0.15/0.15). */
   fractions?: [number, number, number];
+  /**
+   * Split PTB-XL records by their strat_fold (1-8 train, 9 validation, 10 test) when the scan has
+   * records of folds 9 and 10 (default true); other records are split by `fractions`.
+   */
+  folds?: boolean;
 }
 
+/**
+ * One record of a split: `label` is its single class for single-label training (the first of its
+ * classes in the priority order), `classes` all of its classes (multi-label truth, sorted).
+ */
 export interface DatasetItem { path: string; label: number; classes: number[] }
 
 export interface DatasetReport {
@@ -95,15 +105,18 @@ export function buildDataset(scan: ScanResult, opts: DatasetOptions = {}): Datas
   const priority = opts.priority ?? DEFAULT_PRIORITY;
   const byClass: DatasetItem[][] = Array.from({ length: NUM_CLASSES }, () => []);
   const noClass: string[] = [];
+  const foldOf = new Map<string, number>();
   for (const r of scan.records) {
     const label = primaryClass(r.classes, priority);
-    if (label === undefined) noClass.push(r.path);
-    else byClass[label].push({ path: r.path, label, classes: r.classes });
+    if (label === undefined) { noClass.push(r.path); continue; }
+    byClass[label].push({ path: r.path, label, classes: [...r.classes] });
+    if (r.fold !== undefined) foldOf.set(r.path, r.fold);
   }
+  const folds = foldSplit(foldOf, opts.folds ?? true);
   const rng = new Rng(seed);
   const out: Dataset = { train: [], val: [], test: [], report: undefined as unknown as DatasetReport };
   const taken: number[] = [], short: DatasetReport['short'] = [];
-  const picks = byClass.map((items, cls) => {
+  let picks = byClass.map((items, cls) => {
     items.sort((a, b) => (a.path < b.path ? -1 : 1)); // independent of scan order
     const want = perClassTarget(level, cls);
     const pick = shuffle(items.slice(), rng).slice(0, want);
@@ -111,6 +124,14 @@ export function buildDataset(scan: ScanResult, opts: DatasetOptions = {}): Datas
     taken.push(pick.length);
     return pick;
   });
+  // Records with a PTB-XL fold go where their fold says; the rest are split by the fractions.
+  if (folds.use) {
+    for (const it of picks.flat()) {
+      const f = foldOf.get(it.path);
+      if (f !== undefined) (f === PTBXL_TEST_FOLD ? out.test : f === PTBXL_VAL_FOLD ? out.val : out.train).push(it);
+    }
+    picks = picks.map((pick) => pick.filter((it) => !foldOf.has(it.path)));
+  }
   // Split sizes per class by largest remainder, so the totals are the requested fractions of the whole
   // set (440 → 308/66/66, as a global stratified split gives), not a sum of per-class roundings.
   const sizes = picks.map((p) => p.length);
@@ -127,6 +148,8 @@ export function buildDataset(scan: ScanResult, opts: DatasetOptions = {}): Datas
     `dataset ${level} (seed ${seed}): ${out.train.length} train / ${out.val.length} val / ${out.test.length} test`,
     ...CLASS_NAMES.map((n, c) => `  ${c} ${n}: ${taken[c]} of ${byClass[c].length}`),
     ...short.map((s) => `  note: class ${s.cls} (${s.name}) has only ${s.had} records, fewer than ${s.wanted}: took all of them`),
+    ...(scan.notes ?? []).map((n) => `  ${n}`),
+    ...(folds.line ? [`  ${folds.line}`] : []),
     `  ${noClass.length} records carry none of the 10 classes (not used)`,
     `  ${scan.bad.length} records skipped as unreadable${scan.bad.length ? ':' : ''}`,
     ...scan.bad.slice(0, 20).map((b) => `    ${b.reason}`),
@@ -137,6 +160,32 @@ export function buildDataset(scan: ScanResult, opts: DatasetOptions = {}): Datas
     noClass: noClass.length, noClassExamples: noClass.slice(0, 10), lines,
   };
   return out;
+}
+
+/**
+ * Whether PTB-XL's folds decide the split: only when records of both the validation fold (9) and the
+ * test fold (10) are present (a folder of folds 1-8 only has nothing to validate or test on by fold),
+ * and a line saying which way it went.
+ */
+function foldSplit(foldOf: ReadonlyMap<string, number>, wanted: boolean): { use: boolean; line?: string } {
+  if (!foldOf.size || !wanted) return { use: false };
+  const present = [...new Set(foldOf.values())].sort((a, b) => a - b);
+  if (present.includes(PTBXL_VAL_FOLD) && present.includes(PTBXL_TEST_FOLD)) {
+    return { use: true, line: `PTB-XL: ${foldOf.size} records split by strat_fold (train 1-8, validation ${PTBXL_VAL_FOLD}, test ${PTBXL_TEST_FOLD}), as PTB-XL recommends` };
+  }
+  return { use: false, line: `PTB-XL: the records are of strat_fold ${ranges(present)} only; without records of folds ${PTBXL_VAL_FOLD} and ${PTBXL_TEST_FOLD} they are split at random like the others (patients may cross train/val/test)` };
+}
+
+/** Sorted integers as ranges: [1, 2, 3, 5, 7, 8] → "1-3, 5, 7-8". */
+function ranges(xs: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < xs.length;) {
+    let j = i;
+    while (j + 1 < xs.length && xs[j + 1] === xs[j] + 1) j++;
+    out.push(j > i ? `${xs[i]}-${xs[j]}` : `${xs[i]}`);
+    i = j + 1;
+  }
+  return out.join(', ');
 }
 
 interface SplitFile { version: 1; root: string; level: DatasetLevel; seed: number; classes: readonly string[]; train: [string, number, number[]][]; val: [string, number, number[]][]; test: [string, number, number[]][]; report: Omit<DatasetReport, 'lines'> }

@@ -22,6 +22,8 @@ export interface ScannedRecord {
   unknownDx: string[];
   /** Newest modification time of the header and its signal files (cache key). */
   mtimeMs: number;
+  /** PTB-XL's strat_fold (1-10), for records its ptbxl_database.csv names. */
+  fold?: number;
 }
 export type ScanEntry = { ok: true; record: ScannedRecord } | { ok: false; path: string; reason: string };
 

@@ -1,6 +1,8 @@
 /**
  * Scans a directory tree for records (PhysioNet layout `WFDBRecords/NN/NNN/JSxxxxx.hea|.mat`, flat
- * folders, Chapman `.csv`) and reads headers + labels in parallel worker_threads (one per core).
+ * folders, Chapman `.csv`, PTB-XL `records500/NNNNN/NNNNN_hr.hea|.dat`) and reads headers + labels in
+ * parallel worker_threads (one per core). PTB-XL records take their labels and fold from the
+ * `ptbxl_database.csv` beside them (ptbxl-database.ts), applied in this thread after the workers.
  */
 import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -11,6 +13,8 @@ import { Worker } from 'node:worker_threads';
 import { isDiagnosticsSheet } from './diagnostics-sheet.js';
 import type { PhraseTable } from './label-phrases.js';
 import { Progress } from './progress.js';
+import { applyPtbxlLabels, databasesAbove, readPtbxlIndex } from './ptbxl-database.js';
+import { PTBXL_DATABASE, PTBXL_SCP_PHRASES, PTBXL_TABLES } from './ptbxl.js';
 import { scanFiles, type ScanEntry, type ScannedRecord } from './scan-files.js';
 
 export type { ScannedRecord } from './scan-files.js';
@@ -24,7 +28,10 @@ export interface ScanOptions {
   progress?: boolean;
   /** Files per message to a worker (default 64). */
   batch?: number;
-  /** Phrase table for free-text diagnoses (default LUDB_PHRASES). */
+  /**
+   * Label table (`--labels`): free-text diagnoses (LUDB) and PTB-XL's SCP statements both go through
+   * it. Default: LUDB_PHRASES for free text, PTBXL_SCP_PHRASES for SCP statements.
+   */
   phrases?: PhraseTable;
 }
 
@@ -42,11 +49,18 @@ export interface ScanResult {
   noClass: number;
   workersUsed: number;
   elapsedMs: number;
+  /** Lines that say how labels were found beyond the headers (one per PTB-XL database read). */
+  notes?: string[];
 }
 
 /** All record files under `root`, sorted: `.hea`, and `.csv` without a header of the same name. */
 export function listRecordFiles(root: string): string[] {
-  const out: string[] = [];
+  return walkRecordFolder(root).records;
+}
+
+/** The record files under `root`, and the PTB-XL databases found on the way. */
+function walkRecordFolder(root: string): { records: string[]; ptbxlDatabases: string[] } {
+  const out: string[] = [], ptbxlDatabases: string[] = [];
   const walk = (dir: string) => {
     const entries = readdirSync(dir, { withFileTypes: true });
     const names = new Set(entries.map((e) => e.name));
@@ -54,12 +68,13 @@ export function listRecordFiles(root: string): string[] {
       const p = join(dir, e.name);
       if (e.isDirectory()) { if (!e.name.startsWith('.')) walk(p); continue; }
       const ext = extname(e.name).toLowerCase();
+      if (e.name === PTBXL_DATABASE) ptbxlDatabases.push(p);
       if (ext === '.hea') out.push(p);
-      else if (ext === '.csv' && !names.has(e.name.slice(0, -4) + '.hea') && !isDiagnosticsSheet(p)) out.push(p);
+      else if (ext === '.csv' && !names.has(e.name.slice(0, -4) + '.hea') && !isDiagnosticsSheet(p) && !PTBXL_TABLES.includes(e.name)) out.push(p);
     }
   };
   walk(resolve(root));
-  return out.sort();
+  return { records: out.sort(), ptbxlDatabases };
 }
 
 /** How a worker is started: compiled .js directly; from TypeScript sources through tsx's loader. */
@@ -104,11 +119,30 @@ export function commonFolder(dirs: readonly string[]): string {
   return split[0].slice(0, n).join(sep) || sep;
 }
 
+/** The record files of the folders, and the PTB-XL databases that label them (read and checked here). */
+function plan(root: string | readonly string[]) {
+  const roots = (typeof root === 'string' ? [root] : [...root]).map((r) => resolve(r));
+  const walks = roots.map(walkRecordFolder);
+  const paths = [...new Set(walks.flatMap((w) => w.records))].sort();
+  const ptbxl = readPtbxlIndex([...walks.flatMap((w) => w.ptbxlDatabases), ...roots.flatMap(databasesAbove)]);
+  return { roots, paths, ptbxl };
+}
+
+function result(p: ReturnType<typeof plan>, entries: ScanEntry[], phrases: PhraseTable | undefined, workersUsed: number, t0: number): ScanResult {
+  const records: ScannedRecord[] = [], bad: BadRecord[] = [];
+  for (const e of entries) if (e.ok) records.push(e.record); else bad.push({ path: e.path, reason: e.reason });
+  const notes = applyPtbxlLabels(records, p.ptbxl, phrases ?? PTBXL_SCP_PHRASES);
+  return {
+    root: commonFolder(p.roots), roots: p.roots, records, bad, noClass: records.filter((r) => r.classes.length === 0).length,
+    workersUsed, elapsedMs: Date.now() - t0, ...(notes.length ? { notes } : {}),
+  };
+}
+
 /** Scans `root` (or several folders: the Challenge records and LUDB together) and reads every record's header and labels. */
 export async function scanRecords(root: string | readonly string[], opts: ScanOptions = {}): Promise<ScanResult> {
   const t0 = Date.now();
-  const roots = (typeof root === 'string' ? [root] : [...root]).map((r) => resolve(r));
-  const paths = [...new Set(roots.flatMap(listRecordFiles))].sort();
+  const p = plan(root);
+  const { paths } = p;
   const nWorkers = Math.max(0, opts.workers ?? cpus().length);
   const bar = new Progress('scan', paths.length, opts.progress ?? true);
   let done = 0;
@@ -131,7 +165,12 @@ export async function scanRecords(root: string | readonly string[], opts: ScanOp
     }
   }
   bar.done();
-  const records: ScannedRecord[] = [], bad: BadRecord[] = [];
-  for (const e of entries) if (e.ok) records.push(e.record); else bad.push({ path: e.path, reason: e.reason });
-  return { root: commonFolder(roots), roots, records, bad, noClass: records.filter((r) => r.classes.length === 0).length, workersUsed, elapsedMs: Date.now() - t0 };
+  return result(p, entries, opts.phrases, workersUsed, t0);
+}
+
+/** scanRecords in this thread, synchronously, without a progress bar (for a few hundred records). */
+export function scanRecordsSync(root: string | readonly string[], opts: Pick<ScanOptions, 'phrases'> = {}): ScanResult {
+  const t0 = Date.now();
+  const p = plan(root);
+  return result(p, scanFiles(p.paths, opts.phrases), opts.phrases, 0, t0);
 }

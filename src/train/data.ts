@@ -7,6 +7,8 @@ export interface ImageSet {
   readonly shape: [number, number, number];
   image(i: number): Float32Array;
   label(i: number): number;
+  /** Every class of image `i` (multi-label truth, sorted), where the set knows them; `label(i)` is one of them. */
+  classes?(i: number): readonly number[];
   /** Record name, for reports. */
   name(i: number): string;
 }

@@ -66,6 +66,10 @@ export class BatchImageSet implements ImageSet {
   label(i: number): number {
     return this.batch.labels[i];
   }
+  /** Every class of record `i` (multi-label truth; `label(i)` is one of them). */
+  classes(i: number): readonly number[] {
+    return this.batch.items[i].classes;
+  }
   name(i: number): string {
     return this.batch.items[i].path;
   }
