@@ -25,7 +25,8 @@ import type { EcgRecord } from '../ecg/types.js';
 import { applyThresholds, softmax } from '../train/eval/index.js';
 import { gradCam, saliencyPicture, type SaliencyMap } from '../train/saliency.js';
 import { FEATURE_NAMES, measureRecord, type Measurements } from '../ecg/measurements.js';
-import { findingsAbove, findingsInputs, findingsProbabilities, unknownFindingsInputs } from '../models/findings-head.js';
+import { applyMeasuredRate } from '../ecg/rate-classes.js';
+import { findingsAbove, findingsInputs, findingsProbabilities, unknownFindingsInputs, type FindingsSpec } from '../models/findings-head.js';
 import { modelInput, modelRenderOptions, type ModelInput } from './model-input.js';
 import { modelBytes, type ModelSource } from './model-source.js';
 
@@ -176,9 +177,7 @@ export class Classifier {
     const { classNames, calibration, findings: head } = this.meta;
     const k = classNames.length;
     const T = calibration.temperature;
-    const probabilities = head
-      ? findingsProbabilities(head, this.findingsWeights, findingsInputs(head.inputs, { names: FEATURE_NAMES, values: measured.features }, { classNames, values: logits }), k)
-      : softmax(logits, k, T);
+    const probabilities = head ? this.findingsOf(head, measured, logits) : softmax(logits, k, T);
     const score = (index: number): ClassScore => ({ index, name: classNames[index], probability: probabilities[index] });
     const order = [...probabilities.keys()].sort((a, b) => probabilities[b] - probabilities[a]);
     const found = head ? findingsAbove(probabilities, head.thresholds) : [];
@@ -200,6 +199,14 @@ export class Classifier {
         return { ...saliencyPicture(input.record, render, map, opts.size), cls: map.cls, map };
       },
     };
+  }
+
+  /** The findings head's per-class probabilities, the rate classes from the measured rate where the head says so. */
+  private findingsOf(head: FindingsSpec, measured: Measurements, logits: Float32Array): Float64Array {
+    const { classNames } = this.meta;
+    const inputs = findingsInputs(head.inputs, { names: FEATURE_NAMES, values: measured.features }, { classNames, values: logits });
+    const p = findingsProbabilities(head, this.findingsWeights, inputs, classNames.length);
+    return head.measuredRateClasses ? applyMeasuredRate(p, classNames, measured.features) : p;
   }
 
   /** Frees the model's GPU memory; the classifier cannot be used afterwards. */

@@ -28,6 +28,11 @@ export interface FindingsSpec {
   members: number;
   /** Per-class probability thresholds (fitted on validation): a class is a finding when p ≥ threshold. */
   thresholds: number[];
+  /**
+   * Sinus tachycardia and bradycardia are scored from the measured rate and P wave
+   * (src/ecg/rate-classes.ts), replacing the head's outputs for those two classes.
+   */
+  measuredRateClasses?: boolean;
   /** How the head was trained and chosen (free-form provenance). */
   info?: Record<string, unknown>;
 }

@@ -11,6 +11,7 @@
  * source database ranks each class.
  */
 import { FEATURE_NAMES } from '../../ecg/measurements.js';
+import { applyMeasuredRate } from '../../ecg/rate-classes.js';
 import { cnnInputName } from '../../models/findings-head.js';
 import { mulberry32 } from '../eval/metrics.js';
 import { multiLabelReport, truthMatrix, type MultiLabelReport } from '../eval/multilabel.js';
@@ -49,11 +50,31 @@ export function splitTrainVal<T>(examples: readonly T[], valFraction: number, se
   return { val: order.slice(0, nVal).map((i) => examples[i]), train: order.slice(nVal).map((i) => examples[i]) };
 }
 
+export interface RecipeOptions extends Partial<HeadOptions> {
+  valFraction?: number;
+  splitSeed?: number;
+  /** Score the rate classes from the measured rate (src/ecg/rate-classes.ts); the recipe's default. */
+  measuredRateClasses?: boolean;
+}
+
+/** The head's probabilities for `examples`, with the measured rate classes when the head has them. */
+export function predictHead(head: TrainedHead, examples: readonly Example[], inputs: HeadInputs, classNames: readonly string[]): Float64Array {
+  const k = classNames.length;
+  return headProbabilities(head.spec, head.weights, headData(examples, inputs, k).x, k, rateAdjust(head.spec.measuredRateClasses, examples, classNames));
+}
+
+const rateAdjust = (on: boolean | undefined, examples: readonly Example[], classNames: readonly string[]) =>
+  on ? (p: Float64Array, i: number) => { applyMeasuredRate(p, classNames, examples[i].features); } : undefined;
+
 /** Trains the head on `examples` (split for validation) with the given inputs. */
-export async function trainHeadOn(examples: readonly Example[], inputs: HeadInputs, classNames: readonly string[], opts: Partial<HeadOptions> & { valFraction?: number; splitSeed?: number } = {}): Promise<TrainedHead> {
+export async function trainHeadOn(examples: readonly Example[], inputs: HeadInputs, classNames: readonly string[], opts: RecipeOptions = {}): Promise<TrainedHead> {
   const k = classNames.length;
   const { train, val } = splitTrainVal(examples, opts.valFraction ?? 0.2, opts.splitSeed ?? 1);
-  return trainFindingsHead(inputs.inputs(classNames), k, headData(train, inputs, k), headData(val, inputs, k), opts);
+  const measured = opts.measuredRateClasses ?? true;
+  return trainFindingsHead(inputs.inputs(classNames), k, headData(train, inputs, k), headData(val, inputs, k), opts, {
+    spec: measured ? { measuredRateClasses: true } : {},
+    probabilities: rateAdjust(measured, val, classNames),
+  });
 }
 
 export interface HeldOutResult {
@@ -66,7 +87,7 @@ export interface HeldOutResult {
 /** Leave-one-source-out over the sources in `sources` (each held out in turn; usable examples only). */
 export async function leaveOneSourceOut(
   examples: readonly Example[], inputs: HeadInputs, classNames: readonly string[], sources: readonly string[],
-  opts: Partial<HeadOptions> & { resamples?: number; log?: (s: string) => void } = {},
+  opts: RecipeOptions & { resamples?: number; log?: (s: string) => void } = {},
 ): Promise<HeldOutResult[]> {
   const k = classNames.length;
   const usable = examples.filter((e) => !e.refused);
@@ -76,9 +97,8 @@ export async function leaveOneSourceOut(
     const rest = usable.filter((e) => e.source !== source);
     if (!test.length || !rest.length) continue;
     const head = await trainHeadOn(rest, inputs, classNames, opts);
-    const data = headData(test, inputs, k);
-    const probs = headProbabilities(head.spec, head.weights, data.x, k);
-    const report = multiLabelReport(data.truth, probs, test.length, k, head.spec.thresholds, { resamples: opts.resamples });
+    const probs = predictHead(head, test, inputs, classNames);
+    const report = multiLabelReport(truthMatrix(test.map((e) => e.classes), k), probs, test.length, k, head.spec.thresholds, { resamples: opts.resamples });
     opts.log?.(`  ${inputs.name}: held out ${source} (${test.length} records, trained on ${rest.length}): macro AUROC ${report.macroAuroc.estimate.toFixed(3)}`);
     out.push({ source, records: test.length, trainRecords: rest.length, report });
   }

@@ -73,7 +73,11 @@ async function memberEntries(mlp: FindingsMlp, m: number): Promise<HostEntry[]> 
  * Trains the ensemble on `train`, keeps each member's lowest-validation-loss epoch, fits thresholds on
  * `val` with the ensemble's probabilities. `inputs` names the columns of x.
  */
-export async function trainFindingsHead(inputs: readonly string[], k: number, train: HeadData, val: HeadData, options: Partial<HeadOptions> = {}): Promise<TrainedHead> {
+export async function trainFindingsHead(
+  inputs: readonly string[], k: number, train: HeadData, val: HeadData, options: Partial<HeadOptions> = {},
+  /** What inference does to the head's probabilities afterwards (the measured rate classes), so thresholds fit what is used. */
+  adjust: { spec?: Partial<FindingsSpec>; probabilities?: (probs: Float64Array, row: number) => void } = {},
+): Promise<TrainedHead> {
   const o = { ...DEFAULT_HEAD, ...options };
   const d = inputs.length;
   if (!train.x.length || !val.x.length) throw new Error('findings head: training and validation records are both needed');
@@ -129,16 +133,23 @@ export async function trainFindingsHead(inputs: readonly string[], k: number, tr
     valInput.dispose();
   }
   const weights = new Map(entries.map((e) => [e.name, e.data]));
-  const spec: FindingsSpec = { inputs: [...inputs], mean, std, hidden: o.hidden, members: o.members, thresholds: new Array(k).fill(0.5) };
-  const valProbs = headProbabilities(spec, weights, val.x, k);
+  const spec: FindingsSpec = { inputs: [...inputs], mean, std, hidden: o.hidden, members: o.members, thresholds: new Array(k).fill(0.5), ...adjust.spec };
+  const valProbs = headProbabilities(spec, weights, val.x, k, adjust.probabilities);
   spec.thresholds = fitMultiLabelThresholds(val.truth, valProbs, nVal, k);
   spec.info = { options: o, trainRecords: n, valRecords: nVal, members };
   return { spec, entries, weights, members };
 }
 
 /** Ensemble probabilities (n × k) for raw input rows, through the same host code inference uses. */
-export function headProbabilities(spec: FindingsSpec, weights: ReadonlyMap<string, Float32Array>, rows: readonly Float64Array[], k: number): Float64Array {
+export function headProbabilities(
+  spec: FindingsSpec, weights: ReadonlyMap<string, Float32Array>, rows: readonly Float64Array[], k: number,
+  adjust?: (probs: Float64Array, row: number) => void,
+): Float64Array {
   const out = new Float64Array(rows.length * k);
-  rows.forEach((r, i) => out.set(findingsProbabilities(spec, weights, r, k), i * k));
+  rows.forEach((r, i) => {
+    const p = findingsProbabilities(spec, weights, r, k);
+    adjust?.(p, i);
+    out.set(p, i * k);
+  });
   return out;
 }
