@@ -20,8 +20,8 @@ import { loadModel, ModelFileError, type ModelMeta } from '../models/model-file.
 import { inputDims } from '../models/alexnet.js';
 import { renderDefaults, tensorChannels } from '../ecg/render.js';
 import type { EcgRecord } from '../ecg/types.js';
-import { applyThresholds, softmax } from '../train/eval/index.js';
-import { gradCam, saliencyPicture, type SaliencyMap } from '../train/saliency.js';
+import { calibratedDecision } from '../inference/probabilities.js';
+import { gradCam, saliencyPicture, type SaliencyMap } from '../inference/saliency.js';
 import { modelInput, modelRenderOptions, type ModelInput } from './model-input.js';
 import { modelBytes, type ModelSource } from './model-source.js';
 
@@ -50,7 +50,7 @@ export interface Classification {
   top(k?: number): ClassScore[];
   /**
    * Grad-CAM for `cls` (default the decision) over a human-sized picture of the record (`size` px, default
-   * 880; see saliencyPicture and pictureOptions in train/saliency.ts for its geometry).
+   * 880; see saliencyPicture and pictureOptions in inference/saliency.ts for its geometry).
    */
   saliency(opts?: { size?: number; cls?: number }): Promise<SaliencyImage>;
   /** What was repaired or tolerated on the way (derived leads, ignored leads, padding, …). */
@@ -139,13 +139,9 @@ export class Classifier {
 
   private result(input: ModelInput, logits: Float32Array, milliseconds: number): Classification {
     const { classNames, calibration } = this.meta;
-    const k = classNames.length;
     const T = calibration.temperature;
-    const probabilities = softmax(logits, k, T);
+    const { probabilities, order, decided, thresholded } = calibratedDecision(logits, classNames.length, calibration);
     const score = (index: number): ClassScore => ({ index, name: classNames[index], probability: probabilities[index] });
-    const order = [...probabilities.keys()].sort((a, b) => probabilities[b] - probabilities[a]);
-    const thresholded = calibration.thresholds.length === k;
-    const decided = thresholded ? applyThresholds(probabilities, calibration.thresholds)[0] : order[0];
     const warnings = [...input.warnings];
     const model = this.model, render = modelRenderOptions(this.meta);
     return {
