@@ -48,6 +48,10 @@ export interface Classification {
   decision: ClassScore & { thresholded: boolean };
   /** The k most probable classes. */
   top(k?: number): ClassScore[];
+  /** Multi-label: every class above its own threshold (may be empty: none of the classes). */
+  findings?: ClassScore[];
+  /** Heart rate measured on the record's beats. */
+  heartRate?: { bpm: number; rrIrregularity: number; beats: number };
   /**
    * Grad-CAM for `cls` (default the decision) over a human-sized picture of the record (`size` px, default
    * 880; see saliencyPicture and pictureOptions in inference/saliency.ts for its geometry).
