@@ -48,7 +48,8 @@ export const SWIFTSHADER_ICD_PATHS = [
 export const NO_ADAPTER_HELP =
   'No WebGPU adapter found. ecgpu needs a GPU driver with Vulkan, Metal or D3D12, or the SwiftShader CPU driver.\n' +
   'On Debian/Ubuntu without a GPU:  sudo apt-get install -y chromium libvulkan1\n' +
-  '(ecgpu then finds /usr/lib/chromium/vk_swiftshader_icd.json by itself; or set VK_ICD_FILENAMES to it).';
+  '(ecgpu then finds /usr/lib/chromium/vk_swiftshader_icd.json by itself; or set VK_ICD_FILENAMES to it).\n' +
+  'In a clone of the ecgpu repository, `npm run setup` installs them (npm start and npm test run it first).';
 
 export interface DeviceOptions {
   /** Force SwiftShader even if another adapter exists (Node only). Also ECGPU_ADAPTER=swiftshader. */
