@@ -2,6 +2,9 @@
 /**
  * Builds dist/, what the npm package ships (`npm run build`; `prepack` runs it):
  *   dist/index.js          Node ESM bundle of src/index.ts (`webgpu` stays external: it is a native addon)
+ *   dist/testing.js        Node ESM bundle of src/testing/index.ts, the `ecgpu/testing` subpath; built with
+ *                          dist/index.js in one split build, so both import the engine, the op table and
+ *                          Tensor from the same dist/chunks/ files (one engine, one op table, not two copies)
  *   dist/cli.js            Node ESM bundle of src/cli/main.ts (bin/ecgpu.mjs runs it)
  *   dist/scan-worker.js    the record scanner's worker thread, started by dist/cli.js
  *   dist/ecgpu.browser.js  browser ESM bundle of src/index.ts: no Node built-ins (they are stubbed)
@@ -144,7 +147,14 @@ function emitDeclarations() {
  * To add a step (a demo, a bundled model), append an entry here.
  */
 export const targets = [
-  { name: 'node', out: 'dist/index.js', run: nodeBundle('src/index.ts', 'index.js') },
+  {
+    name: 'node', out: 'dist/index.js, dist/testing.js',
+    run: ({ minify }) => {
+      rmSync(join(distDir, 'chunks'), { recursive: true, force: true }); // no stale chunk ships
+      const entryPoints = { index: join(root, 'src/index.ts'), testing: join(root, 'src/testing/index.ts') };
+      return build(nodeOptions(undefined, undefined, { entryPoints, outfile: undefined, outdir: distDir, splitting: true, chunkNames: 'chunks/[name]-[hash]', minify }));
+    },
+  },
   {
     name: 'cli', out: 'dist/cli.js',
     run: async ({ minify }) => {

@@ -22,8 +22,8 @@ import { loadModel, ModelFileError, type ModelMeta } from '../models/model-file.
 import { inputDims } from '../models/alexnet.js';
 import { renderDefaults, tensorChannels } from '../ecg/render.js';
 import type { EcgRecord } from '../ecg/types.js';
-import { applyThresholds, softmax } from '../train/eval/index.js';
-import { gradCam, saliencyPicture, type SaliencyMap } from '../train/saliency.js';
+import { calibratedDecision } from '../inference/probabilities.js';
+import { gradCam, saliencyPicture, type SaliencyMap } from '../inference/saliency.js';
 import { FEATURE_NAMES, measureRecord, type Measurements } from '../ecg/measurements.js';
 import { applyMeasuredRate } from '../ecg/rate-classes.js';
 import { findingsAbove, findingsInputs, findingsProbabilities, unknownFindingsInputs, type FindingsSpec } from '../models/findings-head.js';
@@ -82,7 +82,7 @@ export interface Classification {
   top(k?: number): ClassScore[];
   /**
    * Grad-CAM for `cls` (default the decision) over a human-sized picture of the record (`size` px, default
-   * 880; see saliencyPicture and pictureOptions in train/saliency.ts for its geometry).
+   * 880; see saliencyPicture and pictureOptions in inference/saliency.ts for its geometry).
    */
   saliency(opts?: { size?: number; cls?: number }): Promise<SaliencyImage>;
   /** What was repaired or tolerated on the way (derived leads, ignored leads, padding, …). */
@@ -175,14 +175,14 @@ export class Classifier {
 
   private result(input: ModelInput, logits: Float32Array, measured: Measurements, milliseconds: number): Classification {
     const { classNames, calibration, findings: head } = this.meta;
-    const k = classNames.length;
     const T = calibration.temperature;
-    const probabilities = head ? this.findingsOf(head, measured, logits) : softmax(logits, k, T);
-    const score = (index: number): ClassScore => ({ index, name: classNames[index], probability: probabilities[index] });
-    const order = [...probabilities.keys()].sort((a, b) => probabilities[b] - probabilities[a]);
+    const single = head ? undefined : calibratedDecision(logits, classNames.length, calibration);
+    const probabilities = single?.probabilities ?? this.findingsOf(head!, measured, logits);
+    const order = single?.order ?? [...probabilities.keys()].sort((a, b) => probabilities[b] - probabilities[a]);
     const found = head ? findingsAbove(probabilities, head.thresholds) : [];
-    const thresholded = head !== undefined || calibration.thresholds.length === k;
-    const decided = head ? (found[0] ?? order[0]) : thresholded ? applyThresholds(probabilities, calibration.thresholds)[0] : order[0];
+    const decided = single?.decided ?? found[0] ?? order[0];
+    const thresholded = single?.thresholded ?? true;
+    const score = (index: number): ClassScore => ({ index, name: classNames[index], probability: probabilities[index] });
     const warnings = [...input.warnings];
     const model = this.model, render = modelRenderOptions(this.meta);
     return {

@@ -7,7 +7,7 @@ import type { ModelMeta } from '../models/model-file.js';
 import { readableTwelveLead } from '../ecg/quality.js';
 import { renderDefaults, renderTensor, RHYTHM_PLANE_MIN_BEATS, type RenderOptions } from '../ecg/render.js';
 import type { EcgRecord } from '../ecg/types.js';
-import { normaliseInto } from '../train/data.js';
+import { normaliseInto } from '../inference/normalise.js';
 
 export interface ModelInput {
   /** One normalised image, CHW. */

@@ -2,10 +2,12 @@
 import { init } from '../engine/engine.js';
 
 export async function infoCommand(argv: string[]): Promise<number> {
-  if (argv.includes('--help')) return console.log('usage: ecgpu info\n\nPrints the WebGPU adapter ecgpu uses and its limits.'), 0;
+  if (argv.includes('--help')) return console.log('usage: ecgpu info\n\nPrints the WebGPU adapter ecgpu uses, how it was found, and its limits.\n(ECGPU_DEBUG=1 prints the adapter search on stderr for any command.)'), 0;
   const e = await init();
   const a = e.adapter;
   console.log(`adapter: ${a.description || a.device} (vendor ${a.vendor}, architecture ${a.architecture})`);
+  console.log('adapter search:');
+  for (const step of a.search) console.log(`  ${step}`);
   console.log(`class: ${a.adapterClass}${a.isFallbackAdapter ? ' (fallback adapter)' : ''}, runtime ${a.runtime}`);
   console.log(`timestamp queries: ${e.hasTimestamps ? 'yes' : 'no'}`);
   const l = e.limits;

@@ -22,13 +22,13 @@ import { OutputError, writeOutput } from './exit-codes.js';
 export const PREDICT_USAGE = `usage: ecgpu predict <record> [--model FILE] [--top N] [--saliency FILE.png]
 
 Classifies one 12-lead record (.hea/.mat/.dat or Chapman .csv) and prints the top classes with
-calibrated probabilities (temperature scaling fitted on validation), the decision after the per-class
-thresholds, and writes a Grad-CAM saliency image over the rendered ECG. Leads are matched by name;
-records a 12-lead model cannot read (too few leads, too short, flat or saturated) are refused.
+calibrated probabilities (temperature scaling fitted on validation) and the decision after the per-class
+thresholds. Leads are matched by name; records a 12-lead model cannot read (too few leads, too short,
+flat or saturated) are refused. It writes no file unless --saliency names one.
 
   --model FILE      a model saved by ecgpu train/compare (default: the bundled models/default.ecgpu)
   --top N           classes to list (default 3)
-  --saliency FILE   where to write the saliency PNG (default <record>-saliency.png in the current folder)`;
+  --saliency FILE   also write a Grad-CAM saliency picture (PNG) of the decision over the rendered ECG`;
 
 export const EVAL_USAGE = `usage: ecgpu eval --model FILE (--split SPLIT.json | --data DIR[,DIR...] [--labels FILE]) [--out DIR]
 
@@ -45,9 +45,8 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (values.help) return console.log(PREDICT_USAGE), 0;
   if (positionals.length !== 1) throw new UsageError(`predict takes one record\n${PREDICT_USAGE}`);
   const top = num(values.top, 'top', 3, { integer: true, min: 1 })!;
-  const out = values.saliency ?? `${basename(positionals[0]).replace(/\.[^.]+$/, '')}-saliency.png`;
-  const outDir = dirname(resolve(out));
-  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new OutputError(`--saliency ${out}: folder ${outDir} does not exist`);
+  const out = values.saliency;
+  if (out !== undefined) checkOutputFolder(out, '--saliency');
   const rec = readRecord(positionals[0], { digital: false });
   const clf = await Classifier.load(values.model);
   try {
@@ -66,6 +65,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
       for (const c of r.top(top)) console.log(`  ${String(c.index).padStart(2)} ${c.name.padEnd(22)} ${(100 * c.probability).toFixed(1).padStart(5)}%`);
       console.log(`decision${r.decision.thresholded ? ' (per-class thresholds tuned on validation)' : ''}: ${r.decision.name}`);
     }
+    if (out === undefined) return 0;
     const img = await r.saliency();
     writeOutput(out, encodePng(img.rgba, img.width, img.height, 4, (d) => new Uint8Array(deflateSync(d))), '--saliency');
     console.log(`saliency (Grad-CAM for ${r.classNames[img.cls]}): ${out}`);
@@ -73,6 +73,12 @@ export async function predictCommand(argv: string[]): Promise<number> {
     clf.dispose();
   }
   return 0;
+}
+
+/** A file the command will write must have an existing folder: said before the slow work, not after. */
+function checkOutputFolder(file: string, option: string): void {
+  const folder = dirname(resolve(file));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new OutputError(`${option} ${file}: folder ${folder} does not exist`);
 }
 
 export async function evalCommand(argv: string[]): Promise<number> {

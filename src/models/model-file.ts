@@ -25,7 +25,7 @@ export class ModelFileError extends Error {
 export interface Calibration {
   /** Softmax temperature fitted on validation (1 = uncalibrated). */
   temperature: number;
-  /** Per-class decision thresholds (see src/train/eval/calibration.ts); empty for plain argmax. */
+  /** Per-class decision thresholds (fitted by src/train/eval/calibration.ts, applied by src/inference/probabilities.ts); empty for plain argmax. */
   thresholds: number[];
 }
 

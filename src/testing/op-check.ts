@@ -145,12 +145,22 @@ export interface OpTableSummary {
   ms: number;
 }
 
-/** Runs every check of every op in the table (or those whose name `only` accepts). Never throws per case. */
-export async function runOpTable(opts: { gradients?: boolean; only?: (name: string) => boolean } = {}): Promise<OpTableSummary> {
-  const t0 = performance.now();
+export interface OpCheckReport {
+  op: string;
+  passed: number;
+  failed: number;
+  results: CaseResult[];
+}
+
+/**
+ * Every check of one op: its forward on each case against its reference, then (unless `gradients` is
+ * false) its backward on each gradient case against finite differences. The op need not be in the
+ * table (a spec not passed through defineOp is checked the same). Never throws per case: a case that
+ * throws is a failed result whose detail says what it threw.
+ */
+export async function checkOp(op: OpSpec<any>, opts: { gradients?: boolean } = {}): Promise<OpCheckReport> {
   const results: CaseResult[] = [];
-  const ops = (opTable as OpSpec<any>[]).filter((op) => !opts.only || opts.only(op.name));
-  const run = async (op: OpSpec<any>, kind: CaseResult['kind'], c: OpCase<unknown>, fn: () => Promise<{ ok: boolean; maxAbs: number; detail: string }>) => {
+  const run = async (kind: CaseResult['kind'], c: OpCase<unknown>, fn: () => Promise<{ ok: boolean; maxAbs: number; detail: string }>) => {
     const t = performance.now();
     let r: { ok: boolean; maxAbs: number; detail: string };
     try {
@@ -160,17 +170,16 @@ export async function runOpTable(opts: { gradients?: boolean; only?: (name: stri
     }
     results.push({ op: op.name, kind, label: caseLabel(c), ok: r.ok, maxAbs: r.maxAbs, detail: r.detail, ms: performance.now() - t });
   };
-  for (const op of ops) {
-    for (const [k, c] of op.cases.entries()) {
-      await run(op, 'forward', c, async () => {
-        const f = await checkForward(op, c, k);
-        const detail = f.gotShape.join() !== f.wantShape.join() ? `shape [${f.gotShape}] ≠ [${f.wantShape}]` : f.detail;
-        return { ok: f.ok, maxAbs: f.maxAbs, detail };
-      });
-    }
-    if (opts.gradients === false) continue;
+  for (const [k, c] of op.cases.entries()) {
+    await run('forward', c, async () => {
+      const f = await checkForward(op, c, k);
+      const detail = f.gotShape.join() !== f.wantShape.join() ? `shape [${f.gotShape}] ≠ [${f.wantShape}]` : f.detail;
+      return { ok: f.ok, maxAbs: f.maxAbs, detail };
+    });
+  }
+  if (opts.gradients !== false) {
     for (const [k, c] of gradCasesOf(op).entries()) {
-      await run(op, 'gradient', c, async () => {
+      await run('gradient', c, async () => {
         const g = await checkGradient(op, c, k);
         const bad = g.filter((x) => !x.ok);
         return {
@@ -181,6 +190,21 @@ export async function runOpTable(opts: { gradients?: boolean; only?: (name: stri
       });
     }
   }
+  const failed = results.filter((r) => !r.ok).length;
+  return { op: op.name, passed: results.length - failed, failed, results };
+}
+
+/** One line per check: `ok   add forward [3,5] [3,5] {} max abs err 0.00e+0`, failures with their detail. */
+export function formatResults(results: readonly CaseResult[]): string {
+  return results.map((r) => `${r.ok ? 'ok  ' : 'FAIL'} ${r.op} ${r.kind} ${r.label}  max abs err ${r.maxAbs.toExponential(2)}${r.ok ? '' : `  ${r.detail}`}`).join('\n');
+}
+
+/** Runs every check of every op in the table (or those whose name `only` accepts). Never throws per case. */
+export async function runOpTable(opts: { gradients?: boolean; only?: (name: string) => boolean } = {}): Promise<OpTableSummary> {
+  const t0 = performance.now();
+  const ops = (opTable as OpSpec<any>[]).filter((op) => !opts.only || opts.only(op.name));
+  const results: CaseResult[] = [];
+  for (const op of ops) results.push(...(await checkOp(op, { gradients: opts.gradients })).results);
   const failed = results.filter((r) => !r.ok).length;
   return { ops: ops.map((o) => o.name), passed: results.length - failed, failed, results, ms: performance.now() - t0 };
 }

@@ -1,5 +1,6 @@
 /** What the trainer sees of a dataset: images (CHW, [0,1]) and labels, by index. */
 import { mulberry32 } from '../reference/random.js';
+import { normaliseInto, type Normalisation } from '../inference/normalise.js';
 import { augmentImage, type AugmentOptions } from './augment.js';
 
 export interface ImageSet {
@@ -13,8 +14,8 @@ export interface ImageSet {
   name(i: number): string;
 }
 
-/** Per-channel normalisation computed on the training set and stored with the model. */
-export interface Normalisation { mean: number[]; std: number[] }
+// The normalisation is computed here on the training set, stored with the model and applied by inference.
+export type { Normalisation };
 
 export function computeNormalisation(set: ImageSet, maxImages = 256): Normalisation {
   const [c, h, w] = set.shape;
@@ -63,15 +64,6 @@ export function balancedOrder(labels: ArrayLike<number>, n: number, seed: number
     const g = groups[Math.floor(rand() * groups.length)];
     return g[Math.floor(rand() * g.length)];
   });
-}
-
-/** Writes (img − mean[c]) / std[c] for each channel of a CHW image into `out` at `offset`. */
-export function normaliseInto(img: Float32Array, norm: Normalisation, planeSize: number, out: Float32Array, offset = 0): void {
-  const channels = img.length / planeSize;
-  for (let ch = 0; ch < channels; ch++) {
-    const m = norm.mean[ch], s = norm.std[ch];
-    for (let j = 0; j < planeSize; j++) out[offset + ch * planeSize + j] = (img[ch * planeSize + j] - m) / s;
-  }
 }
 
 /** Assembles a normalised (and optionally augmented) NCHW batch on the host. */

@@ -20,7 +20,7 @@ import { computeNormalisation, makeBatch, type Normalisation } from './data.js';
 import { independentSyntheticSet, prepareData, type BatchImageSet, type PreparedData } from './prepare.js';
 import type { Preset } from './presets.js';
 import { CheckpointError, loadCheckpointWeights } from './checkpoint.js';
-import { gradCam, saliencyPicture } from './saliency.js';
+import { gradCam, saliencyPicture } from '../inference/saliency.js';
 import { predictLogits, train, type TrainOptions, type TrainerState } from './trainer.js';
 import type { DatasetLevel } from '../ecg/dataset.js';
 import type { PhraseTable } from '../ecg/label-phrases.js';

@@ -2,8 +2,10 @@
  * The package as a user installs it: `npm pack` (which builds dist/ through `prepack`), the tarball
  * installed offline into an empty project with no dev dependencies, then from that project: the ESM
  * import runs a forward pass on the adapter, the `ecgpu` CLI answers every --help, `info`, and
- * classifies a synthetic record, a consumer .ts type-checks under --strict, and an esbuild browser
- * bundle of a consumer carries no Node built-ins and runs in headless Chromium (when /usr/bin/chromium exists).
+ * classifies a synthetic record, a consumer .ts type-checks under --strict, an esbuild browser
+ * bundle of a consumer carries no Node built-ins and runs in headless Chromium (when /usr/bin/chromium exists),
+ * and the custom-op example (examples/custom-op: an op with its own WGSL kernel) passes `ecgpu/testing`'s
+ * checks, which also catch a wrong backward of it.
  *
  * Offline install: `npm ci` caches tarballs but not the registry's package documents, so a bare
  * `npm i --offline` cannot resolve `webgpu@^0.6.2`. The temporary project starts with a lockfile holding
@@ -89,6 +91,8 @@ beforeAll(() => {
   mustRun('npm', ['i', '--offline', '--no-audit', '--no-fund', join(tmp, packed.filename)], app, 120_000);
   installed = join(app, 'node_modules/ecgpu');
   for (const f of ['forward.mjs', 'typed.ts', 'browser.js']) copyFileSync(join(consumerDir, f), join(app, f));
+  mkdirSync(join(app, 'custom-op'));
+  for (const f of ['silu.mjs', 'check-silu.mjs']) copyFileSync(join(root, 'examples/custom-op', f), join(app, 'custom-op', f));
 }, 240_000);
 
 afterAll(() => {
@@ -98,7 +102,7 @@ afterAll(() => {
 describe('npm pack → install in an empty project', () => {
   it('ships the built package and nothing of the sources; only webgpu at run time', () => {
     const files = packed.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'bin/ecgpu.mjs', 'dist/index.js', 'dist/cli.js', 'dist/scan-worker.js', 'dist/ecgpu.browser.js', 'dist/types/index.d.ts', 'dist/wgsl/gemm.wgsl']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'bin/ecgpu.mjs', 'dist/index.js', 'dist/testing.js', 'dist/cli.js', 'dist/scan-worker.js', 'dist/ecgpu.browser.js', 'dist/types/index.d.ts', 'dist/types/testing/index.d.ts', 'dist/wgsl/gemm.wgsl']));
     expect(files.filter((f) => /^(src|test|bench|web|scripts)\/|\.map$|\.ts$(?<!\.d\.ts)/.test(f))).toEqual([]);
     // prepack built dist/ for this tarball
     expect(statSync(join(root, 'dist/types/index.d.ts')).mtimeMs).toBeGreaterThanOrEqual(packStarted - 1000);
@@ -152,6 +156,29 @@ describe('npm pack → install in an empty project', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/^ecgpu predict: .*no-such-record\.hea/m);
     expect(bad.stderr).not.toMatch(/^\s+at .*\.(?:m?js|ts):\d+/m); // no JavaScript stack (Dawn logs its own C++ frames)
+  });
+
+  it('examples/custom-op: an op with its own WGSL kernel passes ecgpu/testing\'s checks from the installed package', () => {
+    const r = sh(process.execPath, [join(app, 'custom-op/check-silu.mjs')]);
+    expect(r.code, r.text).toBe(0);
+    expect(r.stdout).toMatch(/^ok {3}silu forward \[3,5\] \{\}/m);
+    expect(r.stdout).toMatch(/^ok {3}silu gradient /m);
+    expect(r.stdout).toMatch(/^silu: 5 passed, 0 failed$/m);
+    expect(r.stderr).toBe('');
+  });
+
+  it('ecgpu/testing, from the installed package, fails that op with a wrong backward', () => {
+    writeFileSync(join(app, 'wrong-backward.mjs'), [
+      "import { init } from 'ecgpu';",
+      "import { checkOp, formatResults } from 'ecgpu/testing';",
+      "import { siluOp } from './custom-op/silu.mjs';",
+      'await init();',
+      "const report = await checkOp({ ...siluOp, name: 'silu-wrong', backward: ({ grad }) => [grad] });",
+      'console.log(formatResults(report.results));',
+    ].join('\n'));
+    const r = mustRun(process.execPath, [join(app, 'wrong-backward.mjs')]);
+    expect(r.stdout).toMatch(/^FAIL silu-wrong gradient .*input 0: max abs err/m);
+    expect(r.stdout).not.toMatch(/^FAIL silu-wrong forward/m);
   });
 
   it.each(['nodenext', 'bundler'])('a consumer .ts type-checks with tsc --strict (moduleResolution %s)', (resolution) => {

@@ -4,7 +4,7 @@ import { readRecordFiles, type RecordFile } from '../../src/ecg/read-bytes.js';
 import { renderRecord } from '../../src/ecg/render.js';
 import type { EcgRecord } from '../../src/ecg/types.js';
 import { modelRenderOptions } from '../../src/classifier/model-input.js';
-import { pictureOptions } from '../../src/train/saliency.js';
+import { pictureOptions } from '../../src/inference/saliency.js';
 import { hooks } from './hooks.js';
 
 interface Sample { name: string; cls: number; label: string; files: string[] }

@@ -16,7 +16,10 @@
  *   bound, the decided class is at least a quarter as probable as the most probable class.
  *   The thresholds are then applied unchanged to the test probabilities.
  */
-import { argmax, classificationMetrics, crossEntropy, softmax, type Logits } from './metrics.js';
+import { applyThresholds, argmax, softmax, type Logits } from '../../inference/probabilities.js';
+import { classificationMetrics, crossEntropy } from './metrics.js';
+
+export { applyThresholds };
 
 export interface TemperatureFit {
   temperature: number;
@@ -123,18 +126,6 @@ export function reliability(probs: ArrayLike<number>, labels: readonly number[],
     mce = Math.max(mce, gap);
   }
   return { bins, ece, mce, meanConfidence: totalConf / n, accuracy: totalOk / n, brier: brier / n };
-}
-
-/** Predictions under the rule argmax_c p_c / t_c. */
-export function applyThresholds(probs: ArrayLike<number>, thresholds: readonly number[]): number[] {
-  const k = thresholds.length, n = probs.length / k;
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0, bv = -Infinity;
-    for (let c = 0; c < k; c++) { const v = probs[i * k + c] / thresholds[c]; if (v > bv) { bv = v; best = c; } }
-    out[i] = best;
-  }
-  return out;
 }
 
 export interface ThresholdFit {

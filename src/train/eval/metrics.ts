@@ -1,38 +1,13 @@
 /**
- * Classification metrics on plain arrays: softmax, the sklearn-style classification report,
+ * Classification metrics on plain arrays: the sklearn-style classification report,
  * confusion matrix, one-vs-rest ROC curves with micro/macro averages, and bootstrap confidence
  * intervals. `logits` are always row-major `n × numClasses`.
  */
+import { argmax, type Logits } from '../../inference/probabilities.js';
 import { formatFixed, pyFormatRight } from './format.js';
 
-export type Logits = Float32Array | Float64Array | readonly number[];
-
-/** Row-wise softmax of `n × k` logits (numerically stable). */
-export function softmax(logits: Logits, numClasses: number, temperature = 1): Float64Array {
-  const n = checkShape(logits, numClasses);
-  const out = new Float64Array(n * numClasses);
-  for (let i = 0; i < n; i++) {
-    const o = i * numClasses;
-    let m = -Infinity;
-    for (let c = 0; c < numClasses; c++) m = Math.max(m, logits[o + c] / temperature);
-    let s = 0;
-    for (let c = 0; c < numClasses; c++) { const e = Math.exp(logits[o + c] / temperature - m); out[o + c] = e; s += e; }
-    for (let c = 0; c < numClasses; c++) out[o + c] /= s;
-  }
-  return out;
-}
-
-/** Row-wise argmax (first maximum wins, like numpy). */
-export function argmax(values: Logits, numClasses: number): number[] {
-  const n = checkShape(values, numClasses);
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0, bv = values[i * numClasses];
-    for (let c = 1; c < numClasses; c++) if (values[i * numClasses + c] > bv) { bv = values[i * numClasses + c]; best = c; }
-    out[i] = best;
-  }
-  return out;
-}
+// Softmax and argmax belong to inference (the classifier applies them); evaluation re-exports them.
+export { argmax, softmax, type Logits } from '../../inference/probabilities.js';
 
 /** Mean cross-entropy −log softmax(z/T)[y] over the rows. */
 export function crossEntropy(logits: Logits, labels: readonly number[], numClasses: number, temperature = 1): number {

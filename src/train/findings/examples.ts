@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Classifier } from '../../classifier/classifier.js';
+import type { ModelMeta } from '../../models/model-file.js';
 import { FEATURE_NAMES } from '../../ecg/measurements.js';
 import { readRecord } from '../../ecg/read-record.js';
 import { crc32 } from '../../image/crc32.js';
@@ -58,13 +58,22 @@ export function trivialStatistics(rec: EcgRecord): number[] {
   return [fs, n / fs, rec.signals.length, median(rec.header.signals.map((s) => s.gain)), median(rec.signals.map(sd)), median(diffSd), median(baselineSd)];
 }
 
+/**
+ * What examples are made with: the embeddable Classifier (train and classifier are siblings that do not
+ * import each other, so this is the shape `Classifier` already has).
+ */
+export interface RecordScorer {
+  readonly meta: ModelMeta;
+  classify(record: EcgRecord): Promise<{ logits: Float32Array; measurements: { features: Float32Array } }>;
+}
+
 interface Cache { key: string; entries: Record<string, Omit<Example, keyof LabelledRecord>> }
 
 /**
  * Examples of `records` through `clf`, reusing `cacheFile` entries made with the same model and
  * measurement set for files unchanged since (size and modification time).
  */
-export async function extractExamples(records: readonly LabelledRecord[], clf: Classifier, opts: { cacheFile?: string; progress?: boolean } = {}): Promise<Example[]> {
+export async function extractExamples(records: readonly LabelledRecord[], clf: RecordScorer, opts: { cacheFile?: string; progress?: boolean } = {}): Promise<Example[]> {
   // The logits depend on the image network only (its config, input and provenance), not on a findings head.
   const { config, input, info } = clf.meta;
   const key = `${crc32(new TextEncoder().encode(JSON.stringify({ config, input, info })))}|${FEATURE_NAMES.join(',')}|${TRIVIAL_NAMES.join(',')}`;
