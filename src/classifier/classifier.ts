@@ -55,6 +55,10 @@ export interface Classification {
   saliency(opts?: { size?: number; cls?: number }): Promise<SaliencyImage>;
   /** What was repaired or tolerated on the way (derived leads, ignored leads, padding, …). */
   warnings: string[];
+  /** Multi-label models: every class above its own threshold (may be empty: none of the classes). */
+  findings?: ClassScore[];
+  /** The measured heart rate and RR irregularity, when the record's beats could be found. */
+  heartRate?: { bpm: number; rrIrregularity: number; beats: number };
   /** The record as the model saw it: the 12 standard leads in order. */
   record: EcgRecord;
   /** Wall time of rendering + forward pass + readback, ms. */

@@ -16,8 +16,10 @@ import { BatchImageSet, cacheRoot, checkFolders } from '../train/prepare.js';
 import { predictLogits } from '../train/trainer.js';
 import { parse, num, UsageError } from './args.js';
 import { OutputError, writeOutput } from './exit-codes.js';
+import { BATCH_PREDICT_USAGE, batchPredictCommand, isBatchPredict } from './batch-predict.js';
 
 export const PREDICT_USAGE = `usage: ecgpu predict <record> [--model FILE] [--top N] [--saliency FILE.png]
+       ecgpu predict DIR|RECORD... [--out FILE.csv|FILE.jsonl] [--model FILE]
 
 Classifies one 12-lead record (.hea/.mat/.dat or Chapman .csv) and prints the top classes with
 calibrated probabilities (temperature scaling fitted on validation), the decision after the per-class
@@ -26,7 +28,9 @@ records a 12-lead model cannot read (too few leads, too short, flat or saturated
 
   --model FILE      a model saved by ecgpu train/compare (default: the bundled models/default.ecgpu)
   --top N           classes to list (default 3)
-  --saliency FILE   where to write the saliency PNG (default <record>-saliency.png in the current folder)`;
+  --saliency FILE   where to write the saliency PNG (default <record>-saliency.png in the current folder)
+
+${BATCH_PREDICT_USAGE}`;
 
 export const EVAL_USAGE = `usage: ecgpu eval --model FILE (--split SPLIT.json | --data DIR[,DIR...]) [--out DIR]
 
@@ -37,6 +41,7 @@ Evaluates a saved model and writes report.html + results.json into DIR (default:
                       trained on synthetic records, evaluated on real ones)`;
 
 export async function predictCommand(argv: string[]): Promise<number> {
+  if (isBatchPredict(argv)) return batchPredictCommand(argv);
   const { values, positionals } = parse(argv, { model: { type: 'string' }, top: { type: 'string' }, saliency: { type: 'string' } });
   if (values.help) return console.log(PREDICT_USAGE), 0;
   if (positionals.length !== 1) throw new UsageError(`predict takes one record\n${PREDICT_USAGE}`);
