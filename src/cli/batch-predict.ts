@@ -9,10 +9,10 @@ import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { Classifier } from '../classifier/classifier.js';
 import { DataError } from '../ecg/data-error.js';
-import { Progress } from '../ecg/progress.js';
 import { readRecord } from '../ecg/read-record.js';
 import { firstLine, walkRecords } from '../ecg/record-walk.js';
 import { EcgInputError } from '../ecg/types.js';
+import { ProgressBar } from '../train/progress-bar.js';
 import { parse, UsageError } from './args.js';
 import { csvSink, jsonlSink, recordName, tableSink, type BatchRow, type RowSink } from './batch-rows.js';
 import { EXIT, OutputError } from './exit-codes.js';
@@ -70,8 +70,10 @@ function checkOut(out: string): 'csv' | 'jsonl' {
   const dir = dirname(resolve(out));
   if (!isFolder(dir)) throw new OutputError(`--out ${out}: folder ${dir} does not exist`);
   if (existsSync(out)) {
-    if (isFolder(out)) throw new OutputError(`--out ${out}: is a directory`);
-    if (!isBatchResult(out)) throw new OutputError(`--out ${out}: exists and is not an ecgpu predict result; not replaced (remove it or choose another name)`);
+    const st = statSync(out);
+    if (st.isDirectory()) throw new OutputError(`--out ${out}: is a directory`);
+    // A device or named pipe is written as a stream; only a regular file can hold something to lose.
+    if (st.isFile() && !isBatchResult(out)) throw new OutputError(`--out ${out}: exists and is not an ecgpu predict result; not replaced (remove it or choose another name)`);
   }
   return ext === '.csv' ? 'csv' : 'jsonl';
 }
@@ -92,7 +94,7 @@ function count(paths: Iterable<string>): number {
 
 /** One record's row: scored, refused with the reader's or the classifier's reason, or an internal error. */
 async function scoreRecord(clf: Classifier, path: string): Promise<BatchRow> {
-  const base = { record: recordName(path), path, reason: '', warnings: [] as string[] };
+  const base = { record: recordName(path), path, warnings: [] as string[] };
   try {
     const r = await clf.classify(readRecord(path, { digital: false }));
     return {
@@ -110,7 +112,7 @@ function outputWriter(out: string): { write: (text: string) => void; close: () =
   let fd: number;
   const fail = (e: unknown): never => {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new OutputError(`--out ${out}: cannot write (${code === 'EACCES' ? 'permission denied' : code ?? (e as Error).message})`);
+    throw new OutputError(`--out ${out}: cannot write (${code === 'EACCES' ? 'permission denied' : code === 'ENOSPC' ? 'no space left on device' : code ?? (e as Error).message})`);
   };
   try {
     fd = openSync(out, 'w');
@@ -148,7 +150,7 @@ export async function batchPredictCommand(argv: string[]): Promise<number> {
       for (const w of clf.warnings) process.stderr.write(`warning: ${w}\n`);
       const sink: RowSink = format === 'csv' ? csvSink(clf.classNames, write) : format === 'jsonl' ? jsonlSink(clf.classNames, write) : tableSink(clf.classNames, write);
       // A table on a terminal shows its own progress; a bar redrawn between its lines would garble both.
-      const bar = new Progress('predict', total, !(format === 'table' && process.stdout.isTTY));
+      const bar = new ProgressBar('predict', total, 'rec', format === 'table' && process.stdout.isTTY ? undefined : process.stderr);
       const tally = { ok: 0, refused: 0, error: 0 };
       const t1 = performance.now();
       let n = 0;
@@ -158,10 +160,9 @@ export async function batchPredictCommand(argv: string[]): Promise<number> {
         tally[row.status]++;
         bar.update(++n);
       }
-      bar.done();
       const secs = (performance.now() - t0) / 1000, per = (performance.now() - t1) / 1000 / Math.max(n, 1);
       const failed = tally.error ? `, ${tally.error} failed (internal errors: see their rows)` : '';
-      process.stderr.write(`ecgpu predict: ${n} records: ${tally.ok} scored, ${tally.refused} refused${failed} in ${secs.toFixed(1)} s ` +
+      process.stderr.write(`ecgpu predict: ${n} record${n === 1 ? '' : 's'}: ${tally.ok} scored, ${tally.refused} refused${failed} in ${secs.toFixed(1)} s ` +
         `(${per.toFixed(2)} s per record after loading the model)${values.out !== undefined ? ` → ${values.out}` : ''}\n`);
       return tally.error ? EXIT.internal : EXIT.ok;
     } finally {

@@ -11,7 +11,8 @@ export interface BatchRow {
   path: string;
   /** ok: scored; refused: a record the model cannot read (the reason says why); error: ecgpu failed on it (a bug). */
   status: 'ok' | 'refused' | 'error';
-  reason: string;
+  /** Why a record was refused or failed (absent for ok rows). */
+  reason?: string;
   /** Calibrated probabilities, one per class (ok rows only). */
   probabilities?: ArrayLike<number>;
   decision?: string;
@@ -41,7 +42,7 @@ const round = (x: number) => Number(x.toPrecision(8));
 function values(row: BatchRow, nClasses: number): (string | number | string[] | null)[] {
   const probs = Array.from({ length: nClasses }, (_, k) => (row.probabilities ? round(row.probabilities[k]) : null));
   return [
-    row.record, row.path, row.status, row.reason, ...probs, row.decision ?? null, row.findings ?? null,
+    row.record, row.path, row.status, row.reason ?? null, ...probs, row.decision ?? null, row.findings ?? null,
     row.heartRate ? round(row.heartRate.bpm) : null, row.heartRate ? round(row.heartRate.rrIrregularity) : null, row.warnings,
   ];
 }
