@@ -136,6 +136,9 @@ describe('ecgpu predict DIR --out', () => {
     expect(head.slice(0, 4)).toEqual(['record', 'path', 'status', 'reason']);
     expect(rows.every((row) => row.length === head.length)).toBe(true);
     const objects = rows.map((row) => Object.fromEntries(head.map((h, i) => [h, row[i]])));
+    // The records score differently, so a row matched to the wrong record would show.
+    const scored = objects.filter((o) => o.status === 'ok').map((o) => CLASS_NAMES.map((c) => Number(o[c])));
+    for (let i = 1; i < scored.length; i++) expect(Math.max(...scored[i].map((v, k) => Math.abs(v - scored[i - 1][k])))).toBeGreaterThan(1e-4);
     await expectRowsMatchSingle(objects, order.map((o) => p(...o.split('/'))), '');
     // findings: the model's findings by name ("(none)" when it has findings but none pass), empty when it gives none
     for (const row of objects.filter((o) => o.status === 'ok')) {
