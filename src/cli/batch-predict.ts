@@ -137,6 +137,7 @@ export async function batchPredictCommand(argv: string[]): Promise<number> {
   const why = 'it draws one record; batch scoring (a folder, several records or --out) does not take it';
   if (values.saliency !== undefined) throw new UsageError(`--saliency: ${why}`);
   if (values.top !== undefined) throw new UsageError(`--top: ${why.replace('draws', 'lists the classes of')}`);
+  if (positionals.length === 0) throw new UsageError('give the records or folders to score');
   const format = values.out !== undefined ? checkOut(values.out) : 'table';
   const skip = values.out !== undefined ? resolve(values.out) : undefined;
   const total = count(records(positionals, skip));

@@ -210,6 +210,12 @@ describe('bad --out: refused before the model loads (a missing --model would oth
     }
   });
 
+  it('--out without records: usage error', async () => {
+    const r = await ecgpu(['predict', '--out', join(dir, 'r.csv'), '--model', noModel()]);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.err).toMatch(/^ecgpu predict: give the records or folders to score/);
+  });
+
   it('a folder with no records: exit 7 before the model loads', async () => {
     mkdirSync(join(dir, 'empty'), { recursive: true });
     const r = await ecgpu(['predict', join(dir, 'empty'), '--model', noModel()]);
