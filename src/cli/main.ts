@@ -14,7 +14,7 @@ const USAGE = `usage: ecgpu [command] [options]     (ecgpu <command> --help for 
   train      train one architecture
   prepare    build the dataset: scan or generate records, balanced level, 70/15/15 split, render cache
   eval       evaluate a saved model on a split and write its report
-  predict    classify one record: calibrated probabilities, the decision (--saliency FILE: Grad-CAM picture)
+  predict    classify one record (probabilities, findings, heart rate; --saliency FILE: Grad-CAM), or score folders into CSV/JSONL
   inspect    print a record's samples as the WFDB tool rdsamp does
   annotations print a record's annotation file (.atr, .qrs, LUDB's .i ... .v6) as rdann does
   info       the WebGPU adapter ecgpu finds, and its limits

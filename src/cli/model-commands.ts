@@ -18,8 +18,10 @@ import { BatchImageSet, cacheRoot, checkFolders } from '../train/prepare.js';
 import { predictLogits } from '../train/trainer.js';
 import { parse, num, UsageError } from './args.js';
 import { OutputError, writeOutput } from './exit-codes.js';
+import { BATCH_PREDICT_USAGE, batchPredictCommand, isBatchPredict } from './batch-predict.js';
 
 export const PREDICT_USAGE = `usage: ecgpu predict <record> [--model FILE] [--top N] [--saliency FILE.png]
+       ecgpu predict DIR|RECORD... [--out FILE.csv|FILE.jsonl] [--model FILE]
 
 Classifies one 12-lead record (.hea/.mat/.dat or Chapman .csv) and prints the top classes with
 calibrated probabilities (temperature scaling fitted on validation) and the decision after the per-class
@@ -28,7 +30,9 @@ flat or saturated) are refused. It writes no file unless --saliency names one.
 
   --model FILE      a model saved by ecgpu train/compare (default: the bundled models/default.ecgpu)
   --top N           classes to list (default 3)
-  --saliency FILE   also write a Grad-CAM saliency picture (PNG) of the decision over the rendered ECG`;
+  --saliency FILE   also write a Grad-CAM saliency picture (PNG) of the decision over the rendered ECG
+
+${BATCH_PREDICT_USAGE}`;
 
 export const EVAL_USAGE = `usage: ecgpu eval --model FILE (--split SPLIT.json | --data DIR[,DIR...] [--labels FILE]) [--out DIR]
 
@@ -41,6 +45,7 @@ Evaluates a saved model and writes report.html + results.json into DIR (default:
                       statements (default: LUDB's phrases, PTB-XL's mapping; see docs/ptb-xl.md)`;
 
 export async function predictCommand(argv: string[]): Promise<number> {
+  if (isBatchPredict(argv)) return batchPredictCommand(argv);
   const { values, positionals } = parse(argv, { model: { type: 'string' }, top: { type: 'string' }, saliency: { type: 'string' } });
   if (values.help) return console.log(PREDICT_USAGE), 0;
   if (positionals.length !== 1) throw new UsageError(`predict takes one record\n${PREDICT_USAGE}`);
