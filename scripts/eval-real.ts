@@ -18,8 +18,10 @@ import { listRealRecords, SOURCE_GROUPS } from '../src/ecg/sources.js';
 import { softmax } from '../src/train/eval/metrics.js';
 import type { MultiLabelReport } from '../src/train/eval/multilabel.js';
 import { extractExamples } from '../src/train/findings/examples.js';
+import { criteriaScores } from '../src/ecg/criteria.js';
 import {
-  CNN_ONLY, leaveOneSourceOut, MEASUREMENTS_ONLY, RECIPE_INPUTS, scoreBySource, SETUP_ONLY, sourcePrevalenceAuroc, type HeldOutResult,
+  CNN_ONLY, CRITERIA_ONLY, leaveOneSourceOut, MEASUREMENTS_AND_CNN, RATE_CLASSES, RECIPE, scoreBySource, SETUP_ONLY, sourcePrevalenceAuroc,
+  type HeldOutResult, type Recipe,
 } from '../src/train/findings/protocol.js';
 
 const { values } = parseArgs({ options: { resamples: { type: 'string' }, members: { type: 'string' }, epochs: { type: 'string' }, quick: { type: 'boolean' } } });
@@ -43,13 +45,21 @@ const sources = [...SOURCE_GROUPS].filter((s) => examples.some((e) => e.source =
 
 const log = (s: string) => console.log(s);
 const variants: { name: string; results: HeldOutResult[] }[] = [];
-console.log('leave-one-source-out, the recipe:');
-variants.push({ name: RECIPE_INPUTS.name, results: await leaveOneSourceOut(examples, RECIPE_INPUTS, classNames, sources, { ...head, resamples, log }) });
+const recipeName = (r: Recipe) => `head on ${r.inputs.name}${r.criteriaClasses.length ? `; ${r.criteriaClasses.map((c) => classNames[c]).join(', ')} by criteria` : ''}`;
+const runRecipe = async (r: Recipe, label = recipeName(r)) => {
+  console.log(`leave-one-source-out, ${label}:`);
+  variants.push({ name: label, results: await leaveOneSourceOut(examples, { ...r, ...head }, classNames, sources, { resamples, log }) });
+};
+await runRecipe(RECIPE, `the recipe: ${recipeName(RECIPE)}`);
 if (!values.quick) {
-  for (const v of [MEASUREMENTS_ONLY, CNN_ONLY, SETUP_ONLY]) {
-    console.log(`leave-one-source-out, ${v.name}:`);
-    variants.push({ name: v.name, results: await leaveOneSourceOut(examples, v, classNames, sources, { ...head, resamples, log }) });
-  }
+  variants.push({
+    name: 'criteria alone (src/ecg/criteria.ts, nothing learnt)',
+    results: scoreBySource(examples, (e) => criteriaScores(e.features), k, sources, new Array(k).fill(0.5), resamples),
+  });
+  for (const r of [
+    { inputs: CRITERIA_ONLY, criteriaClasses: [] }, { inputs: CRITERIA_ONLY, criteriaClasses: RATE_CLASSES },
+    { inputs: MEASUREMENTS_AND_CNN, criteriaClasses: [] }, { inputs: CNN_ONLY, criteriaClasses: [] }, { inputs: SETUP_ONLY, criteriaClasses: [] },
+  ]) await runRecipe(r);
   const T = clf.meta.calibration.temperature;
   variants.push({
     name: 'bundled synthetic-only network (softmax, no real training)',

@@ -16,7 +16,7 @@ import { Classifier } from '../src/classifier/classifier.js';
 import { listRealRecords, SOURCE_GROUPS } from '../src/ecg/sources.js';
 import { loadModel, saveModel } from '../src/models/model-file.js';
 import { extractExamples } from '../src/train/findings/examples.js';
-import { RECIPE_INPUTS, trainHeadOn } from '../src/train/findings/protocol.js';
+import { RECIPE, trainHeadOn } from '../src/train/findings/protocol.js';
 
 const { values } = parseArgs({ options: { bundle: { type: 'boolean' }, out: { type: 'string' }, members: { type: 'string' }, epochs: { type: 'string' } } });
 const shared = process.env.ECGPU_SHARED_DATA ?? join('..', 'shared', 'data');
@@ -34,9 +34,9 @@ const classNames = clf.classNames;
 clf.dispose();
 const bySource = SOURCE_GROUPS.map((g) => `${g} ${examples.filter((e) => e.source === g).length}`).join(', ');
 console.log(`training the findings head on ${examples.length} real records (${bySource})`);
-const head = await trainHeadOn(examples, RECIPE_INPUTS, classNames, {
-  ...(values.members ? { members: Number(values.members) } : {}), ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
-});
+const head = await trainHeadOn(examples, {
+  ...RECIPE, ...(values.members ? { members: Number(values.members) } : {}), ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
+}, classNames);
 console.log(`members kept epochs ${head.members.map((m) => m.bestEpoch).join(', ')}; thresholds ${head.spec.thresholds.map((t) => t.toFixed(2)).join(' ')}`);
 
 // The image network is the bundled one, unchanged: its weights and metadata are carried over.

@@ -25,8 +25,8 @@ import type { EcgRecord } from '../ecg/types.js';
 import { calibratedDecision } from '../inference/probabilities.js';
 import { gradCam, saliencyPicture, type SaliencyMap } from '../inference/saliency.js';
 import { FEATURE_NAMES, measureRecord, type Measurements } from '../ecg/measurements.js';
-import { applyMeasuredRate } from '../ecg/rate-classes.js';
-import { findingsAbove, findingsInputs, findingsProbabilities, unknownFindingsInputs, type FindingsSpec } from '../models/findings-head.js';
+import { findingsAbove, unknownFindingsInputs } from '../models/findings-head.js';
+import { findingsOf, knownHeadInputs } from '../inference/findings.js';
 import { modelInput, modelRenderOptions, type ModelInput } from './model-input.js';
 import { modelBytes, type ModelSource } from './model-source.js';
 
@@ -132,7 +132,7 @@ export class Classifier {
     const { bytes, name } = await modelBytes(source, opts.defaultModelUrl);
     await init();
     const { model, meta, warnings, findingsWeights } = loadModel(bytes, name);
-    const unknownInputs = meta.findings ? unknownFindingsInputs(meta.findings.inputs, FEATURE_NAMES, meta.classNames) : [];
+    const unknownInputs = meta.findings ? unknownFindingsInputs(meta.findings.inputs, knownHeadInputs(meta.classNames)) : [];
     const mismatch = geometryMismatch(meta)
       ?? (unknownInputs.length ? `its findings head takes input(s) this ecgpu does not measure: ${unknownInputs.slice(0, 3).join(', ')}` : undefined);
     if (mismatch) {
@@ -177,7 +177,7 @@ export class Classifier {
     const { classNames, calibration, findings: head } = this.meta;
     const T = calibration.temperature;
     const single = head ? undefined : calibratedDecision(logits, classNames.length, calibration);
-    const probabilities = single?.probabilities ?? this.findingsOf(head!, measured, logits);
+    const probabilities = single?.probabilities ?? findingsOf(head!, this.findingsWeights, measured.features, logits, classNames);
     const order = single?.order ?? [...probabilities.keys()].sort((a, b) => probabilities[b] - probabilities[a]);
     const found = head ? findingsAbove(probabilities, head.thresholds) : [];
     const decided = single?.decided ?? found[0] ?? order[0];
@@ -199,14 +199,6 @@ export class Classifier {
         return { ...saliencyPicture(input.record, render, map, opts.size), cls: map.cls, map };
       },
     };
-  }
-
-  /** The findings head's per-class probabilities, the rate classes from the measured rate where the head says so. */
-  private findingsOf(head: FindingsSpec, measured: Measurements, logits: Float32Array): Float64Array {
-    const { classNames } = this.meta;
-    const inputs = findingsInputs(head.inputs, { names: FEATURE_NAMES, values: measured.features }, { classNames, values: logits });
-    const p = findingsProbabilities(head, this.findingsWeights, inputs, classNames.length);
-    return head.measuredRateClasses ? applyMeasuredRate(p, classNames, measured.features) : p;
   }
 
   /** Frees the model's GPU memory; the classifier cannot be used afterwards. */

@@ -29,10 +29,10 @@ export interface FindingsSpec {
   /** Per-class probability thresholds (fitted on validation): a class is a finding when p ≥ threshold. */
   thresholds: number[];
   /**
-   * Sinus tachycardia and bradycardia are scored from the measured rate and P wave
-   * (src/ecg/rate-classes.ts), replacing the head's outputs for those two classes.
+   * Classes (indices) whose probability is their criterion score (src/ecg/criteria.ts) instead of the
+   * head's output: e.g. the rate classes, which a measured rate defines.
    */
-  measuredRateClasses?: boolean;
+  criteriaClasses?: number[];
   /** How the head was trained and chosen (free-form provenance). */
   info?: Record<string, unknown>;
 }
@@ -107,28 +107,28 @@ export function findingsAbove(probabilities: ArrayLike<number>, thresholds: read
 
 /** Name of the head input that carries the image network's logit for class `name`. */
 export const cnnInputName = (name: string) => `cnn:${name}`;
+/** Name of the head input that carries the criterion score (src/ecg/criteria.ts) of class `name`. */
+export const criterionInputName = (name: string) => `criterion:${name}`;
+
+/** Named values a head can take as inputs (measurements, logits, criterion scores). */
+export interface NamedValues { names: readonly string[]; values: ArrayLike<number> }
 
 /**
- * The head's raw input vector in the order of `inputs`: measurement features by name, image-network
- * logits as `cnn:<class name>`. Training and inference both assemble inputs here, so they cannot drift.
+ * The head's raw input vector in the order of `inputs`, looked up by name in `sources`. Training and
+ * inference both assemble inputs here, so they cannot drift apart.
  */
-export function findingsInputs(
-  inputs: readonly string[],
-  features: { names: readonly string[]; values: ArrayLike<number> },
-  logits: { classNames: readonly string[]; values: ArrayLike<number> },
-): Float64Array {
+export function findingsInputs(inputs: readonly string[], sources: readonly NamedValues[]): Float64Array {
   const byName = new Map<string, number>();
-  features.names.forEach((n, i) => byName.set(n, features.values[i]));
-  logits.classNames.forEach((n, i) => byName.set(cnnInputName(n), logits.values[i]));
+  for (const s of sources) s.names.forEach((n, i) => byName.set(n, s.values[i]));
   return Float64Array.from(inputs, (n) => {
     const v = byName.get(n);
-    if (v === undefined) throw new Error(`findings head input '${n}' is neither a measurement nor a network logit`);
+    if (v === undefined) throw new Error(`findings head input '${n}' is none of the measurements, logits or criterion scores`);
     return v;
   });
 }
 
-/** Inputs of a head that this build cannot supply (an unknown measurement name): empty when all are known. */
-export function unknownFindingsInputs(inputs: readonly string[], featureNames: readonly string[], classNames: readonly string[]): string[] {
-  const known = new Set([...featureNames, ...classNames.map(cnnInputName)]);
-  return inputs.filter((n) => !known.has(n));
+/** Inputs of a head that this build cannot supply: empty when every name is known. */
+export function unknownFindingsInputs(inputs: readonly string[], known: readonly string[]): string[] {
+  const set = new Set(known);
+  return inputs.filter((n) => !set.has(n));
 }

@@ -96,7 +96,7 @@ function findingsProblem(f: unknown, k: number): string | undefined {
   if (f.std.some((s) => !(s > 0))) return 'std must be positive';
   if (!isCount(f.hidden) || !isCount(f.members)) return 'hidden and members must be positive integers';
   if (!isFiniteArray(f.thresholds) || f.thresholds.length !== k || f.thresholds.some((t) => !(t > 0 && t < 1))) return `thresholds must be ${k} probabilities in (0, 1)`;
-  if (f.measuredRateClasses !== undefined && typeof f.measuredRateClasses !== 'boolean') return 'measuredRateClasses must be true or false';
+  if (f.criteriaClasses !== undefined && !(Array.isArray(f.criteriaClasses) && f.criteriaClasses.every((c) => Number.isInteger(c) && c >= 0 && c < k))) return `criteriaClasses must be class indices below ${k}`;
   return undefined;
 }
 

@@ -52,9 +52,9 @@ describe('findings head', () => {
   });
 
   it('inputs are assembled by name; findings are the classes at or above their threshold, most probable first', () => {
-    const x = findingsInputs(['cnn:b', 'rate', 'cnn:a'], { names: ['qrs', 'rate'], values: [90, 72] }, { classNames: ['a', 'b'], values: [0.5, -1] });
+    const x = findingsInputs(['cnn:b', 'rate', 'cnn:a'], [{ names: ['qrs', 'rate'], values: [90, 72] }, { names: ['cnn:a', 'cnn:b'], values: [0.5, -1] }]);
     expect(Array.from(x)).toEqual([-1, 72, 0.5]);
-    expect(() => findingsInputs(['nope'], { names: [], values: [] }, { classNames: [], values: [] })).toThrow(/nope/);
+    expect(() => findingsInputs(['nope'], [{ names: ['qrs'], values: [1] }])).toThrow(/nope/);
     expect(findingsAbove([0.2, 0.9, 0.6, 0.5], [0.5, 0.5, 0.5, 0.5])).toEqual([1, 2, 3]);
     expect(findingsAbove([0.2, 0.1], [0.5, 0.5])).toEqual([]);
   });

@@ -11,34 +11,61 @@
  * source database ranks each class.
  */
 import { FEATURE_NAMES } from '../../ecg/measurements.js';
-import { applyMeasuredRate } from '../../ecg/rate-classes.js';
-import { cnnInputName } from '../../models/findings-head.js';
+import { applyCriteria, criteriaScores } from '../../ecg/criteria.js';
+import { CLASS_NAMES } from '../../ecg/types.js';
+import { cnnInputName, criterionInputName, findingsInputs, type NamedValues } from '../../models/findings-head.js';
+import { findingsOf, headSources } from '../../inference/findings.js';
 import { mulberry32 } from '../eval/metrics.js';
 import { multiLabelReport, truthMatrix, type MultiLabelReport } from '../eval/multilabel.js';
 import { TRIVIAL_NAMES, type Example } from './examples.js';
-import { headProbabilities, trainFindingsHead, type HeadData, type HeadOptions, type TrainedHead } from './train-head.js';
+import { trainFindingsHead, type HeadData, type HeadOptions, type TrainedHead } from './train-head.js';
 
+/** A choice of head inputs, by name (see inference/findings.ts headSources). */
 export interface HeadInputs {
   name: string;
-  /** Input names (as a model file stores them). */
   inputs(classNames: readonly string[]): string[];
-  row(e: Example): number[];
 }
 
-export const MEASUREMENTS_AND_CNN: HeadInputs = {
-  name: 'measurements + image network',
-  inputs: (classNames) => [...FEATURE_NAMES, ...classNames.map(cnnInputName)],
-  row: (e) => [...e.features, ...e.logits],
+const criteria = () => CLASS_NAMES.map(criterionInputName);
+export const CRITERIA_ONLY: HeadInputs = { name: 'criterion scores', inputs: criteria };
+export const CRITERIA_MEASUREMENTS_CNN: HeadInputs = {
+  name: 'criterion scores + measurements + image network',
+  inputs: (classNames) => [...criteria(), ...FEATURE_NAMES, ...classNames.map(cnnInputName)],
 };
-export const MEASUREMENTS_ONLY: HeadInputs = { name: 'measurements only', inputs: () => [...FEATURE_NAMES], row: (e) => e.features };
-export const CNN_ONLY: HeadInputs = { name: 'image network logits only', inputs: (classNames) => classNames.map(cnnInputName), row: (e) => e.logits };
-export const SETUP_ONLY: HeadInputs = { name: 'recording setup only (confound probe)', inputs: () => TRIVIAL_NAMES.map((n) => `setup:${n}`), row: (e) => e.trivial };
+export const MEASUREMENTS_AND_CNN: HeadInputs = { name: 'measurements + image network', inputs: (classNames) => [...FEATURE_NAMES, ...classNames.map(cnnInputName)] };
+export const MEASUREMENTS_ONLY: HeadInputs = { name: 'measurements only', inputs: () => [...FEATURE_NAMES] };
+export const CNN_ONLY: HeadInputs = { name: 'image network logits only', inputs: (classNames) => classNames.map(cnnInputName) };
+const setupName = (n: string) => `setup:${n}`;
+export const SETUP_ONLY: HeadInputs = { name: 'recording setup only (confound probe)', inputs: () => TRIVIAL_NAMES.map(setupName) };
 
-/** The recipe: what the bundled model and `npm run train:real` use. */
-export const RECIPE_INPUTS = MEASUREMENTS_AND_CNN;
+/** The rate classes (sinus tachycardia, bradycardia): a measured rate defines them. */
+export const RATE_CLASSES = [1, 2];
+/** Every class. */
+export const ALL_CLASSES = CLASS_NAMES.map((_, c) => c);
 
-export function headData(examples: readonly Example[], inputs: HeadInputs, k: number): HeadData {
-  return { x: examples.map((e) => Float64Array.from(inputs.row(e))), truth: truthMatrix(examples.map((e) => e.classes), k) };
+/**
+ * The recipe of the bundled model and `npm run train:real` (chosen by leave-one-source-out validation
+ * over the four source groups of ../shared/data; docs/real-records.md).
+ */
+export const RECIPE: Recipe = { inputs: CRITERIA_MEASUREMENTS_CNN, criteriaClasses: RATE_CLASSES };
+
+/** The criterion scores of `examples` (n × 10), no learning. */
+export function criteriaProbabilities(examples: readonly Example[]): Float64Array {
+  const k = CLASS_NAMES.length, out = new Float64Array(examples.length * k);
+  examples.forEach((e, i) => out.set(criteriaScores(e.features), i * k));
+  return out;
+}
+
+/** Everything a head may take for example `e`: what inference has, plus the recording-setup statistics (evaluation only). */
+function sourcesOf(e: Example, classNames: readonly string[]): NamedValues[] {
+  return [...headSources(e.features, e.logits, classNames), { names: TRIVIAL_NAMES.map(setupName), values: e.trivial }];
+}
+
+export function headData(examples: readonly Example[], inputs: readonly string[], classNames: readonly string[]): HeadData {
+  return {
+    x: examples.map((e) => findingsInputs(inputs, sourcesOf(e, classNames))),
+    truth: truthMatrix(examples.map((e) => e.classes), classNames.length),
+  };
 }
 
 /** A seeded split of `examples` into training and validation parts (`valFraction` of them validation). */
@@ -50,30 +77,31 @@ export function splitTrainVal<T>(examples: readonly T[], valFraction: number, se
   return { val: order.slice(0, nVal).map((i) => examples[i]), train: order.slice(nVal).map((i) => examples[i]) };
 }
 
-export interface RecipeOptions extends Partial<HeadOptions> {
+export interface Recipe extends Partial<HeadOptions> {
+  inputs: HeadInputs;
+  /** Classes whose probability is their criterion score, not the head's (indices into the class names). */
+  criteriaClasses: number[];
   valFraction?: number;
   splitSeed?: number;
-  /** Score the rate classes from the measured rate (src/ecg/rate-classes.ts); the recipe's default. */
-  measuredRateClasses?: boolean;
 }
 
-/** The head's probabilities for `examples`, with the measured rate classes when the head has them. */
-export function predictHead(head: TrainedHead, examples: readonly Example[], inputs: HeadInputs, classNames: readonly string[]): Float64Array {
+/** The head's probabilities (n × k) for `examples`, exactly as the classifier computes them. */
+export function predictHead(head: TrainedHead, examples: readonly Example[], classNames: readonly string[]): Float64Array {
   const k = classNames.length;
-  return headProbabilities(head.spec, head.weights, headData(examples, inputs, k).x, k, rateAdjust(head.spec.measuredRateClasses, examples, classNames));
+  const out = new Float64Array(examples.length * k);
+  examples.forEach((e, i) => out.set(findingsOf(head.spec, head.weights, e.features, e.logits, classNames), i * k));
+  return out;
 }
 
-const rateAdjust = (on: boolean | undefined, examples: readonly Example[], classNames: readonly string[]) =>
-  on ? (p: Float64Array, i: number) => { applyMeasuredRate(p, classNames, examples[i].features); } : undefined;
-
-/** Trains the head on `examples` (split for validation) with the given inputs. */
-export async function trainHeadOn(examples: readonly Example[], inputs: HeadInputs, classNames: readonly string[], opts: RecipeOptions = {}): Promise<TrainedHead> {
+/** Trains the head on `examples` (a seeded part of them for validation) by `recipe`. */
+export async function trainHeadOn(examples: readonly Example[], recipe: Recipe, classNames: readonly string[]): Promise<TrainedHead> {
   const k = classNames.length;
-  const { train, val } = splitTrainVal(examples, opts.valFraction ?? 0.2, opts.splitSeed ?? 1);
-  const measured = opts.measuredRateClasses ?? true;
-  return trainFindingsHead(inputs.inputs(classNames), k, headData(train, inputs, k), headData(val, inputs, k), opts, {
-    spec: measured ? { measuredRateClasses: true } : {},
-    probabilities: rateAdjust(measured, val, classNames),
+  const { train, val } = splitTrainVal(examples, recipe.valFraction ?? 0.2, recipe.splitSeed ?? 1);
+  const inputs = recipe.inputs.inputs(classNames);
+  const spec = recipe.criteriaClasses.length ? { criteriaClasses: [...recipe.criteriaClasses] } : {};
+  return trainFindingsHead(inputs, k, headData(train, inputs, classNames), headData(val, inputs, classNames), recipe, {
+    spec,
+    probabilities: (p, i) => { if (spec.criteriaClasses) applyCriteria(p, classNames, spec.criteriaClasses, val[i].features); },
   });
 }
 
@@ -86,8 +114,8 @@ export interface HeldOutResult {
 
 /** Leave-one-source-out over the sources in `sources` (each held out in turn; usable examples only). */
 export async function leaveOneSourceOut(
-  examples: readonly Example[], inputs: HeadInputs, classNames: readonly string[], sources: readonly string[],
-  opts: RecipeOptions & { resamples?: number; log?: (s: string) => void } = {},
+  examples: readonly Example[], recipe: Recipe, classNames: readonly string[], sources: readonly string[],
+  opts: { resamples?: number; log?: (s: string) => void } = {},
 ): Promise<HeldOutResult[]> {
   const k = classNames.length;
   const usable = examples.filter((e) => !e.refused);
@@ -96,10 +124,10 @@ export async function leaveOneSourceOut(
     const test = usable.filter((e) => e.source === source);
     const rest = usable.filter((e) => e.source !== source);
     if (!test.length || !rest.length) continue;
-    const head = await trainHeadOn(rest, inputs, classNames, opts);
-    const probs = predictHead(head, test, inputs, classNames);
+    const head = await trainHeadOn(rest, recipe, classNames);
+    const probs = predictHead(head, test, classNames);
     const report = multiLabelReport(truthMatrix(test.map((e) => e.classes), k), probs, test.length, k, head.spec.thresholds, { resamples: opts.resamples });
-    opts.log?.(`  ${inputs.name}: held out ${source} (${test.length} records, trained on ${rest.length}): macro AUROC ${report.macroAuroc.estimate.toFixed(3)}`);
+    opts.log?.(`  ${recipe.inputs.name}: held out ${source} (${test.length} records, trained on ${rest.length}): macro AUROC ${report.macroAuroc.estimate.toFixed(3)}`);
     out.push({ source, records: test.length, trainRecords: rest.length, report });
   }
   return out;

@@ -1,0 +1,79 @@
+/**
+ * The ten findings scored by textbook criteria on the measurements (src/ecg/measurements.ts), one
+ * graded score in [0, 1] per class: what a cardiologist's rule of thumb says, with no parameter fitted
+ * to any hospital's labels. Hospitals label by different conventions (PTB-XL's cardiologists call most
+ * 50-59 bpm sinus records plain "sinus rhythm"; CPSC 2018 has no rate classes; LUDB calls LVH on other
+ * grounds than voltage), so a score learnt from some hospitals' labels carries their conventions to the
+ * next hospital; a criterion measures the same thing everywhere.
+ *
+ *   P (sinus origin)   σ((P correlation − 0.5) / 0.1): a P wave that repeats before every QRS
+ *   sinus rhythm       P · σ((rate − 60) / 3) · σ((100 − rate) / 3)
+ *   sinus tachycardia  P · σ((rate − 100) / 3)
+ *   sinus bradycardia  P · σ((60 − rate) / 3)
+ *   wide QRS           σ((QRS − 120 ms) / 10 ms)      (complete bundle branch block: QRS ≥ 120 ms)
+ *   LBBB               wide · σ(−terminal V1 / 0.1 mV)  (terminal QRS negative in V1: no R')
+ *   RBBB               wide · σ(terminal V1 / 0.1 mV)   (terminal R' in V1)
+ *   LVH                σ((max(Sokolow-Lyon / 3.5, Cornell / 2.8) − 1) / 0.15)
+ *   RVH                σ((R V1 − 0.7 mV) / 0.2) · σ(−cos(QRS axis) / 0.2)   (tall R in V1, right axis)
+ *   ST elevation       σ((max ST − 0.1 mV) / 0.05)    over every lead but aVR (≥ 1 mm)
+ *   ST depression      σ((0.05 − min ST) / 0.03)      over every lead but aVR (≥ 0.5 mm)
+ *   ectopy             σ((premature fraction − 0.05) / 0.03)
+ *
+ * RR regularity is deliberately not part of "sinus": premature beats on a sinus rhythm and the
+ * respiratory sinus arrhythmia of slow rates make sinus rhythm irregular. The widths turn hard cut-offs
+ * into graded scores (rankable for ROC curves); the thresholds that turn scores into findings are
+ * fitted on validation like every other class's.
+ */
+import { FEATURE_NAMES } from './measurements.js';
+import { CLASS_NAMES, STANDARD_LEADS } from './types.js';
+
+const at = (name: string) => {
+  const i = FEATURE_NAMES.indexOf(name);
+  if (i < 0) throw new Error(`criteria: measurement '${name}' is not in FEATURE_NAMES`);
+  return i;
+};
+const I = {
+  rhythm: at('rhythm_measured'), rate: at('heart_rate_bpm'), premature: at('premature_fraction'),
+  pCorrII: at('p_correlation_II'), pCorrV1: at('p_correlation_V1'),
+  qrsMeasured: at('qrs_measured'), qrs: at('qrs_duration_ms'), terminalV1: at('qrs_terminal_V1_mv'), axisCos: at('qrs_axis_cos'),
+  sokolow: at('sokolow_lyon_mv'), cornell: at('cornell_mv'), rV1: at('r_amp_V1_mv'),
+  st: STANDARD_LEADS.filter((l) => l !== 'aVR').map((l) => at(`st_${l}_mv`)),
+};
+const σ = (z: number) => 1 / (1 + Math.exp(-z));
+
+export const TACHYCARDIA_BPM = 100;
+export const BRADYCARDIA_BPM = 60;
+
+/** The criterion score of each class, in CLASS_NAMES order, from a feature vector in FEATURE_NAMES order. */
+export function criteriaScores(f: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(CLASS_NAMES.length);
+  if (f[I.rhythm]) {
+    const rate = f[I.rate];
+    const p = σ((Math.max(f[I.pCorrII], f[I.pCorrV1]) - 0.5) / 0.1);
+    out[0] = p * σ((rate - BRADYCARDIA_BPM) / 3) * σ((TACHYCARDIA_BPM - rate) / 3);
+    out[1] = p * σ((rate - TACHYCARDIA_BPM) / 3);
+    out[2] = p * σ((BRADYCARDIA_BPM - rate) / 3);
+    out[9] = σ((f[I.premature] - 0.05) / 0.03);
+  }
+  if (f[I.qrsMeasured]) {
+    const wide = σ((f[I.qrs] - 120) / 10);
+    out[3] = wide * σ(-f[I.terminalV1] / 0.1);
+    out[4] = wide * σ(f[I.terminalV1] / 0.1);
+    out[5] = σ((Math.max(f[I.sokolow] / 3.5, f[I.cornell] / 2.8) - 1) / 0.15);
+    out[6] = σ((f[I.rV1] - 0.7) / 0.2) * σ(-f[I.axisCos] / 0.2);
+    const st = I.st.map((i) => f[i]);
+    out[7] = σ((Math.max(...st) - 0.1) / 0.05);
+    out[8] = σ((0.05 - Math.min(...st)) / 0.03);
+  }
+  return out;
+}
+
+/** Index in CLASS_NAMES of every class a model names (−1 for a class name outside the ten). */
+const standardIndex = (classNames: readonly string[]) => classNames.map((n) => (CLASS_NAMES as readonly string[]).indexOf(n));
+
+/** Writes the criterion scores of `classes` (indices into `classNames`) over `probs` (one record's), in place. */
+export function applyCriteria(probs: Float64Array, classNames: readonly string[], classes: readonly number[], features: ArrayLike<number>): Float64Array {
+  const scores = criteriaScores(features), idx = standardIndex(classNames);
+  for (const c of classes) if (idx[c] >= 0) probs[c] = scores[idx[c]];
+  return probs;
+}
