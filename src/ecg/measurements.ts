@@ -27,9 +27,9 @@ const PRE_S = 0.4, POST_S = 0.5;
 export const TYPICAL_CORRELATION = 0.9;
 /** A median beat is built from at most this many beats (more add time, not accuracy). */
 const MAX_TEMPLATE_BEATS = 40;
-/** QRS onset/offset: where the spatial velocity stays below this fraction of its QRS peak for EDGE_RUN_S
- * (20 ms: the PR and ST segments last longer; a stationary moment inside the QRS, as between S and an
- * RBBB's R', does not). */
+/** QRS onset/offset, first: where the spatial velocity stays below this fraction of its QRS peak for
+ * EDGE_RUN_S (20 ms: the PR and ST segments last longer; a stationary moment inside the QRS, as between
+ * S and an RBBB's R', does not). */
 export const QRS_EDGE_FRACTION = 0.1;
 const EDGE_RUN_S = 0.02;
 /** The P wave counts as present when successive beats' P windows correlate at least this much in II
@@ -243,7 +243,9 @@ function measureMorphology(x: LeadSet, beats: number[], n: number, rhythm: Rhyth
 /**
  * QRS onset and offset (sample indices into the median beat) from its spatial velocity — the magnitude
  * of the derivative over I, II and V1-V6 (the 8 independent leads): from the velocity's peak near the
- * fiducial, outward to where it stays below QRS_EDGE_FRACTION of that peak for EDGE_RUN_S.
+ * fiducial, outward to where it stays below QRS_EDGE_FRACTION of that peak for EDGE_RUN_S. The QRS's
+ * slowest first and last milliseconds fall below the threshold: durations read shorter than a manual
+ * reading (docs/measurements.md gives the offset against LUDB's delineation), the same way everywhere.
  */
 function qrsEdges(t: readonly (Float32Array | undefined)[], pre: number): { onset: number; offset: number } {
   const independent = INDEPENDENT.map((l) => t[l]).filter((s): s is Float32Array => !!s);
