@@ -249,7 +249,9 @@ function measureMorphology(x: LeadSet, beats: number[], n: number, rhythm: Rhyth
  */
 function qrsEdges(t: readonly (Float32Array | undefined)[], pre: number): { onset: number; offset: number } {
   const independent = INDEPENDENT.map((l) => t[l]).filter((s): s is Float32Array => !!s);
-  const use = independent.length ? independent : t.filter((s): s is Float32Array => !!s);
+  // A 10 ms running median first: a pacemaker spike (a few ms) would otherwise be the velocity's peak
+  // and the QRS would shrink to the spike; the QRS's own waves last longer and keep their edges.
+  const use = (independent.length ? independent : t.filter((s): s is Float32Array => !!s)).map((s) => runningMedian5(s));
   const len = use[0].length, raw = new Float64Array(len);
   for (let i = 1; i < len - 1; i++) {
     let sq = 0;
@@ -332,4 +334,15 @@ function extremeAt(s: Float32Array, from: number, to: number, ref: number): numb
 function allFinite(s: Float32Array): boolean {
   for (let i = 0; i < s.length; i++) if (!Number.isFinite(s[i])) return false;
   return true;
+}
+
+/** Running median over 5 samples (10 ms at MEASURE_FS); the two samples at each end are kept. */
+function runningMedian5(s: Float32Array): Float32Array {
+  const out = Float32Array.from(s), w = [0, 0, 0, 0, 0];
+  for (let i = 2; i < s.length - 2; i++) {
+    for (let k = 0; k < 5; k++) w[k] = s[i - 2 + k];
+    w.sort((a, b) => a - b);
+    out[i] = w[2];
+  }
+  return out;
 }
