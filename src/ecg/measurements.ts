@@ -27,9 +27,9 @@ const PRE_S = 0.4, POST_S = 0.5;
 export const TYPICAL_CORRELATION = 0.9;
 /** A median beat is built from at most this many beats (more add time, not accuracy). */
 const MAX_TEMPLATE_BEATS = 40;
-/** QRS onset/offset: where the spatial velocity stays below this fraction of its QRS peak for EDGE_RUN_S
- * (20 ms: the PR and ST segments last longer; a stationary moment inside the QRS, as between S and an
- * RBBB's R', does not). */
+/** QRS onset/offset, first: where the spatial velocity stays below this fraction of its QRS peak for
+ * EDGE_RUN_S (20 ms: the PR and ST segments last longer; a stationary moment inside the QRS, as between
+ * S and an RBBB's R', does not). */
 export const QRS_EDGE_FRACTION = 0.1;
 const EDGE_RUN_S = 0.02;
 /** The P wave counts as present when successive beats' P windows correlate at least this much in II
@@ -243,11 +243,15 @@ function measureMorphology(x: LeadSet, beats: number[], n: number, rhythm: Rhyth
 /**
  * QRS onset and offset (sample indices into the median beat) from its spatial velocity — the magnitude
  * of the derivative over I, II and V1-V6 (the 8 independent leads): from the velocity's peak near the
- * fiducial, outward to where it stays below QRS_EDGE_FRACTION of that peak for EDGE_RUN_S.
+ * fiducial, outward to where it stays below QRS_EDGE_FRACTION of that peak for EDGE_RUN_S. The QRS's
+ * slowest first and last milliseconds fall below the threshold: durations read shorter than a manual
+ * reading (docs/measurements.md gives the offset against LUDB's delineation), the same way everywhere.
  */
 function qrsEdges(t: readonly (Float32Array | undefined)[], pre: number): { onset: number; offset: number } {
   const independent = INDEPENDENT.map((l) => t[l]).filter((s): s is Float32Array => !!s);
-  const use = independent.length ? independent : t.filter((s): s is Float32Array => !!s);
+  // A 10 ms running median first: a pacemaker spike (a few ms) would otherwise be the velocity's peak
+  // and the QRS would shrink to the spike; the QRS's own waves last longer and keep their edges.
+  const use = (independent.length ? independent : t.filter((s): s is Float32Array => !!s)).map((s) => runningMedian5(s));
   const len = use[0].length, raw = new Float64Array(len);
   for (let i = 1; i < len - 1; i++) {
     let sq = 0;
@@ -330,4 +334,15 @@ function extremeAt(s: Float32Array, from: number, to: number, ref: number): numb
 function allFinite(s: Float32Array): boolean {
   for (let i = 0; i < s.length; i++) if (!Number.isFinite(s[i])) return false;
   return true;
+}
+
+/** Running median over 5 samples (10 ms at MEASURE_FS); the two samples at each end are kept. */
+function runningMedian5(s: Float32Array): Float32Array {
+  const out = Float32Array.from(s), w = [0, 0, 0, 0, 0];
+  for (let i = 2; i < s.length - 2; i++) {
+    for (let k = 0; k < 5; k++) w[k] = s[i - 2 + k];
+    w.sort((a, b) => a - b);
+    out[i] = w[2];
+  }
+  return out;
 }
