@@ -8,7 +8,8 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ModelMeta } from '../../models/model-file.js';
-import { FEATURE_NAMES } from '../../ecg/measurements.js';
+import { FEATURE_NAMES, measureRecord } from '../../ecg/measurements.js';
+import { generateRecord } from '../../ecg/synthetic.js';
 import { readRecord } from '../../ecg/read-record.js';
 import { crc32 } from '../../image/crc32.js';
 import type { EcgRecord } from '../../ecg/types.js';
@@ -67,6 +68,15 @@ export interface RecordScorer {
   classify(record: EcgRecord): Promise<{ logits: Float32Array; measurements: { features: Float32Array } }>;
 }
 
+/**
+ * What this build's measurements give for a fixed probe (a synthetic record with premature beats): a
+ * change to the measuring code changes it, so cached features of another version are never served.
+ */
+function measurementsFingerprint(): number {
+  const probe = measureRecord(generateRecord(9, 1));
+  return crc32(new TextEncoder().encode(`${FEATURE_NAMES.join(',')}|${Array.from(probe.features, (v) => v.toPrecision(6)).join(',')}`));
+}
+
 interface Cache { key: string; entries: Record<string, Omit<Example, keyof LabelledRecord>> }
 
 /**
@@ -76,7 +86,7 @@ interface Cache { key: string; entries: Record<string, Omit<Example, keyof Label
 export async function extractExamples(records: readonly LabelledRecord[], clf: RecordScorer, opts: { cacheFile?: string; progress?: boolean } = {}): Promise<Example[]> {
   // The logits depend on the image network only (its config, input and provenance), not on a findings head.
   const { config, input, info } = clf.meta;
-  const key = `${crc32(new TextEncoder().encode(JSON.stringify({ config, input, info })))}|${FEATURE_NAMES.join(',')}|${TRIVIAL_NAMES.join(',')}`;
+  const key = `${crc32(new TextEncoder().encode(JSON.stringify({ config, input, info })))}|${measurementsFingerprint()}|${TRIVIAL_NAMES.join(',')}`;
   let cache: Cache = { key, entries: {} };
   if (opts.cacheFile && existsSync(opts.cacheFile)) {
     try {
