@@ -67,7 +67,9 @@ export function applyPtbxlLabels(records: ScannedRecord[], index: PtbxlIndex, ta
   return index.databases.map((db) => {
     const s = per.get(db)!;
     const inside = records.filter((r) => r.path.startsWith(dirname(db) + sep)).length;
-    const unknown = [...s.unknown].map(([c, n]) => `${c} (${n})`).join(', ');
+    // The most frequent first, a dozen at most: enough to see that a table misses PTB-XL's codes.
+    const sorted = [...s.unknown].sort((a, b) => b[1] - a[1]);
+    const unknown = sorted.slice(0, 12).map(([c, n]) => `${c} (${n})`).join(', ') + (sorted.length > 12 ? `, … ${sorted.length - 12} more` : '');
     return `PTB-XL ${db}: ${s.labelled} records labelled by scp_codes${inside > s.labelled ? `; ${inside - s.labelled} records in its folder have no row there (labelled from their headers)` : ''}` +
       (unknown ? `; statements no rule of the label table covers: ${unknown}` : '');
   });

@@ -173,4 +173,10 @@ describe.skipIf(!existsSync(ptbxl))('PTB-XL records (../shared/data/ptb-xl)', ()
     const lines = buildDataset(scan, { level: 'all' }).report.lines;
     expect(lines.filter((l) => /strat_fold/.test(l))).toHaveLength(1);
   });
+
+  it('the default SCP table knows every statement scp_statements.csv defines', () => {
+    const codes = readFileSync(join(ptbxl, 'scp_statements.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(',')[0]);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(codes.filter((c) => ptbxlClasses([c]).unknown.length > 0)).toEqual([]);
+  });
 });
