@@ -46,29 +46,42 @@ export function readPtbxlIndex(databases: readonly string[]): PtbxlIndex {
 const withoutExtension = (path: string) => path.replace(/\.(hea|dat)$/i, '');
 
 /**
- * Gives every record `index` names its SCP statements (as `dx`), classes through `table` and fold;
- * returns the lines that say what was done (one per database), for the dataset report.
+ * Gives every record `index` names its SCP statements (as `dx`), classes through `table` and fold.
+ * Where a row's 500 Hz and 100 Hz records are both present (PTB-XL ships both), the 100 Hz copy is
+ * left out: the same recording twice would weigh double, and could land in train and test at once.
+ * Returns the records kept and the lines that say what was done (one per database).
  */
-export function applyPtbxlLabels(records: ScannedRecord[], index: PtbxlIndex, table: PhraseTable = PTBXL_SCP_PHRASES): string[] {
-  if (!index.databases.length) return [];
-  const per = new Map(index.databases.map((d) => [d, { labelled: 0, unknown: new Map<string, number>() }]));
+export function applyPtbxlLabels(records: ScannedRecord[], index: PtbxlIndex, table: PhraseTable = PTBXL_SCP_PHRASES): { records: ScannedRecord[]; notes: string[] } {
+  if (!index.databases.length) return { records, notes: [] };
+  const per = new Map(index.databases.map((d) => [d, { labelled: 0, lowRate: 0, unknown: new Map<string, number>() }]));
+  const present = new Set(records.map((r) => resolve(withoutExtension(r.path))));
+  const kept: ScannedRecord[] = [];
   for (const r of records) {
-    const hit = index.rows.get(resolve(withoutExtension(r.path)));
-    if (!hit) continue;
+    const key = resolve(withoutExtension(r.path));
+    const hit = index.rows.get(key);
+    if (!hit) { kept.push(r); continue; }
+    const s = per.get(hit.database)!;
+    const base = dirname(hit.database);
+    if (hit.row.filenameHr && key === resolve(base, hit.row.filenameLr) && present.has(resolve(base, hit.row.filenameHr))) { s.lowRate++; continue; }
     const l = ptbxlClasses(hit.row.codes, table);
     r.dx = [...hit.row.codes];
     r.classes = l.classes;
     r.unknownDx = l.unknown;
     r.fold = hit.row.fold;
-    const s = per.get(hit.database)!;
+    kept.push(r);
     s.labelled++;
     for (const u of l.unknown) s.unknown.set(u, (s.unknown.get(u) ?? 0) + 1);
   }
-  return index.databases.map((db) => {
+  const notes = index.databases.map((db) => {
     const s = per.get(db)!;
-    const inside = records.filter((r) => r.path.startsWith(dirname(db) + sep)).length;
-    const unknown = [...s.unknown].map(([c, n]) => `${c} (${n})`).join(', ');
-    return `PTB-XL ${db}: ${s.labelled} records labelled by scp_codes${inside > s.labelled ? `; ${inside - s.labelled} records in its folder have no row there (labelled from their headers)` : ''}` +
+    const inside = kept.filter((r) => r.path.startsWith(dirname(db) + sep)).length;
+    // The most frequent first, a dozen at most: enough to see that a table misses PTB-XL's codes.
+    const sorted = [...s.unknown].sort((a, b) => b[1] - a[1]);
+    const unknown = sorted.slice(0, 12).map(([c, n]) => `${c} (${n})`).join(', ') + (sorted.length > 12 ? `, … ${sorted.length - 12} more` : '');
+    return `PTB-XL ${db}: ${s.labelled} records labelled by scp_codes` +
+      (s.lowRate ? `; the 100 Hz copies (filename_lr) of ${s.lowRate} of them left out` : '') +
+      (inside > s.labelled ? `; ${inside - s.labelled} records in its folder have no row there (labelled from their headers)` : '') +
       (unknown ? `; statements no rule of the label table covers: ${unknown}` : '');
   });
+  return { records: kept, notes };
 }

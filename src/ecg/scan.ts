@@ -131,9 +131,9 @@ function plan(root: string | readonly string[]) {
 function result(p: ReturnType<typeof plan>, entries: ScanEntry[], phrases: PhraseTable | undefined, workersUsed: number, t0: number): ScanResult {
   const records: ScannedRecord[] = [], bad: BadRecord[] = [];
   for (const e of entries) if (e.ok) records.push(e.record); else bad.push({ path: e.path, reason: e.reason });
-  const notes = applyPtbxlLabels(records, p.ptbxl, phrases ?? PTBXL_SCP_PHRASES);
+  const { records: kept, notes } = applyPtbxlLabels(records, p.ptbxl, phrases ?? PTBXL_SCP_PHRASES);
   return {
-    root: commonFolder(p.roots), roots: p.roots, records, bad, noClass: records.filter((r) => r.classes.length === 0).length,
+    root: commonFolder(p.roots), roots: p.roots, records: kept, bad, noClass: kept.filter((r) => r.classes.length === 0).length,
     workersUsed, elapsedMs: Date.now() - t0, ...(notes.length ? { notes } : {}),
   };
 }

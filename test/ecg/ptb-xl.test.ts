@@ -67,13 +67,14 @@ describe('ptbxl_database.csv', () => {
 });
 
 /** A PTB-XL-shaped folder: WFDB format-16 records with upper-case lead names, and the database CSV. */
-function ptbxlFolder(rows: { id: number; scp: string; fold: number }[], opts: { extraRow?: string } = {}): string {
+function ptbxlFolder(rows: { id: number; scp: string; fold: number }[], opts: { extraRow?: string; lowRate?: number[] } = {}): string {
   const root = tempDir('ecgpu-ptbxl-');
-  const dir = join(root, 'records500', '00000');
-  mkdirSync(dir, { recursive: true });
-  for (const r of rows) {
-    const name = `${String(r.id).padStart(5, '0')}_hr`;
-    const rec = generateRecord(r.id % 10, r.id, { seconds: 3 });
+  const records = rows.map((r) => ({ ...r, hz: 500 })).concat(rows.filter((r) => opts.lowRate?.includes(r.id)).map((r) => ({ ...r, hz: 100 })));
+  for (const r of records) {
+    const name = `${String(r.id).padStart(5, '0')}_${r.hz === 500 ? 'hr' : 'lr'}`;
+    const dir = join(root, `records${r.hz}`, '00000');
+    mkdirSync(dir, { recursive: true });
+    const rec = generateRecord(r.id % 10, r.id, { seconds: 3, fs: r.hz });
     writeFiles(dir, encodeDatRecord({
       name, fs: rec.fs,
       signals: rec.signals.map((s, l) => ({
@@ -92,11 +93,13 @@ describe('a generated PTB-XL folder', () => {
   const scp = ["{'NORM': 100.0, 'SR': 0.0}", "{'CRBBB': 100.0, 'SR': 0.0}", "{'LVH': 50.0, 'STD_': 0.0, 'SBRAD': 0.0}", "{'IMI': 80.0, 'AFIB': 0.0}"];
   const rows = Array.from({ length: 12 }, (_, i) => ({ id: i + 1, scp: scp[i % 4], fold: i < 10 ? i + 1 : i - 1 }));
   let root: string;
-  beforeAll(() => { root = ptbxlFolder(rows); });
+  beforeAll(() => { root = ptbxlFolder(rows, { lowRate: [5] }); });
 
-  it('labels every record from the database; the metadata tables are not records', () => {
-    expect(listRecordFiles(root)).toHaveLength(12);
+  it('labels every record from the database; the metadata tables are not records, 100 Hz copies are left out', () => {
+    expect(listRecordFiles(root)).toHaveLength(13);
     const scan = scanRecordsSync(root);
+    expect(scan.records).toHaveLength(12);
+    expect(scan.records.every((r) => r.fs === 500)).toBe(true);
     expect(scan.bad).toEqual([]);
     const expected = [[0], [0, 4], [2, 5, 8], []];
     for (const r of scan.records) {
@@ -105,7 +108,7 @@ describe('a generated PTB-XL folder', () => {
       expect(r.fold).toBe(rows[id - 1].fold);
     }
     expect(scan.noClass).toBe(3);
-    expect(scan.notes).toEqual([`PTB-XL ${join(root, 'ptbxl_database.csv')}: 12 records labelled by scp_codes`]);
+    expect(scan.notes).toEqual([`PTB-XL ${join(root, 'ptbxl_database.csv')}: 12 records labelled by scp_codes; the 100 Hz copies (filename_lr) of 1 of them left out`]);
   });
 
   it('splits by strat_fold: 1-8 train, 9 validation, 10 test; other records by the fractions', () => {
@@ -172,5 +175,11 @@ describe.skipIf(!existsSync(ptbxl))('PTB-XL records (../shared/data/ptb-xl)', ()
     // Folds 1-8 only: the usual split, said in one line.
     const lines = buildDataset(scan, { level: 'all' }).report.lines;
     expect(lines.filter((l) => /strat_fold/.test(l))).toHaveLength(1);
+  });
+
+  it('the default SCP table knows every statement scp_statements.csv defines', () => {
+    const codes = readFileSync(join(ptbxl, 'scp_statements.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(',')[0]);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(codes.filter((c) => ptbxlClasses([c]).unknown.length > 0)).toEqual([]);
   });
 });
