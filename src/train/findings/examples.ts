@@ -10,6 +10,8 @@ import { dirname } from 'node:path';
 import type { ModelMeta } from '../../models/model-file.js';
 import { FEATURE_NAMES, measureRecord } from '../../ecg/measurements.js';
 import { generateRecord } from '../../ecg/synthetic.js';
+import { interpretDx } from '../../ecg/labels.js';
+import { CLASS_NAMES } from '../../ecg/types.js';
 import { readRecord } from '../../ecg/read-record.js';
 import { crc32 } from '../../image/crc32.js';
 import type { EcgRecord } from '../../ecg/types.js';
@@ -119,6 +121,29 @@ export async function extractExamples(records: readonly LabelledRecord[], clf: R
   if (opts.cacheFile && fresh) {
     mkdirSync(dirname(opts.cacheFile), { recursive: true });
     writeFileSync(opts.cacheFile, JSON.stringify(cache));
+  }
+  return out;
+}
+
+/** The source name of synthetic examples (never a held-out source: synthetic pretraining data). */
+export const SYNTHETIC_SOURCE = 'synthetic';
+
+/**
+ * Examples of `perClass` synthetic records per class (src/ecg/synthetic.ts, seeds from `seed` on), their
+ * truth from the generator's own diagnoses (e.g. LBBB in sinus rhythm: both). Not cached: generating and
+ * measuring is quick next to reading real files, and a change to the generator must show at once.
+ */
+export async function syntheticExamples(perClass: number, seed: number, clf: RecordScorer, numClasses = CLASS_NAMES.length): Promise<Example[]> {
+  const out: Example[] = [];
+  for (let cls = 0; cls < numClasses; cls++) {
+    for (let i = 0; i < perClass; i++) {
+      const rec = generateRecord(cls, seed + cls * 100_000 + i);
+      const c = await clf.classify(rec);
+      out.push({
+        path: '', name: rec.header.name, source: SYNTHETIC_SOURCE, classes: interpretDx(rec.header.dx).classes,
+        logits: Array.from(c.logits), features: Array.from(c.measurements.features), trivial: trivialStatistics(rec),
+      });
+    }
   }
   return out;
 }

@@ -1,0 +1,69 @@
+/**
+ * The criterion scores (src/ecg/criteria.ts) on synthetic records whose class the generator knows, and
+ * on hand-made feature vectors at the textbook cut-offs.
+ */
+import { describe, expect, it } from 'vitest';
+import { applyCriteria, criteriaScores, WIDE_QRS_MEASURED_MS } from '../../src/ecg/criteria.js';
+import { FEATURE_NAMES, measureRecord } from '../../src/ecg/measurements.js';
+import { generateRecord } from '../../src/ecg/synthetic.js';
+import { CLASS_NAMES } from '../../src/ecg/types.js';
+
+const scoresOf = (cls: number, seed: number) => criteriaScores(measureRecord(generateRecord(cls, seed)).features);
+
+/** A feature vector of a regular 75-bpm sinus rhythm with a narrow QRS, then `set` applied. */
+function features(set: Record<string, number>): Float32Array {
+  const f = new Float32Array(FEATURE_NAMES.length);
+  const put = (n: string, v: number) => { const i = FEATURE_NAMES.indexOf(n); expect(i, n).toBeGreaterThanOrEqual(0); f[i] = v; };
+  for (const [n, v] of Object.entries({ rhythm_measured: 1, qrs_measured: 1, heart_rate_bpm: 75, p_correlation_II: 0.95, qrs_duration_ms: 80, ...set })) put(n, v);
+  return f;
+}
+
+describe('criterion scores', () => {
+  it('rate classes follow the measured rate at 60 and 100 bpm, given a P wave', () => {
+    expect(criteriaScores(features({ heart_rate_bpm: 45 }))[2]).toBeGreaterThan(0.9);
+    expect(criteriaScores(features({ heart_rate_bpm: 130 }))[1]).toBeGreaterThan(0.9);
+    const normal = criteriaScores(features({}));
+    expect(normal[0]).toBeGreaterThan(0.9);
+    expect(normal[1]).toBeLessThan(0.01);
+    expect(normal[2]).toBeLessThan(0.01);
+    // no repeating P wave (atrial fibrillation at 130 bpm): not sinus tachycardia
+    expect(criteriaScores(features({ heart_rate_bpm: 130, p_correlation_II: 0.1 }))[1]).toBeLessThan(0.05);
+  });
+
+  it('no measured rhythm or QRS: every score 0 (nothing is claimed)', () => {
+    expect(Array.from(criteriaScores(new Float32Array(FEATURE_NAMES.length)))).toEqual(new Array(CLASS_NAMES.length).fill(0));
+  });
+
+  it('bundle branch blocks: wide QRS, told apart by the terminal deflection in V1', () => {
+    const wide = WIDE_QRS_MEASURED_MS + 40;
+    const rbbb = criteriaScores(features({ qrs_duration_ms: wide, qrs_terminal_V1_mv: 0.4 }));
+    const lbbb = criteriaScores(features({ qrs_duration_ms: wide, qrs_terminal_V1_mv: -0.4 }));
+    expect(rbbb[4]).toBeGreaterThan(0.9);
+    expect(rbbb[3]).toBeLessThan(0.05);
+    expect(lbbb[3]).toBeGreaterThan(0.9);
+    expect(lbbb[4]).toBeLessThan(0.05);
+    expect(criteriaScores(features({ qrs_terminal_V1_mv: 0.4 }))[4]).toBeLessThan(0.05); // narrow: no block
+  });
+
+  it('synthetic records of each class score highest on their own criterion among the morphology classes', () => {
+    for (const seed of [1, 2, 3]) {
+      expect(scoresOf(2, seed)[2]).toBeGreaterThan(0.5); // bradycardia
+      expect(scoresOf(1, seed)[1]).toBeGreaterThan(0.5); // tachycardia
+      expect(scoresOf(0, seed)[0]).toBeGreaterThan(0.5); // sinus rhythm
+      expect(scoresOf(3, seed)[3]).toBeGreaterThan(scoresOf(3, seed)[4]); // LBBB over RBBB
+      expect(scoresOf(4, seed)[4]).toBeGreaterThan(scoresOf(4, seed)[3]); // RBBB over LBBB
+      expect(scoresOf(7, seed)[7]).toBeGreaterThan(scoresOf(0, seed)[7]); // ST elevation
+      expect(scoresOf(8, seed)[8]).toBeGreaterThan(scoresOf(0, seed)[8]); // ST depression
+      expect(scoresOf(9, seed)[9]).toBeGreaterThan(scoresOf(0, seed)[9]); // ectopy
+    }
+  });
+
+  it('applyCriteria replaces only the named classes, mapped by class name', () => {
+    const f = features({ heart_rate_bpm: 45 });
+    const names = [CLASS_NAMES[2], 'something else', CLASS_NAMES[1]];
+    const p = applyCriteria(Float64Array.of(0.3, 0.3, 0.3), names, [0, 1], f);
+    expect(p[0]).toBeCloseTo(criteriaScores(f)[2], 12);
+    expect(p[1]).toBe(0.3); // not one of the ten: left as it was
+    expect(p[2]).toBe(0.3); // not asked for
+  });
+});
