@@ -2,6 +2,7 @@
  * The embeddable classifier, the same code in Node and in browsers:
  *
  *   const clf = await Classifier.load();          // the bundled default; or a URL, a path (Node), bytes, a Blob
+ *   // { backend: 'cpu' } runs the network in plain TypeScript; 'auto' (default) does so when there is no WebGPU adapter
  *   const r = await clf.classify(record);         // a parsed record (readRecord, readRecordFiles, or arrays)
  *   r.probabilities; r.decision; r.top(3); await r.saliency();
  *   clf.dispose();
@@ -10,18 +11,14 @@
  * thresholds; records a 12-lead model cannot read are refused (UnreadableRecordError) and what was
  * repaired is listed in `warnings`.
  */
-import { engine, init } from '../engine/engine.js';
 import type { AdapterDescription } from '../engine/device.js';
-import { Tensor } from '../engine/tensor.js';
-import { tidy } from '../engine/scope.js';
-import { noGrad } from '../autograd/index.js';
-import type { AlexNet } from '../models/alexnet.js';
-import { loadModel, ModelFileError, type ModelMeta } from '../models/model-file.js';
+import { ModelFileError, type ModelMeta } from '../models/model-file.js';
 import { inputDims } from '../models/alexnet.js';
 import { renderDefaults, tensorChannels } from '../ecg/render.js';
 import type { EcgRecord } from '../ecg/types.js';
 import { applyThresholds, softmax } from '../train/eval/index.js';
-import { gradCam, saliencyPicture, type SaliencyMap } from '../train/saliency.js';
+import { saliencyPicture, type SaliencyMap } from '../train/saliency.js';
+import { openBackend, type BackendChoice, type BackendKind, type InferenceBackend } from './inference-backend.js';
 import { modelInput, modelRenderOptions, type ModelInput } from './model-input.js';
 import { modelBytes, type ModelSource } from './model-source.js';
 
@@ -59,11 +56,22 @@ export interface Classification {
   record: EcgRecord;
   /** Wall time of rendering + forward pass + readback, ms. */
   milliseconds: number;
+  /** Where the forward pass ran. */
+  backend: BackendKind;
+  /** Multi-label findings: every class above its own threshold (may be empty); filled by models that have them. */
+  findings?: ClassScore[];
+  /** Heart rate measured from the record, when available. */
+  heartRate?: { bpm: number; rrIrregularity: number; beats: number };
 }
 
 export interface LoadOptions {
   /** Where the browser finds the default model (default: `default.ecgpu` next to the script). */
   defaultModelUrl?: string | URL;
+  /**
+   * Where the network runs: `webgpu` (NoAdapterError without an adapter), `cpu` (plain TypeScript, any
+   * JavaScript runtime), or `auto` (default: WebGPU when an adapter is found, else the CPU).
+   */
+  backend?: BackendChoice;
 }
 
 /** Whether the file's render options draw the image its network takes (channels, height, width). */
@@ -85,7 +93,7 @@ export class Classifier {
   private disposed = false;
 
   private constructor(
-    private readonly model: AlexNet,
+    private readonly net: InferenceBackend,
     /** Everything the model file says about itself: config, classes, input, calibration, provenance. */
     readonly meta: ModelMeta,
     /** Where the model came from, for messages. */
@@ -94,23 +102,28 @@ export class Classifier {
     readonly warnings: string[],
   ) {}
 
-  /** Loads a model (initialising WebGPU on first use). Bad files throw a one-line ModelFileError. */
+  /**
+   * Loads a model (initialising WebGPU on first use, unless the backend is the CPU). Bad files throw a
+   * one-line ModelFileError.
+   */
   static async load(source?: ModelSource, opts: LoadOptions = {}): Promise<Classifier> {
     const { bytes, name } = await modelBytes(source, opts.defaultModelUrl);
-    await init();
-    const { model, meta, warnings } = loadModel(bytes, name);
+    const { backend, meta, warnings } = await openBackend(bytes, name, opts.backend ?? 'auto');
     const mismatch = geometryMismatch(meta);
     if (mismatch) {
-      model.dispose();
+      backend.dispose();
       throw new ModelFileError(name, mismatch);
     }
-    return new Classifier(model, meta, name, warnings);
+    return new Classifier(backend, meta, name, warnings);
   }
 
   get classNames(): readonly string[] { return this.meta.classNames; }
 
-  /** The WebGPU adapter the model runs on. */
-  get adapter(): AdapterDescription { return engine().adapter; }
+  /** Where the network runs: `webgpu` or `cpu`. */
+  get backend(): BackendKind { return this.net.kind; }
+
+  /** The WebGPU adapter the model runs on (undefined on the CPU backend). */
+  get adapter(): AdapterDescription | undefined { return this.net.adapter; }
 
   /** Input as the model takes it: [channels, height, width]. */
   get inputShape(): [number, number, number] {
@@ -123,18 +136,9 @@ export class Classifier {
     if (this.disposed) throw new Error('Classifier.classify: this classifier was disposed');
     const t0 = performance.now();
     const input = modelInput(record, this.meta);
-    const logits = await this.forward(input);
+    const logits = await this.net.logits(input.data, input.shape);
     const milliseconds = performance.now() - t0;
     return this.result(input, logits, milliseconds);
-  }
-
-  private async forward(input: ModelInput): Promise<Float32Array> {
-    const out = tidy(() => noGrad(() => this.model.forward(Tensor.from(input.data, [1, ...input.shape]))));
-    try {
-      return await out.read();
-    } finally {
-      out.dispose();
-    }
   }
 
   private result(input: ModelInput, logits: Float32Array, milliseconds: number): Classification {
@@ -147,14 +151,14 @@ export class Classifier {
     const thresholded = calibration.thresholds.length === k;
     const decided = thresholded ? applyThresholds(probabilities, calibration.thresholds)[0] : order[0];
     const warnings = [...input.warnings];
-    const model = this.model, render = modelRenderOptions(this.meta);
+    const net = this.net, render = modelRenderOptions(this.meta);
     return {
-      classNames, logits, probabilities, temperature: T, warnings, record: input.record, milliseconds,
+      classNames, logits, probabilities, temperature: T, warnings, record: input.record, milliseconds, backend: net.kind,
       decision: { ...score(decided), thresholded },
       top: (n = 3) => order.slice(0, Math.max(0, Math.floor(n))).map(score),
       saliency: async (opts = {}) => {
         if (this.disposed) throw new Error('saliency: the classifier was disposed');
-        const map = await gradCam(model, input.data, opts.cls ?? decided);
+        const map = await net.gradCam(input.data, opts.cls ?? decided);
         return { ...saliencyPicture(input.record, render, map, opts.size), cls: map.cls, map };
       },
     };
@@ -164,6 +168,6 @@ export class Classifier {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.model.dispose();
+    this.net.dispose();
   }
 }

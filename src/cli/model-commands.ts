@@ -6,6 +6,7 @@ import { init } from '../engine/engine.js';
 import { loadModel } from '../models/model-file.js';
 import { Classifier } from '../classifier/classifier.js';
 import { modelBytes } from '../classifier/model-source.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../classifier/inference-backend.js';
 import { readRecord } from '../ecg/read-record.js';
 import { buildDataset, loadSplit, renderItems, type Dataset } from '../ecg/dataset.js';
 import { scanRecords } from '../ecg/scan.js';
@@ -17,7 +18,7 @@ import { predictLogits } from '../train/trainer.js';
 import { parse, num, UsageError } from './args.js';
 import { OutputError, writeOutput } from './exit-codes.js';
 
-export const PREDICT_USAGE = `usage: ecgpu predict <record> [--model FILE] [--top N] [--saliency FILE.png]
+export const PREDICT_USAGE = `usage: ecgpu predict <record> [--model FILE] [--top N] [--saliency FILE.png] [--backend auto|webgpu|cpu]
 
 Classifies one 12-lead record (.hea/.mat/.dat or Chapman .csv) and prints the top classes with
 calibrated probabilities (temperature scaling fitted on validation), the decision after the per-class
@@ -26,7 +27,9 @@ records a 12-lead model cannot read (too few leads, too short, flat or saturated
 
   --model FILE      a model saved by ecgpu train/compare (default: the bundled models/default.ecgpu)
   --top N           classes to list (default 3)
-  --saliency FILE   where to write the saliency PNG (default <record>-saliency.png in the current folder)`;
+  --saliency FILE   where to write the saliency PNG (default <record>-saliency.png in the current folder)
+  --backend B       where the network runs: webgpu, cpu (plain TypeScript, no GPU needed), or auto
+                    (default: WebGPU when an adapter is found, else the CPU)`;
 
 export const EVAL_USAGE = `usage: ecgpu eval --model FILE (--split SPLIT.json | --data DIR[,DIR...]) [--out DIR]
 
@@ -37,19 +40,23 @@ Evaluates a saved model and writes report.html + results.json into DIR (default:
                       trained on synthetic records, evaluated on real ones)`;
 
 export async function predictCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { model: { type: 'string' }, top: { type: 'string' }, saliency: { type: 'string' } });
+  const { values, positionals } = parse(argv, { model: { type: 'string' }, top: { type: 'string' }, saliency: { type: 'string' }, backend: { type: 'string' } });
   if (values.help) return console.log(PREDICT_USAGE), 0;
   if (positionals.length !== 1) throw new UsageError(`predict takes one record\n${PREDICT_USAGE}`);
   const top = num(values.top, 'top', 3, { integer: true, min: 1 })!;
+  const backend = (values.backend ?? 'auto') as BackendChoice;
+  if (!BACKEND_CHOICES.includes(backend)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${values.backend}'`);
   const out = values.saliency ?? `${basename(positionals[0]).replace(/\.[^.]+$/, '')}-saliency.png`;
   const outDir = dirname(resolve(out));
   if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new OutputError(`--saliency ${out}: folder ${outDir} does not exist`);
   const rec = readRecord(positionals[0], { digital: false });
-  const clf = await Classifier.load(values.model);
+  const clf = await Classifier.load(values.model, { backend });
   try {
     for (const w of clf.warnings) console.log(`warning: ${w}`);
     const r = await clf.classify(rec);
     console.log(`${basename(positionals[0])}: ${rec.leads.length} leads, ${rec.fs} Hz, ${(rec.signals[0].length / rec.fs).toFixed(1)} s  (model ${clf.source})`);
+    const where = clf.backend === 'cpu' ? 'the CPU (plain TypeScript)' : `WebGPU (${clf.adapter?.description || clf.adapter?.vendor || 'adapter'})`;
+    console.log(`inference: ${r.milliseconds.toFixed(0)} ms on ${where}`);
     for (const w of r.warnings) console.log(`warning: ${w}`);
     console.log(`calibrated probabilities (temperature ${r.temperature.toFixed(3)}):`);
     for (const c of r.top(top)) console.log(`  ${String(c.index).padStart(2)} ${c.name.padEnd(22)} ${(100 * c.probability).toFixed(1).padStart(5)}%`);
