@@ -206,19 +206,29 @@ function conv2d(x: Act, l: Extract<CpuLayer, { kind: 'conv' }>): Act {
       }
   }
   const out = new Float32Array(cout * n);
-  const acc = new Float64Array(n);
+  // Four output channels per pass over `col`: each column row is read once for four accumulators.
+  const acc = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
   const wt = l.weight;
-  for (let co = 0; co < cout; co++) {
-    acc.fill(0);
-    const wrow = co * kk;
+  for (let co0 = 0; co0 < cout; co0 += 4) {
+    const m = Math.min(4, cout - co0);
+    for (let q = 0; q < m; q++) acc[q].fill(0);
+    const [a0, a1, a2, a3] = acc;
     for (let r = 0; r < kk; r++) {
-      const a = wt[wrow + r];
-      if (a === 0) continue;
       const base = r * n;
-      for (let j = 0; j < n; j++) acc[j] += a * col[base + j];
+      const w0 = wt[co0 * kk + r], w1 = m > 1 ? wt[(co0 + 1) * kk + r] : 0;
+      const w2 = m > 2 ? wt[(co0 + 2) * kk + r] : 0, w3 = m > 3 ? wt[(co0 + 3) * kk + r] : 0;
+      for (let j = 0; j < n; j++) {
+        const v = col[base + j];
+        a0[j] += w0 * v;
+        a1[j] += w1 * v;
+        a2[j] += w2 * v;
+        a3[j] += w3 * v;
+      }
     }
-    const sc = l.scale ? l.scale[co] : 1, sh = l.shift[co], o = co * n;
-    for (let j = 0; j < n; j++) out[o + j] = acc[j] * sc + sh;
+    for (let q = 0; q < m; q++) {
+      const co = co0 + q, sc = l.scale ? l.scale[co] : 1, sh = l.shift[co], o = co * n, a = acc[q];
+      for (let j = 0; j < n; j++) out[o + j] = a[j] * sc + sh;
+    }
   }
   return { data: out, c: cout, h: oh, w: ow };
 }
