@@ -5,8 +5,9 @@
  * convolution. Same layer plan as the GPU network (alexnet-plan.ts), same semantics as the float64
  * references in src/reference/. One image at a time, CHW Float32Array; sums are taken in float64.
  *
- * Speed: convolutions are im2col + a row-streaming GEMM (the innermost loop runs along contiguous
- * output pixels), BatchNorm is folded into the convolution's per-channel scale and shift.
+ * Speed: convolutions are direct, four output channels at a time over cache-sized float64 accumulators
+ * (the innermost loop runs along an output row), BatchNorm is folded into the convolution's per-channel
+ * scale and shift. Measured by scripts/time-cpu-backend.ts.
  */
 import { alexNetPlan, inputDims, type AlexNetConfig, type AlexNetPlan, type LayerSpec } from './alexnet-plan.js';
 import { checkTensorTable, type HostWeights } from './model-file.js';
@@ -182,48 +183,51 @@ function backwardLayer(l: CpuLayer, x: Act, gy: Float32Array): Float32Array {
   }
 }
 
-/** im2col + GEMM, BatchNorm folded: out[co] = (W[co]·col) · scale[co] + shift[co]. */
+/**
+ * Direct convolution, BatchNorm folded: out[co] = (Σ W[co]·x) · scale[co] + shift[co]. Four output
+ * channels at a time accumulate in float64 rows the size of one output plane (small enough to stay in
+ * cache); for each weight tap the input is read along an output row, contiguously at stride 1. No im2col
+ * matrix: for the first layer that would be cin·k²·(output pixels) floats, megabytes streamed repeatedly.
+ */
 function conv2d(x: Act, l: Extract<CpuLayer, { kind: 'conv' }>): Act {
   const { cin, cout, kernel: k, stride: s, pad: p } = l.spec;
-  const { h: H, w: W } = x;
+  const { h: H, w: W, data: xd } = x;
   const oh = Math.floor((H + 2 * p - k) / s) + 1, ow = Math.floor((W + 2 * p - k) / s) + 1;
   const n = oh * ow, kk = cin * k * k;
-  const col = new Float32Array(kk * n);
-  for (let ci = 0; ci < cin; ci++) {
-    const plane = ci * H * W;
-    for (let ky = 0; ky < k; ky++)
-      for (let kx = 0; kx < k; kx++) {
-        const row = ((ci * k + ky) * k + kx) * n;
-        for (let oy = 0; oy < oh; oy++) {
-          const iy = oy * s - p + ky;
-          if (iy < 0 || iy >= H) continue; // the row stays zero
-          const src = plane + iy * W, dst = row + oy * ow;
-          for (let ox = 0; ox < ow; ox++) {
-            const ix = ox * s - p + kx;
-            if (ix >= 0 && ix < W) col[dst + ox] = x.data[src + ix];
-          }
-        }
-      }
+  // The output columns each kernel column kx reaches inside the image (the rest read padding).
+  const oxLo = new Int32Array(k), oxHi = new Int32Array(k);
+  for (let kx = 0; kx < k; kx++) {
+    oxLo[kx] = Math.max(0, Math.ceil((p - kx) / s));
+    oxHi[kx] = Math.min(ow, Math.floor((W - 1 + p - kx) / s) + 1);
   }
   const out = new Float32Array(cout * n);
-  // Four output channels per pass over `col`: each column row is read once for four accumulators.
   const acc = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  const [a0, a1, a2, a3] = acc;
   const wt = l.weight;
   for (let co0 = 0; co0 < cout; co0 += 4) {
     const m = Math.min(4, cout - co0);
-    for (let q = 0; q < m; q++) acc[q].fill(0);
-    const [a0, a1, a2, a3] = acc;
-    for (let r = 0; r < kk; r++) {
-      const base = r * n;
-      const w0 = wt[co0 * kk + r], w1 = m > 1 ? wt[(co0 + 1) * kk + r] : 0;
-      const w2 = m > 2 ? wt[(co0 + 2) * kk + r] : 0, w3 = m > 3 ? wt[(co0 + 3) * kk + r] : 0;
-      for (let j = 0; j < n; j++) {
-        const v = col[base + j];
-        a0[j] += w0 * v;
-        a1[j] += w1 * v;
-        a2[j] += w2 * v;
-        a3[j] += w3 * v;
-      }
+    for (const a of acc) a.fill(0);
+    const r0 = co0 * kk, r1 = (co0 + 1) * kk, r2 = (co0 + 2) * kk, r3 = (co0 + 3) * kk;
+    for (let ci = 0; ci < cin; ci++) {
+      const plane = ci * H * W;
+      for (let ky = 0; ky < k; ky++)
+        for (let kx = 0; kx < k; kx++) {
+          const r = (ci * k + ky) * k + kx;
+          const w0 = wt[r0 + r], w1 = m > 1 ? wt[r1 + r] : 0, w2 = m > 2 ? wt[r2 + r] : 0, w3 = m > 3 ? wt[r3 + r] : 0;
+          const lo = oxLo[kx], hi = oxHi[kx];
+          for (let oy = 0; oy < oh; oy++) {
+            const iy = oy * s - p + ky;
+            if (iy < 0 || iy >= H) continue;
+            const src = plane + iy * W - p + kx, dst = oy * ow;
+            for (let ox = lo; ox < hi; ox++) {
+              const v = xd[src + ox * s];
+              a0[dst + ox] += w0 * v;
+              a1[dst + ox] += w1 * v;
+              a2[dst + ox] += w2 * v;
+              a3[dst + ox] += w3 * v;
+            }
+          }
+        }
     }
     for (let q = 0; q < m; q++) {
       const co = co0 + q, sc = l.scale ? l.scale[co] : 1, sh = l.shift[co], o = co * n, a = acc[q];

@@ -27,14 +27,14 @@ const samples = Array.from({ length: 10 }, (_, i) => join(root, 'web', 'demo', '
  */
 const LOGIT_TOL = 1e-4, PROB_TOL = 1e-5, CAM_TOL = 1e-3;
 
-interface Diff { logit: number; prob: number; decisions: number; n: number }
+interface Diff { logit: number; prob: number; decisions: number; n: number; largest: number }
 
 async function compare(cpu: Classifier, webgpu: Classifier, records: EcgRecord[]): Promise<Diff> {
-  const d: Diff = { logit: 0, prob: 0, decisions: 0, n: records.length };
+  const d: Diff = { logit: 0, prob: 0, decisions: 0, n: records.length, largest: 0 };
   for (const rec of records) {
     const [a, b] = [await cpu.classify(rec), await webgpu.classify(rec)];
     expect([a.backend, b.backend]).toEqual(['cpu', 'webgpu']);
-    a.logits.forEach((v, c) => { d.logit = Math.max(d.logit, Math.abs(v - b.logits[c])); });
+    a.logits.forEach((v, c) => { d.logit = Math.max(d.logit, Math.abs(v - b.logits[c])); d.largest = Math.max(d.largest, Math.abs(b.logits[c])); });
     a.probabilities.forEach((p, c) => { d.prob = Math.max(d.prob, Math.abs(p - b.probabilities[c])); });
     if (a.decision.index === b.decision.index) d.decisions++;
   }
@@ -86,14 +86,17 @@ describe('the CPU backend', () => {
     };
     const render = { width: 256, height: 64, layout: 'lead-channels', channels: 13, leadSpanMv: 4, rhythmPlane: true };
     const model = createModel(config);
+    // A tiny std blows the input up, so that activations reach the range where LRN's divisor departs from
+    // its constant k (a random network's small activations would pass through LRN almost unchanged).
     const bytes = await saveModel(model, {
-      classNames: [...CLASS_NAMES], input: { render, mean: Array(13).fill(0.95), std: Array(13).fill(0.18) }, calibration: { temperature: 1.5, thresholds: [] },
+      classNames: [...CLASS_NAMES], input: { render, mean: Array(13).fill(0.5), std: Array(13).fill(0.0005) }, calibration: { temperature: 1.5, thresholds: [] },
     });
     model.dispose();
     const [a, b] = [await Classifier.load(bytes, { backend: 'cpu' }), await Classifier.load(bytes, { backend: 'webgpu' })];
     const d = await compare(a, b, [0, 3, 7, 9].map((cls) => generateRecord(cls, 70 + cls)));
-    console.log(`CPU vs WebGPU, random AlexNet, ${d.n} records: max |Δlogit| ${d.logit.toExponential(2)}`);
-    expect(d.logit).toBeLessThanOrEqual(LOGIT_TOL);
+    console.log(`CPU vs WebGPU, random AlexNet, ${d.n} records: max |Δlogit| ${d.logit.toExponential(2)} for logits up to ${d.largest.toFixed(2)}`);
+    expect(d.largest).toBeGreaterThan(0.1);
+    expect(d.logit).toBeLessThanOrEqual(LOGIT_TOL * d.largest);
     expect(d.decisions).toBe(d.n);
     a.dispose();
     b.dispose();
