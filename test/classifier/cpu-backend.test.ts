@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gpu } from '../helpers/gpu.js';
+import { engine } from '../../src/engine/engine.js';
 import { createModel, type AlexNetConfig } from '../../src/models/alexnet.js';
 import { saveModel } from '../../src/models/model-file.js';
 import { Classifier } from '../../src/classifier/classifier.js';
@@ -40,6 +41,19 @@ async function compare(cpu: Classifier, webgpu: Classifier, records: EcgRecord[]
   }
   return d;
 }
+
+// First in the file, before anything starts WebGPU in this process.
+describe('the CPU backend on its own', () => {
+  it('classifies and draws Grad-CAM without ever starting WebGPU', async () => {
+    const clf = await Classifier.load(DEFAULT_MODEL, { backend: 'cpu' });
+    const r = await clf.classify(readRecord(samples[1], { digital: false }));
+    expect(r.decision.name).toBe('sinus tachycardia');
+    expect((await r.saliency({ size: 100 })).width).toBeGreaterThan(0);
+    expect(() => engine()).toThrow('call `await init()` before using tensors');
+    clf.dispose();
+    await expect(clf.classify(readRecord(samples[1]))).rejects.toThrow('disposed');
+  });
+});
 
 describe('the CPU backend', () => {
   let cpu: Classifier;
