@@ -25,30 +25,34 @@ type CpuLayer =
   | { kind: 'adaptive-avg-pool'; out: [number, number] }
   | { kind: 'linear'; weight: Float32Array; bias: Float32Array; inFeatures: number; outFeatures: number };
 
-/** The tensors a plan's layer takes from the file, name → shape (as alexnet.ts's Modules name them). */
+/**
+ * The tensors a plan takes from the file, name → shape, in the order alexnet.ts's Module.namedTensors()
+ * lists them (every parameter, then every buffer), so that a bad file is refused naming the same tensor.
+ */
 function expectedTensors(plan: AlexNetPlan): [string, number[]][] {
-  const out: [string, number[]][] = [];
+  const params: [string, number[]][] = [], buffers: [string, number[]][] = [];
   const add = (prefix: string, l: LayerSpec) => {
     switch (l.kind) {
       case 'conv':
-        out.push([`${prefix}.weight`, [l.cout, l.cin, l.kernel, l.kernel]]);
-        if (l.bias) out.push([`${prefix}.bias`, [l.cout]]);
+        params.push([`${prefix}.weight`, [l.cout, l.cin, l.kernel, l.kernel]]);
+        if (l.bias) params.push([`${prefix}.bias`, [l.cout]]);
         break;
       case 'batchnorm':
-        for (const n of ['weight', 'bias', 'running_mean', 'running_var']) out.push([`${prefix}.${n}`, [l.channels]]);
+        params.push([`${prefix}.weight`, [l.channels]], [`${prefix}.bias`, [l.channels]]);
+        buffers.push([`${prefix}.running_mean`, [l.channels]], [`${prefix}.running_var`, [l.channels]]);
         break;
       case 'se':
-        out.push([`${prefix}.fc1.weight`, [l.hidden, l.channels]], [`${prefix}.fc1.bias`, [l.hidden]], [`${prefix}.fc2.weight`, [l.channels, l.hidden]], [`${prefix}.fc2.bias`, [l.channels]]);
+        params.push([`${prefix}.fc1.weight`, [l.hidden, l.channels]], [`${prefix}.fc1.bias`, [l.hidden]], [`${prefix}.fc2.weight`, [l.channels, l.hidden]], [`${prefix}.fc2.bias`, [l.channels]]);
         break;
       case 'linear':
-        out.push([`${prefix}.weight`, [l.outFeatures, l.inFeatures]], [`${prefix}.bias`, [l.outFeatures]]);
+        params.push([`${prefix}.weight`, [l.outFeatures, l.inFeatures]], [`${prefix}.bias`, [l.outFeatures]]);
         break;
       default:
     }
   };
   plan.features.forEach((l, i) => add(`features.${i}`, l));
   plan.head.forEach((l, i) => add(`head.${i}`, l));
-  return out;
+  return [...params, ...buffers];
 }
 
 export class CpuNetwork {
