@@ -9,6 +9,7 @@ export * from './autograd/index.js';
 export * from './optim/index.js';
 export { Classifier, type Classification, type ClassScore, type HeartRate, type SaliencyImage, type LoadOptions } from './classifier/classifier.js';
 export type { ModelSource } from './classifier/model-source.js';
+export type { BackendChoice, BackendKind } from './classifier/inference-backend.js';
 export { ModelFileError, type ModelMeta } from './models/model-file.js';
 export { readRecord } from './ecg/read-record.js';
 export { readRecordFiles, recordFromBytes, recordFromArrays, type RecordFile, type NamedBytes } from './ecg/read-bytes.js';

@@ -2,6 +2,7 @@
  * The embeddable classifier, the same code in Node and in browsers:
  *
  *   const clf = await Classifier.load();          // the bundled default; or a URL, a path (Node), bytes, a Blob
+ *   // { backend: 'cpu' } runs the network in plain TypeScript; 'auto' (default) does so when there is no WebGPU adapter
  *   const r = await clf.classify(record);         // a parsed record (readRecord, readRecordFiles, or arrays)
  *   r.probabilities; r.decision; r.top(3); await r.saliency();
  *   clf.dispose();
@@ -12,21 +13,17 @@
  * findings head (trained on real records) answers multi-label: `findings` lists every class above its
  * own threshold, possibly none.
  */
-import { engine, init } from '../engine/engine.js';
 import type { AdapterDescription } from '../engine/device.js';
-import { Tensor } from '../engine/tensor.js';
-import { tidy } from '../engine/scope.js';
-import { noGrad } from '../autograd/index.js';
-import type { AlexNet } from '../models/alexnet.js';
-import { loadModel, ModelFileError, type ModelMeta } from '../models/model-file.js';
+import { ModelFileError, type ModelMeta } from '../models/model-file.js';
 import { inputDims } from '../models/alexnet.js';
 import { renderDefaults, tensorChannels } from '../ecg/render.js';
 import type { EcgRecord } from '../ecg/types.js';
 import { calibratedDecision } from '../inference/probabilities.js';
-import { gradCam, saliencyPicture, type SaliencyMap } from '../inference/saliency.js';
+import { saliencyPicture, type SaliencyMap } from '../inference/saliency.js';
 import { FEATURE_NAMES, measureRecord, type Measurements } from '../ecg/measurements.js';
 import { findingsAbove, unknownFindingsInputs } from '../models/findings-head.js';
 import { findingsOf, knownHeadInputs } from '../inference/findings.js';
+import { openBackend, type BackendChoice, type BackendKind, type InferenceBackend } from './inference-backend.js';
 import { modelInput, modelRenderOptions, type ModelInput } from './model-input.js';
 import { modelBytes, type ModelSource } from './model-source.js';
 
@@ -91,11 +88,18 @@ export interface Classification {
   record: EcgRecord;
   /** Wall time of rendering + forward pass + readback, ms. */
   milliseconds: number;
+  /** Where the forward pass ran. */
+  backend: BackendKind;
 }
 
 export interface LoadOptions {
   /** Where the browser finds the default model (default: `default.ecgpu` next to the script). */
   defaultModelUrl?: string | URL;
+  /**
+   * Where the network runs: `webgpu` (NoAdapterError without an adapter), `cpu` (plain TypeScript, any
+   * JavaScript runtime), or `auto` (default: WebGPU when an adapter is found, else the CPU).
+   */
+  backend?: BackendChoice;
 }
 
 /** Whether the file's render options draw the image its network takes (channels, height, width). */
@@ -117,7 +121,7 @@ export class Classifier {
   private disposed = false;
 
   private constructor(
-    private readonly model: AlexNet,
+    private readonly net: InferenceBackend,
     private readonly findingsWeights: ReadonlyMap<string, Float32Array>,
     /** Everything the model file says about itself: config, classes, input, calibration, provenance. */
     readonly meta: ModelMeta,
@@ -127,25 +131,30 @@ export class Classifier {
     readonly warnings: string[],
   ) {}
 
-  /** Loads a model (initialising WebGPU on first use). Bad files throw a one-line ModelFileError. */
+  /**
+   * Loads a model (initialising WebGPU on first use, unless the backend is the CPU). Bad files throw a
+   * one-line ModelFileError.
+   */
   static async load(source?: ModelSource, opts: LoadOptions = {}): Promise<Classifier> {
     const { bytes, name } = await modelBytes(source, opts.defaultModelUrl);
-    await init();
-    const { model, meta, warnings, findingsWeights } = loadModel(bytes, name);
+    const { backend, meta, warnings, findingsWeights } = await openBackend(bytes, name, opts.backend ?? 'auto');
     const unknownInputs = meta.findings ? unknownFindingsInputs(meta.findings.inputs, knownHeadInputs(meta.classNames)) : [];
     const mismatch = geometryMismatch(meta)
       ?? (unknownInputs.length ? `its findings head takes input(s) this ecgpu does not measure: ${unknownInputs.slice(0, 3).join(', ')}` : undefined);
     if (mismatch) {
-      model.dispose();
+      backend.dispose();
       throw new ModelFileError(name, mismatch);
     }
-    return new Classifier(model, findingsWeights, meta, name, warnings);
+    return new Classifier(backend, findingsWeights, meta, name, warnings);
   }
 
   get classNames(): readonly string[] { return this.meta.classNames; }
 
-  /** The WebGPU adapter the model runs on. */
-  get adapter(): AdapterDescription { return engine().adapter; }
+  /** Where the network runs: `webgpu` or `cpu`. */
+  get backend(): BackendKind { return this.net.kind; }
+
+  /** The WebGPU adapter the model runs on (undefined on the CPU backend). */
+  get adapter(): AdapterDescription | undefined { return this.net.adapter; }
 
   /** Input as the model takes it: [channels, height, width]. */
   get inputShape(): [number, number, number] {
@@ -158,19 +167,10 @@ export class Classifier {
     if (this.disposed) throw new Error('Classifier.classify: this classifier was disposed');
     const t0 = performance.now();
     const input = modelInput(record, this.meta);
-    const logits = await this.forward(input);
+    const logits = await this.net.logits(input.data, input.shape);
     const measured = measureRecord(input.record);
     const milliseconds = performance.now() - t0;
     return this.result(input, logits, measured, milliseconds);
-  }
-
-  private async forward(input: ModelInput): Promise<Float32Array> {
-    const out = tidy(() => noGrad(() => this.model.forward(Tensor.from(input.data, [1, ...input.shape]))));
-    try {
-      return await out.read();
-    } finally {
-      out.dispose();
-    }
   }
 
   private result(input: ModelInput, logits: Float32Array, measured: Measurements, milliseconds: number): Classification {
@@ -184,9 +184,9 @@ export class Classifier {
     const thresholded = single?.thresholded ?? true;
     const score = (index: number): ClassScore => ({ index, name: classNames[index], probability: probabilities[index] });
     const warnings = [...input.warnings];
-    const model = this.model, render = modelRenderOptions(this.meta);
+    const net = this.net, render = modelRenderOptions(this.meta);
     return {
-      classNames, logits, probabilities, temperature: T, warnings, record: input.record, milliseconds,
+      classNames, logits, probabilities, temperature: T, warnings, record: input.record, milliseconds, backend: net.kind,
       multiLabel: head !== undefined,
       findings: head ? found.map(score) : [score(decided)],
       heartRate: measured.heartRate,
@@ -195,7 +195,7 @@ export class Classifier {
       top: (n = 3) => order.slice(0, Math.max(0, Math.floor(n))).map(score),
       saliency: async (opts = {}) => {
         if (this.disposed) throw new Error('saliency: the classifier was disposed');
-        const map = await gradCam(model, input.data, opts.cls ?? decided);
+        const map = await net.gradCam(input.data, opts.cls ?? decided);
         return { ...saliencyPicture(input.record, render, map, opts.size), cls: map.cls, map };
       },
     };
@@ -205,6 +205,6 @@ export class Classifier {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.model.dispose();
+    this.net.dispose();
   }
 }

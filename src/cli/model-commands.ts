@@ -6,6 +6,7 @@ import { init } from '../engine/engine.js';
 import { loadModel } from '../models/model-file.js';
 import { Classifier } from '../classifier/classifier.js';
 import { modelBytes } from '../classifier/model-source.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../classifier/inference-backend.js';
 import { readRecord } from '../ecg/read-record.js';
 import { buildDataset, loadSplit, renderItems, type Dataset } from '../ecg/dataset.js';
 import { scanRecords } from '../ecg/scan.js';
@@ -20,7 +21,7 @@ import { parse, num, UsageError } from './args.js';
 import { OutputError, writeOutput } from './exit-codes.js';
 import { BATCH_PREDICT_USAGE, batchPredictCommand, isBatchPredict } from './batch-predict.js';
 
-export const PREDICT_USAGE = `usage: ecgpu predict <record> [--model FILE] [--top N] [--saliency FILE.png]
+export const PREDICT_USAGE = `usage: ecgpu predict <record> [--model FILE] [--top N] [--saliency FILE.png] [--backend auto|webgpu|cpu]
        ecgpu predict DIR|RECORD... [--out FILE.csv|FILE.jsonl] [--model FILE]
 
 Classifies one 12-lead record (.hea/.mat/.dat or Chapman .csv) and prints the top classes with
@@ -31,6 +32,8 @@ flat or saturated) are refused. It writes no file unless --saliency names one.
   --model FILE      a model saved by ecgpu train/compare (default: the bundled models/default.ecgpu)
   --top N           classes to list (default 3)
   --saliency FILE   also write a Grad-CAM saliency picture (PNG) of the decision over the rendered ECG
+  --backend B       where the network runs: webgpu, cpu (plain TypeScript, no GPU needed), or auto
+                    (default: WebGPU when an adapter is found, else the CPU)
 
 ${BATCH_PREDICT_USAGE}`;
 
@@ -46,18 +49,22 @@ Evaluates a saved model and writes report.html + results.json into DIR (default:
 
 export async function predictCommand(argv: string[]): Promise<number> {
   if (isBatchPredict(argv)) return batchPredictCommand(argv);
-  const { values, positionals } = parse(argv, { model: { type: 'string' }, top: { type: 'string' }, saliency: { type: 'string' } });
+  const { values, positionals } = parse(argv, { model: { type: 'string' }, top: { type: 'string' }, saliency: { type: 'string' }, backend: { type: 'string' } });
   if (values.help) return console.log(PREDICT_USAGE), 0;
   if (positionals.length !== 1) throw new UsageError(`predict takes one record\n${PREDICT_USAGE}`);
   const top = num(values.top, 'top', 3, { integer: true, min: 1 })!;
+  const backend = (values.backend ?? 'auto') as BackendChoice;
+  if (!BACKEND_CHOICES.includes(backend)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${values.backend}'`);
   const out = values.saliency;
   if (out !== undefined) checkOutputFolder(out, '--saliency');
   const rec = readRecord(positionals[0], { digital: false });
-  const clf = await Classifier.load(values.model);
+  const clf = await Classifier.load(values.model, { backend });
   try {
     for (const w of clf.warnings) console.log(`warning: ${w}`);
     const r = await clf.classify(rec);
     console.log(`${basename(positionals[0])}: ${rec.leads.length} leads, ${rec.fs} Hz, ${(rec.signals[0].length / rec.fs).toFixed(1)} s  (model ${clf.source})`);
+    const where = clf.backend === 'cpu' ? 'the CPU (plain TypeScript)' : `WebGPU (${clf.adapter?.description || clf.adapter?.vendor || 'adapter'})`;
+    console.log(`inference: ${r.milliseconds.toFixed(0)} ms on ${where}`);
     for (const w of r.warnings) console.log(`warning: ${w}`);
     const hr = r.heartRate;
     console.log(hr ? `heart rate: ${hr.bpm.toFixed(0)} bpm (${hr.beats} beats, RR irregularity ${hr.rrIrregularity.toFixed(2)})` : 'heart rate: not measured (fewer than 3 QRS complexes found)');

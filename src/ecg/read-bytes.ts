@@ -9,8 +9,15 @@ import { parseHeader } from './wfdb-header.js';
 import { decodeRecord } from './wfdb-signals.js';
 
 export interface NamedBytes { name: string; bytes: Uint8Array }
-/** A browser File, or anything with a name and bytes. */
+/** A browser File (a Blob with a name), or a name with bytes already read. */
 export type RecordFile = NamedBytes | { name: string; arrayBuffer(): Promise<ArrayBuffer> };
+
+/** The message both readers give for a signal file handed over without its header. */
+export const NO_HEADER = (signalFile: string) => `file not found (the header of ${signalFile}: a signal file alone cannot be read)`;
+/** ... and for a single file of a kind that is no record at all. */
+export const UNKNOWN_TYPE = 'unknown record file type (expected .hea, .mat, .dat or .csv)';
+/** ... and for a signal file the header names but that is not there. */
+export const SIGNAL_FILE_MISSING = (header: string) => `file not found (signal file named in ${header})`;
 
 const ext = (name: string) => (/\.[^.\\/]+$/.exec(name)?.[0] ?? '').toLowerCase();
 const base = (name: string) => name.split(/[\\/]/).pop() ?? name;
@@ -31,9 +38,13 @@ export function recordFromBytes(files: readonly NamedBytes[], opts: { digital?: 
       if (opts.digital === false) rec.digital = undefined;
       return rec;
     }
-    const what = files.length ? names.join(', ') : '(no files)';
-    if (files.some((f) => ['.mat', '.dat'].includes(ext(f.name)))) throw new EcgInputError(what, 'a signal file needs its .hea header: give both together');
-    throw new EcgInputError(what, 'expected a WFDB record (.hea with its .mat/.dat) or one Chapman .csv');
+    const signal = files.find((f) => ['.mat', '.dat'].includes(ext(f.name)));
+    if (signal) {
+      const name = base(signal.name);
+      throw new EcgInputError(name.slice(0, -ext(name).length) + '.hea', NO_HEADER(name));
+    }
+    if (files.length === 1) throw new EcgInputError(names[0], UNKNOWN_TYPE);
+    throw new EcgInputError(files.length ? names.join(', ') : '(no files)', 'expected a WFDB record (.hea with its .mat/.dat) or one Chapman .csv');
   }
   const hea = headers[0];
   const header = parseHeader(text(hea), base(hea.name));
@@ -43,16 +54,24 @@ export function recordFromBytes(files: readonly NamedBytes[], opts: { digital?: 
     if (signalFiles.has(s.fileName)) continue;
     const want = base(s.fileName);
     const found = byName.get(want) ?? [...byName].find(([n]) => n.toLowerCase() === want.toLowerCase())?.[1];
-    if (!found) throw new EcgInputError(want, `signal file not given (named in ${base(hea.name)}); give it together with the header`);
+    if (!found) throw new EcgInputError(want, SIGNAL_FILE_MISSING(base(hea.name)));
     signalFiles.set(s.fileName, found);
   }
   return decodeRecord(header, signalFiles, base(hea.name), opts.digital !== false);
 }
 
+/**
+ * Already-read bytes, told apart by type, not by a property name: current browsers give every Blob a
+ * `bytes()` method, so `'bytes' in file` is true of a File too (and once sent a File down the bytes path).
+ */
+function isNamedBytes(f: RecordFile): f is NamedBytes {
+  return !(typeof Blob !== 'undefined' && f instanceof Blob) && (f as NamedBytes).bytes instanceof Uint8Array;
+}
+
 /** The same from browser Files (a drop or an <input type=file multiple>) or named bytes. */
 export async function readRecordFiles(files: Iterable<RecordFile> | ArrayLike<RecordFile>, opts: { digital?: boolean } = {}): Promise<EcgRecord> {
   const list = Array.from(files as ArrayLike<RecordFile>);
-  const named = await Promise.all(list.map(async (f) => ('bytes' in f ? f : { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+  const named = await Promise.all(list.map(async (f) => (isNamedBytes(f) ? f : { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
   return recordFromBytes(named, opts);
 }
 

@@ -3,8 +3,9 @@
  * and reading files lives in the pure parsers (wfdb-header, wfdb-signals, csv) so a browser can reuse them.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { parseChapmanCsv } from './csv.js';
+import { NO_HEADER, UNKNOWN_TYPE } from './read-bytes.js';
 import { EcgInputError, type EcgRecord, type RecordHeader } from './types.js';
 import { parseHeader } from './wfdb-header.js';
 import { joinSegments, type DecodedSignals } from './wfdb-segments.js';
@@ -37,12 +38,16 @@ export function resolveRecordPath(path: string): { kind: 'csv' | 'wfdb'; path: s
   const ext = extname(path).toLowerCase();
   if (ext === '.csv') return { kind: 'csv', path };
   if (ext === '.hea') return { kind: 'wfdb', path };
-  if (ext === '.mat' || ext === '.dat') return { kind: 'wfdb', path: path.slice(0, -ext.length) + '.hea' };
+  if (ext === '.mat' || ext === '.dat') {
+    const hea = path.slice(0, -ext.length) + '.hea';
+    if (existsSync(path) && !existsSync(hea)) throw new EcgInputError(hea, NO_HEADER(basename(path)));
+    return { kind: 'wfdb', path: hea };
+  }
   // A bare record name (`100`, `data/JS00001`): the header, else a CSV of that name.
   if (existsSync(path + '.hea')) return { kind: 'wfdb', path: path + '.hea' };
   if (existsSync(path + '.csv')) return { kind: 'csv', path: path + '.csv' };
   if (existsSync(path) && statSync(path).isFile()) {
-    throw new EcgInputError(path, 'unknown record file type (expected .hea, .mat, .dat or .csv)');
+    throw new EcgInputError(path, UNKNOWN_TYPE);
   }
   throw new EcgInputError(path, `no record found (looked for ${path}.hea and ${path}.csv)`);
 }

@@ -7,6 +7,7 @@ import { Tensor } from '../engine/tensor.js';
 import { tidy } from '../engine/scope.js';
 import { backward, noGrad } from '../autograd/index.js';
 import { inputDims, type AlexNet } from '../models/alexnet.js';
+import { gradCamMap } from '../models/grad-cam-map.js';
 import { renderRecord, type RenderOptions } from '../ecg/render.js';
 import type { EcgRecord } from '../ecg/types.js';
 
@@ -51,17 +52,7 @@ export async function gradCam(model: AlexNet, input: Float32Array, cls?: number)
   acts.grad!.dispose();
   acts.dispose();
   model.train(wasTraining);
-  const map = new Float32Array(h * w);
-  for (let ch = 0; ch < C; ch++) {
-    let weight = 0;
-    for (let j = 0; j < h * w; j++) weight += g[ch * h * w + j];
-    weight /= h * w;
-    for (let j = 0; j < h * w; j++) map[j] += weight * a[ch * h * w + j];
-  }
-  let max = 0;
-  for (let j = 0; j < map.length; j++) max = Math.max(max, (map[j] = Math.max(0, map[j])));
-  if (max > 0) for (let j = 0; j < map.length; j++) map[j] /= max;
-  return { map, h, w, cls: target, logits: logitValues };
+  return { map: gradCamMap(a, g, C, h, w), h, w, cls: target, logits: logitValues };
 }
 
 /** Draws the map over an RGBA image (bilinear upsampling, a transparent-to-red heat colour). */

@@ -183,13 +183,15 @@ export interface LoadedModel {
   findingsWeights: Map<string, Float32Array>;
 }
 
-/** Builds the model from the file's config and uploads its tensors. */
-export function loadModel(bytes: Uint8Array, source = 'model'): LoadedModel {
+/** A model file read on the host: its description and every tensor by name (no GPU). */
+export interface HostModel { meta: ModelMeta; tensors: Map<string, HostWeights>; warnings: string[] }
+export interface HostWeights { shape: number[]; data: Float32Array }
+
+/** Parses, validates and decodes a model file on the host; non-finite weights are refused. */
+export function readModelTensors(bytes: Uint8Array, source = 'model'): HostModel {
   const { header, dataStart, warnings } = readModelHeader(bytes, source);
-  const byName = new Map(header.tensors.map((t) => [t.name, t]));
   const view = new DataView(bytes.buffer, bytes.byteOffset + dataStart);
-  // Decode and check every tensor on the host first: no GPU memory for a file that is refused.
-  const decoded = new Map<string, Float32Array>();
+  const tensors = new Map<string, HostWeights>();
   for (const e of header.tensors) {
     const data = new Float32Array(e.length);
     for (let j = 0; j < e.length; j++) {
@@ -201,41 +203,64 @@ export function loadModel(bytes: Uint8Array, source = 'model'): LoadedModel {
       }
       data[j] = v;
     }
-    decoded.set(e.name, data);
+    tensors.set(e.name, { shape: e.shape, data });
   }
+  const { tensors: _t, format: _f, version: _v, payloadCrc32: _c, ...meta } = header;
+  return { meta, tensors, warnings };
+}
+
+/**
+ * Checks a file's tensors against what a model expects (name → shape): every expected tensor present
+ * with its shape, nothing else. Throws ModelFileError.
+ */
+export function checkTensorTable(file: Map<string, HostWeights>, expected: [string, readonly number[]][], architecture: string, source: string): void {
+  for (const [name, shape] of expected) {
+    const e = file.get(name);
+    if (!e) throw new ModelFileError(source, `tensor ${name} missing`);
+    if (e.shape.join() !== shape.join()) throw new ModelFileError(source, `tensor ${name} has shape [${e.shape}], the model expects [${shape}]`);
+  }
+  const names = new Set(expected.map(([n]) => n));
+  const unknown = [...file.keys()].filter((n) => !names.has(n));
+  if (unknown.length) throw new ModelFileError(source, `tensor(s) ${unknown.slice(0, 3).join(', ')} do not belong to a ${architecture} model`);
+}
+
+/**
+ * Separates the findings head's tensors (`findings.*`, checked against meta.findings) from the image
+ * network's. Throws ModelFileError for a missing or misshapen head tensor.
+ */
+export function splitFindings(tensors: Map<string, HostWeights>, meta: ModelMeta, source: string): { network: Map<string, HostWeights>; findingsWeights: Map<string, Float32Array> } {
+  const network = new Map(tensors);
+  const findingsWeights = new Map<string, Float32Array>();
+  for (const [name, shape] of meta.findings ? findingsTensorShapes(meta.findings, meta.config.numClasses) : []) {
+    const e = tensors.get(name);
+    if (!e) throw new ModelFileError(source, `tensor ${name} of the findings head missing`);
+    if (e.shape.join() !== shape.join()) throw new ModelFileError(source, `tensor ${name} has shape [${e.shape}], the findings head expects [${shape}]`);
+    findingsWeights.set(name, e.data);
+    network.delete(name);
+  }
+  return { network, findingsWeights };
+}
+
+/** Builds the model from the file's config and uploads its tensors. */
+export function loadModel(bytes: Uint8Array, source = 'model'): LoadedModel {
+  // Decode and check every tensor on the host first: no GPU memory for a file that is refused.
+  const { meta, tensors, warnings } = readModelTensors(bytes, source);
   let model: AlexNet;
   try {
-    model = createModel(header.config);
+    model = createModel(meta.config);
   } catch (e) {
     throw new ModelFileError(source, `its config does not describe a buildable model (${(e as Error).message})`);
   }
-  const findingsWeights = new Map<string, Float32Array>();
+  const { network, findingsWeights } = splitFindings(tensors, meta, source);
   try {
-    const names = new Set<string>();
-    if (header.findings) {
-      for (const [name, shape] of findingsTensorShapes(header.findings, header.config.numClasses)) {
-        const e = byName.get(name);
-        if (!e) throw new ModelFileError(source, `tensor ${name} of the findings head missing`);
-        if (e.shape.join() !== shape.join()) throw new ModelFileError(source, `tensor ${name} has shape [${e.shape}], the findings head expects [${shape}]`);
-        names.add(name);
-        findingsWeights.set(name, decoded.get(name)!);
-      }
-    }
-    for (const [name, t] of model.namedTensors()) {
-      names.add(name);
-      const e = byName.get(name);
-      if (!e) throw new ModelFileError(source, `tensor ${name} missing`);
-      if (e.shape.join() !== t.shape.join()) throw new ModelFileError(source, `tensor ${name} has shape [${e.shape}], the model expects [${t.shape}]`);
-      overwrite(t, decoded.get(name)!);
-    }
-    const unknown = header.tensors.filter((t) => !names.has(t.name)).map((t) => t.name);
-    if (unknown.length) throw new ModelFileError(source, `tensor(s) ${unknown.slice(0, 3).join(', ')} do not belong to a ${header.config.architecture} model`);
+    const named = model.namedTensors();
+    checkTensorTable(network, named.map(([n, t]) => [n, t.shape]), meta.config.architecture, source);
+    for (const [name, t] of named) overwrite(t, network.get(name)!.data);
   } catch (e) {
     model.dispose();
     throw e;
   }
   model.eval();
-  const { tensors: _t, format: _f, version: _v, payloadCrc32: _c, ...meta } = header;
   return { model, meta, warnings, findingsWeights };
 }
 

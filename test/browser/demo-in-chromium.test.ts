@@ -5,15 +5,13 @@
  *    probabilities the Node Classifier gives for the same model and record (|Δ| ≤ 1e-4);
  *  - the Train page trains both architectures ≥ 2 epochs, AlexNet-M-SE's loss decreases, and the
  *    downloaded model reloads in Node with the page's logits (and works with `ecgpu predict --model`);
- *  - without WebGPU, or without an adapter, the page says so and what to use instead.
+ * Real files, bad files, the keyboard and the page without WebGPU: demo-files-in-chromium.test.ts.
  * Screenshots go to dist/screenshots/. Skipped when /usr/bin/chromium is absent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { Classifier } from '../../src/classifier/classifier.js';
 import { readRecord } from '../../src/ecg/read-record.js';
@@ -21,27 +19,14 @@ import { generateRecord } from '../../src/ecg/synthetic.js';
 import { main } from '../../src/cli/main.js';
 import type { DemoHooks } from '../../web/demo/hooks.js';
 import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
-
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'dist', 'screenshots');
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.map': 'application/json' };
+import { demoHooks, openDemo, root, serveDemo, SHOTS as shots, type DemoServer } from '../helpers/demo-server.js';
 
 describe.skipIf(!existsSync(CHROMIUM))('the demo in headless Chromium', () => {
-  let server: Server;
+  let demo: DemoServer;
   let browser: Browser;
-  let url: string;
   let nodeClf: Classifier;
 
-  /** A fresh page with its console errors collected. */
-  async function open(hash = '', init?: string, viewport = { width: 1280, height: 800 }): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport, acceptDownloads: true });
-    const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    if (init) await page.addInitScript(init);
-    await page.goto(url + hash);
-    return { page, errors };
-  }
+  const open = (hash = '') => openDemo(browser, demo.url, { hash });
   /** At 1280×800 and at phone width (390 px: nothing may stick out sideways); then no console errors. */
   async function screenshotsAndClose(page: Page, name: string, errors: string[]): Promise<void> {
     await page.screenshot({ path: join(shots, `demo-${name}-1280x800.png`), fullPage: true });
@@ -51,20 +36,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo in headless Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   }
-  const hooks = (page: Page) => page.evaluate(() => (globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo);
+  const hooks = demoHooks;
 
   beforeAll(async () => {
-    const { buildDemo } = (await import(join(root, 'scripts', 'build-demo.mjs'))) as { buildDemo: (o: { outdir: string }) => Promise<string> };
-    const dir = await buildDemo({ outdir: mkdtempSync(join(tmpdir(), 'ecgpu-demo-')) });
-    for (const f of ['app.js', 'train-worker.js']) expect(readFileSync(join(dir, f), 'utf8')).not.toMatch(/\bfrom\s*["']node:/);
-    server = createServer((req, res) => {
-      const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0])).replace(/^(\.\.[/\\])+/, '');
-      const file = join(dir, path === '/' ? 'index.html' : path);
-      if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    demo = await serveDemo();
+    for (const f of ['app.js', 'train-worker.js']) expect(readFileSync(join(demo.dir, f), 'utf8')).not.toMatch(/\bfrom\s*["']node:/);
     browser = await launchChromium();
     nodeClf = await Classifier.load(join(root, 'models', 'default.ecgpu'));
     mkdirSync(shots, { recursive: true });
@@ -73,7 +49,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo in headless Chromium', () => {
   afterAll(async () => {
     nodeClf?.dispose();
     await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await demo?.close();
   });
 
   it('classifies every bundled sample as the Node Classifier does, with no console errors', async () => {
@@ -148,21 +124,5 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo in headless Chromium', () => {
     const code = await main(['predict', join(root, 'web', 'demo', 'samples', 'sample-4.hea'), '--model', file, '--saliency', join(tmpdir(), 'dl-saliency.png')]).finally(() => { console.log = log; });
     expect(code).toBe(0);
     await screenshotsAndClose(page, 'train', errors);
-  });
-
-  it('says plainly when WebGPU or a GPU adapter is missing', async () => {
-    const none = await open('', "Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });");
-    await none.page.waitForSelector('#no-webgpu:not([hidden])');
-    await expect(none.page.locator('#no-webgpu').textContent()).resolves.toMatch(/This browser has no WebGPU.*Chrome or Edge 113\+.*npx ecgpu predict/s);
-    expect(await none.page.isDisabled('#classify-sample')).toBe(true);
-    expect(await none.page.isVisible('#result')).toBe(false);
-    await none.page.screenshot({ path: join(shots, 'demo-no-webgpu.png') });
-    expect(none.errors).toEqual([]);
-    await none.page.close();
-    const noAdapter = await open('', 'if (navigator.gpu) navigator.gpu.requestAdapter = async () => null;');
-    await noAdapter.page.waitForSelector('#no-webgpu:not([hidden])');
-    await expect(noAdapter.page.locator('#no-webgpu').textContent()).resolves.toMatch(/no GPU adapter is available/);
-    expect(noAdapter.errors).toEqual([]);
-    await noAdapter.page.close();
   });
 });

@@ -16,7 +16,7 @@ import { loadModel, saveModel, type ModelMeta } from '../../src/models/model-fil
 import { Classifier } from '../../src/classifier/classifier.js';
 import { UnreadableRecordError } from '../../src/ecg/quality.js';
 import { readRecord } from '../../src/ecg/read-record.js';
-import { recordFromArrays, recordFromBytes } from '../../src/ecg/read-bytes.js';
+import { readRecordFiles, recordFromArrays, recordFromBytes } from '../../src/ecg/read-bytes.js';
 import { renderItems } from '../../src/ecg/dataset.js';
 import { generateRecord } from '../../src/ecg/synthetic.js';
 import { writeRecord } from '../../src/ecg/wfdb-writer.js';
@@ -171,14 +171,30 @@ describe('Classifier', () => {
     clf.dispose();
   });
 
+  it('reads browser Files as Files, even with the bytes() method current browsers give every Blob', async () => {
+    const file = (n: string) => {
+      const f = new File([readFileSync(join(dir, n))], n);
+      // Chromium 132+, Firefox 128+, Safari 18+: Blob.prototype.bytes(). A name-based test took this File for read bytes.
+      const blob: Blob = f;
+      if (!('bytes' in blob)) Object.defineProperty(f, 'bytes', { value: async () => new Uint8Array(await f.arrayBuffer()) });
+      return f;
+    };
+    const fromFiles = await readRecordFiles([file('S3.hea'), file('S3.mat')], { digital: false });
+    const fromPath = readRecord(join(dir, 'S3.hea'), { digital: false });
+    fromFiles.signals.forEach((s, i) => expect(Array.from(s)).toEqual(Array.from(fromPath.signals[i])));
+    const named = await readRecordFiles([{ name: 'S3.hea', bytes: new Uint8Array(readFileSync(join(dir, 'S3.hea'))) }, file('S3.mat')], { digital: false });
+    expect(Array.from(named.signals[5])).toEqual(Array.from(fromPath.signals[5]));
+  });
+
   it('reads records from bytes as from paths (WFDB pair, Chapman CSV) with clear errors', () => {
     const f = (n: string) => ({ name: n, bytes: new Uint8Array(readFileSync(join(dir, n))) });
     const fromBytes = recordFromBytes([f('S3.hea'), f('S3.mat')], { digital: false });
     const fromPath = readRecord(join(dir, 'S3.hea'), { digital: false });
     expect(fromBytes.leads).toEqual(fromPath.leads);
     fromBytes.signals.forEach((s, i) => expect(Array.from(s)).toEqual(Array.from(fromPath.signals[i])));
-    expect(() => recordFromBytes([f('S3.hea')])).toThrow('S3.mat: signal file not given (named in S3.hea); give it together with the header');
-    expect(() => recordFromBytes([f('S3.mat')])).toThrow('S3.mat: a signal file needs its .hea header: give both together');
+    expect(() => recordFromBytes([f('S3.hea')])).toThrow('S3.mat: file not found (signal file named in S3.hea)');
+    expect(() => recordFromBytes([f('S3.mat')])).toThrow('S3.hea: file not found (the header of S3.mat: a signal file alone cannot be read)');
+    expect(() => recordFromBytes([{ name: 'x.png', bytes: new Uint8Array(8) }])).toThrow('x.png: unknown record file type (expected .hea, .mat, .dat or .csv)');
     expect(() => recordFromBytes([f('S3.hea'), f('S4.hea'), f('S3.mat')])).toThrow('2 WFDB headers given');
     const csv = ['I,II,III,aVR,aVL,aVF,V1,V2,V3,V4,V5,V6', ...Array.from({ length: 2000 }, (_, t) => fromPath.signals.map((s) => Math.round(1000 * s[t])).join(','))].join('\n');
     const r = recordFromBytes([{ name: 'c.csv', bytes: new TextEncoder().encode(csv) }]);

@@ -91,6 +91,12 @@ describe('bad signal files', () => {
     writeFiles(dir, { 'G.hea': 'G 1 100 2\nG_missing.dat 16 200\n' });
     expectError(join(dir, 'G'), join(dir, 'G_missing.dat'), /file not found \(signal file named in .*G\.hea\)/);
   });
+
+  it('a signal file without its header, and a file that is no record (the browser reader says the same)', () => {
+    const dir = writeFiles(tempDir(), { 'N.dat': new Uint8Array(8), 'P.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47]) });
+    expectError(join(dir, 'N.dat'), join(dir, 'N.hea'), /^file not found \(the header of N\.dat: a signal file alone cannot be read\)$/);
+    expectError(join(dir, 'P.png'), join(dir, 'P.png'), /^unknown record file type \(expected \.hea, \.mat, \.dat or \.csv\)$/);
+  });
 });
 
 describe('bad headers', () => {

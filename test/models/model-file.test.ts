@@ -121,6 +121,13 @@ describe('model file: every malformed variant is one line naming the file', () =
     ['Infinity in config (JSON writes null)', () => rebuild((h) => { h.config.dropout = 1e999; }), /^config\.dropout is missing \(null\)$/],
   ];
   for (const [name, make, want] of cases) it(name, () => expect(problem(make())).toMatch(want));
+  it('the Classifier\'s CPU backend refuses each of them with the same line', async () => {
+    for (const [name, make] of cases) {
+      const bytes = make();
+      const onCpu = await Classifier.load(bytes, { backend: 'cpu' }).then(() => 'loaded', (e) => { expect(e, name).toBeInstanceOf(ModelFileError); return (e as Error).message; });
+      expect(onCpu, name).toBe(`model bytes: ${problem(bytes)}`);
+    }
+  });
 
   it('paths: not found, a directory, an empty file — through Classifier.load', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecgpu-mf-'));

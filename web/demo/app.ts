@@ -1,6 +1,7 @@
 /**
- * The ecgpu demo page: Classify (the bundled model on a dropped record or a bundled sample) and Train
- * (both architectures in Web Workers). Built by scripts/build-demo.mjs; `npm run demo` serves it.
+ * The ecgpu demo page: Classify (the bundled model on a dropped record or a bundled sample; on the CPU
+ * where the browser has no WebGPU) and Train (both architectures in Web Workers; WebGPU only). Built by
+ * scripts/build-demo.mjs; `npm run demo` serves it.
  */
 import { startClassifyPage } from './classify-page.js';
 import { hooks } from './hooks.js';
@@ -25,14 +26,13 @@ async function main(): Promise<void> {
   const problem = await webGpuProblem();
   hooks.webgpu = !problem;
   if (problem) {
+    // Classify runs on the CPU (the Classifier picks it when there is no adapter); training cannot.
     const box = document.getElementById('no-webgpu')!;
     box.innerHTML = problem;
     box.hidden = false;
-    document.querySelectorAll<HTMLButtonElement | HTMLInputElement | HTMLSelectElement>('main button, main input, main select').forEach((el) => { el.disabled = true; });
-    document.getElementById('classify-status')!.textContent = 'Classification needs WebGPU (see above).';
-    return;
-  }
-  startTrainPage();
+    document.querySelectorAll<HTMLButtonElement | HTMLInputElement>('#train-form button, #train-form input').forEach((el) => { el.disabled = true; });
+    document.getElementById('train-needs-webgpu')!.hidden = false;
+  } else startTrainPage();
   await startClassifyPage();
 }
 

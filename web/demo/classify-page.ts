@@ -41,6 +41,21 @@ async function paint(): Promise<void> {
   $('ecg-caption').textContent = wantOverlay ? `Grad-CAM for ${shown.result.classNames[shown.result.decision.index]}: red = strongest evidence.` : '';
 }
 
+/** Where the network ran, for the run line: the WebGPU adapter, or the CPU. */
+function where(c: Classifier): string {
+  if (c.backend === 'cpu') return 'on the CPU (plain JavaScript: no WebGPU here)';
+  const a = c.adapter;
+  const name = a?.description || [a?.vendor, a?.architecture].filter(Boolean).join(' ') || 'the WebGPU adapter';
+  return `on WebGPU, ${name}${a?.isFallbackAdapter ? ' (software fallback)' : ''}`;
+}
+
+/** A line of the result that only some models give (multi-label findings, heart rate): hidden when absent. */
+function showOptional(id: string, text: string | undefined): void {
+  const el = $(id);
+  el.hidden = text === undefined;
+  el.textContent = text ?? '';
+}
+
 function showResult(name: string, r: Classification): void {
   const model = clf!;
   const big = renderRecord(r.record, pictureOptions(modelRenderOptions(model.meta), DISPLAY_SIZE));
@@ -57,12 +72,14 @@ function showResult(name: string, r: Classification): void {
     return li;
   }));
   $('warnings').replaceChildren(...r.warnings.map((w) => Object.assign(document.createElement('li'), { textContent: `Note: ${w}` })));
-  const a = model.adapter;
+  showOptional('findings', r.findings && (r.findings.length
+    ? `Findings: ${r.findings.map((f) => `${f.name} (${(100 * f.probability).toFixed(1)}%)`).join(', ')}`
+    : 'Findings: none of the classes above its threshold'));
+  showOptional('heart-rate', r.heartRate && `Heart rate ${r.heartRate.bpm.toFixed(0)} bpm over ${r.heartRate.beats} beats (RR irregularity ${r.heartRate.rrIrregularity.toFixed(2)})`);
   $('run-info').textContent = `${name}: ${r.record.fs} Hz, ${(r.record.signals[0].length / r.record.fs).toFixed(1)} s. ` +
-    `Inference ${r.milliseconds.toFixed(0)} ms on ${a.description || [a.vendor, a.architecture].filter(Boolean).join(' ') || 'the WebGPU adapter'}` +
-    `${a.isFallbackAdapter ? ' (software fallback)' : ''}; temperature ${r.temperature.toFixed(2)}.`;
+    `Inference ${r.milliseconds.toFixed(0)} ms ${where(model)}; temperature ${r.temperature.toFixed(2)}.`;
   $('result').hidden = false;
-  hooks.lastResult = { name, probabilities: Array.from(r.probabilities), logits: Array.from(r.logits), decision: r.decision.index };
+  hooks.lastResult = { name, probabilities: Array.from(r.probabilities), logits: Array.from(r.logits), decision: r.decision.index, backend: r.backend, milliseconds: r.milliseconds };
   status(`Classified ${name}.`);
   void paint();
 }
@@ -75,6 +92,8 @@ async function classify(name: string, read: () => Promise<EcgRecord>): Promise<v
   } catch (e) {
     $('result').hidden = true;
     status((e as Error).message, true);
+  } finally {
+    hooks.attempts = (hooks.attempts ?? 0) + 1;
   }
 }
 
@@ -100,7 +119,10 @@ export async function startClassifyPage(): Promise<void> {
     const list = Array.from(files);
     if (list.length) void classify(list.map((f) => f.name).join(' + '), () => readRecordFiles(list, { digital: false }));
   };
-  file.addEventListener('change', () => fromFiles(file.files ?? []));
+  file.addEventListener('change', () => {
+    fromFiles(file.files ?? []);
+    file.value = ''; // so that picking the same files again (after fixing them, say) classifies again
+  });
   const drop = $('drop');
   drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
@@ -114,6 +136,6 @@ export async function startClassifyPage(): Promise<void> {
   }
   const info = clf.meta.info ?? {};
   status(`Model ready: ${clf.meta.config.architecture === 'alexnet' ? 'AlexNet' : 'AlexNet-M-SE'}` +
-    `${info.preset ? `, preset ${String(info.preset)}` : ''}, input ${clf.inputShape.join('×')}. Pick a sample or drop a record.`);
+    `${info.preset ? `, preset ${String(info.preset)}` : ''}, input ${clf.inputShape.join('×')}, running ${clf.backend === 'cpu' ? 'on the CPU' : 'on WebGPU'}. Pick a sample or drop a record.`);
   hooks.classifyReady = true;
 }

@@ -7,7 +7,9 @@ import type { DoneMessage } from './protocol.js';
 export interface DemoHooks {
   webgpu?: boolean;
   classifyReady?: boolean;
-  lastResult?: { name: string; probabilities: number[]; logits: number[]; decision: number };
+  /** Classifications finished, with a result or an error (in #classify-status). */
+  attempts?: number;
+  lastResult?: { name: string; probabilities: number[]; logits: number[]; decision: number; backend: 'webgpu' | 'cpu'; milliseconds: number };
   train: Record<string, { stepLosses: number[]; done?: Omit<DoneMessage, 'bytes'>; error?: string }>;
 }
 

@@ -1,0 +1,49 @@
+/**
+ * The demo (web/demo) built by scripts/build-demo.mjs into a temporary folder and served from 127.0.0.1,
+ * for the browser tests, with pages opened in headless Chromium (console errors collected).
+ */
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { DemoHooks } from '../../web/demo/hooks.js';
+
+export const root = join(import.meta.dirname, '..', '..');
+/** Where the demo tests put their screenshots. */
+export const SHOTS = join(root, 'dist', 'screenshots');
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.map': 'application/json' };
+
+export interface DemoServer { url: string; dir: string; close(): Promise<void> }
+
+export async function serveDemo(): Promise<DemoServer> {
+  const { buildDemo } = (await import(join(root, 'scripts', 'build-demo.mjs'))) as { buildDemo: (o: { outdir: string }) => Promise<string> };
+  const dir = await buildDemo({ outdir: mkdtempSync(join(tmpdir(), 'ecgpu-demo-')) });
+  const server: Server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0])).replace(/^(\.\.[/\\])+/, '');
+    const file = join(dir, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    dir,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A fresh page of the demo with its console errors collected; `init` runs before the page's scripts. */
+export async function openDemo(browser: Browser, url: string, opts: { hash?: string; init?: string; viewport?: { width: number; height: number } } = {}): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 800 }, acceptDownloads: true });
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  if (opts.init) await page.addInitScript(opts.init);
+  await page.goto(url + (opts.hash ?? ''));
+  return { page, errors };
+}
+
+/** The page's test hooks (web/demo/hooks.ts). */
+export const demoHooks = (page: Page): Promise<DemoHooks> => page.evaluate(() => (globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo);
