@@ -1,14 +1,15 @@
 /**
- * `npm run train:real`: the real-record recipe (docs/real-records.md). The image network is the bundled
- * one, trained on synthetic records only (`npm start`, then `npm run train:default-model`); on top of it,
- * the multi-label findings head is trained on every real record in ../shared/data (or ECGPU_SHARED_DATA):
- * measurements + the network's logits → 10 sigmoids, an ensemble of seeds, the lowest-validation-loss
- * epoch, per-class thresholds fitted on a seeded 20% validation part. Writes runs/real/model.ecgpu;
- * `--bundle` also replaces models/default.ecgpu (what `predict`, the Classifier and the demo load).
- * How well the recipe does on hospitals it has not seen: `npm run eval:real`.
- *   npm run train:real [-- --bundle] [--out FILE] [--members N] [--epochs N]
+ * `npm run train:real`: the real-record recipe (RECIPE in src/train/findings/protocol.ts;
+ * docs/real-records.md). The image network is the bundled one, trained on synthetic records only
+ * (`npm start`, then `npm run train:default-model`); the multi-label findings blend its softmax with the
+ * criterion scores of the measurements, and every class's threshold is fitted on a seeded 20% validation
+ * part of every real record in ../shared/data (or ECGPU_SHARED_DATA); a recipe with a learned head also
+ * trains the head there. Writes runs/real/model.ecgpu; `--bundle` also replaces models/default.ecgpu
+ * (what `predict`, the Classifier and the demo load). How well the recipe does on hospitals it has not
+ * seen: `npm run eval:real`.
+ *   npm run train:real [-- --bundle] [--out FILE]
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { init } from '../src/engine/engine.js';
@@ -16,9 +17,9 @@ import { Classifier } from '../src/classifier/classifier.js';
 import { listRealRecords, SOURCE_GROUPS } from '../src/ecg/sources.js';
 import { loadModel, saveModel } from '../src/models/model-file.js';
 import { extractExamples } from '../src/train/findings/examples.js';
-import { RECIPE, trainHeadOn } from '../src/train/findings/protocol.js';
+import { fitRecipe, RECIPE } from '../src/train/findings/protocol.js';
 
-const { values } = parseArgs({ options: { bundle: { type: 'boolean' }, out: { type: 'string' }, members: { type: 'string' }, epochs: { type: 'string' } } });
+const { values } = parseArgs({ options: { bundle: { type: 'boolean' }, out: { type: 'string' } } });
 const shared = process.env.ECGPU_SHARED_DATA ?? join('..', 'shared', 'data');
 const records = listRealRecords(shared);
 if (!records.length) {
@@ -31,26 +32,24 @@ const t0 = performance.now();
 const clf = await Classifier.load(base);
 const examples = (await extractExamples(records, clf, { cacheFile: join('.cache', 'findings', 'examples.json'), progress: true })).filter((e) => !e.refused);
 const classNames = clf.classNames;
-clf.dispose();
 const bySource = SOURCE_GROUPS.map((g) => `${g} ${examples.filter((e) => e.source === g).length}`).join(', ');
-console.log(`training the findings head on ${examples.length} real records (${bySource})`);
-const head = await trainHeadOn(examples, {
-  ...RECIPE, ...(values.members ? { members: Number(values.members) } : {}), ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
-}, classNames);
-console.log(`members kept epochs ${head.members.map((m) => m.bestEpoch).join(', ')}; thresholds ${head.spec.thresholds.map((t) => t.toFixed(2)).join(' ')}`);
+console.log(`fitting the findings (${RECIPE.name}) on ${examples.length} real records (${bySource})`);
+const findings = await fitRecipe(examples, RECIPE, classNames, clf.meta.calibration.temperature);
+console.log(`thresholds ${findings.spec.thresholds.map((t) => t.toFixed(2)).join(' ')}`);
 
 // The image network is the bundled one, unchanged: its weights and metadata are carried over.
 await init();
 const { model, meta } = loadModel(new Uint8Array(readFileSync(base)), base);
 const { config: _config, findings: _old, ...rest } = meta;
-head.spec.info = {
-  ...head.spec.info,
-  recipe: 'npm run train:real',
+clf.dispose();
+findings.spec.info = {
+  ...findings.spec.info,
+  command: 'npm run train:real',
   records: examples.length,
   sources: Object.fromEntries(SOURCE_GROUPS.map((g) => [g, examples.filter((e) => e.source === g).length])),
   date: new Date().toISOString().slice(0, 10),
 };
-const bytes = await saveModel(model, { ...rest, findings: head.spec }, head.entries);
+const bytes = await saveModel(model, { ...rest, findings: findings.spec }, findings.entries);
 model.dispose();
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, bytes);
@@ -59,5 +58,4 @@ if (values.bundle) {
   copyFileSync(out, base);
   console.log(`bundled: ${base}`);
 }
-if (!existsSync(out)) process.exit(8);
 process.exit(0);

@@ -138,7 +138,7 @@ export class Classifier {
   static async load(source?: ModelSource, opts: LoadOptions = {}): Promise<Classifier> {
     const { bytes, name } = await modelBytes(source, opts.defaultModelUrl);
     const { backend, meta, warnings, findingsWeights } = await openBackend(bytes, name, opts.backend ?? 'auto');
-    const unknownInputs = meta.findings ? unknownFindingsInputs(meta.findings.inputs, knownHeadInputs(meta.classNames)) : [];
+    const unknownInputs = meta.findings?.head ? unknownFindingsInputs(meta.findings.head.inputs, knownHeadInputs(meta.classNames)) : [];
     const mismatch = geometryMismatch(meta)
       ?? (unknownInputs.length ? `its findings head takes input(s) this ecgpu does not measure: ${unknownInputs.slice(0, 3).join(', ')}` : undefined);
     if (mismatch) {
@@ -177,7 +177,7 @@ export class Classifier {
     const { classNames, calibration, findings: head } = this.meta;
     const T = calibration.temperature;
     const single = head ? undefined : calibratedDecision(logits, classNames.length, calibration);
-    const probabilities = single?.probabilities ?? findingsOf(head!, this.findingsWeights, measured.features, logits, classNames);
+    const probabilities = single?.probabilities ?? findingsOf(head!, this.findingsWeights, measured.features, logits, classNames, T);
     const order = single?.order ?? [...probabilities.keys()].sort((a, b) => probabilities[b] - probabilities[a]);
     const found = head ? findingsAbove(probabilities, head.thresholds) : [];
     const decided = single?.decided ?? found[0] ?? order[0];

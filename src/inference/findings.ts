@@ -1,11 +1,12 @@
 /**
- * The multi-label findings of a model with a findings head: its inputs assembled by name from what was
- * measured (src/ecg/measurements.ts), the image network's logits and the criterion scores
- * (src/ecg/criteria.ts); the head's ensemble probabilities; then, for the classes the head leaves to
- * their criterion, the criterion score. The classifier and the training code (thresholds, evaluation)
+ * The multi-label findings of a model that has them (FindingsSpec): criterion scores from the
+ * measurements (src/ecg/criteria.ts) blended with the learned head's probabilities — its inputs
+ * assembled by name from the measurements (src/ecg/measurements.ts), the image network's logits and the
+ * criterion scores — or with the image network's own softmax. The classifier and the training code (thresholds, evaluation)
  * both go through here, so what is evaluated is what a user gets.
  */
 import { criteriaScores, applyCriteria } from '../ecg/criteria.js';
+import { softmax } from './probabilities.js';
 import { FEATURE_NAMES } from '../ecg/measurements.js';
 import { CLASS_NAMES } from '../ecg/types.js';
 import { cnnInputName, criterionInputName, findingsInputs, findingsProbabilities, type FindingsSpec, type NamedValues } from '../models/findings-head.js';
@@ -24,8 +25,20 @@ export function knownHeadInputs(classNames: readonly string[]): string[] {
   return [...FEATURE_NAMES, ...classNames.map(cnnInputName), ...CLASS_NAMES.map(criterionInputName)];
 }
 
-/** Per-class probabilities of one record: the head's, with its criteria classes replaced by their criterion scores. */
-export function findingsOf(spec: FindingsSpec, weights: ReadonlyMap<string, Float32Array>, features: ArrayLike<number>, logits: ArrayLike<number>, classNames: readonly string[]): Float64Array {
-  const p = findingsProbabilities(spec, weights, findingsInputs(spec.inputs, headSources(features, logits, classNames)), classNames.length);
-  return spec.criteriaClasses?.length ? applyCriteria(p, classNames, spec.criteriaClasses, features) : p;
+/**
+ * Per-class probabilities of one record: w · criterion + (1 − w) · q (FindingsSpec), q from the learned
+ * head or the image network's softmax at `temperature`; the criteria classes their criterion alone.
+ */
+export function findingsOf(
+  spec: FindingsSpec, weights: ReadonlyMap<string, Float32Array>, features: ArrayLike<number>, logits: ArrayLike<number>,
+  classNames: readonly string[], temperature: number,
+): Float64Array {
+  const k = classNames.length;
+  const q = spec.head
+    ? findingsProbabilities(spec.head, weights, findingsInputs(spec.head.inputs, headSources(features, logits, classNames)), k)
+    : softmax(Float64Array.from(logits), k, temperature);
+  const criterion = applyCriteria(new Float64Array(k).fill(NaN), classNames, classNames.map((_, c) => c), features);
+  const w = spec.criteriaWeight, alone = new Set(spec.criteriaClasses ?? []);
+  // A class outside the ten has no criterion (NaN): its probability is q alone.
+  return Float64Array.from(q, (v, c) => (Number.isNaN(criterion[c]) ? v : alone.has(c) ? criterion[c] : w * criterion[c] + (1 - w) * v));
 }

@@ -16,8 +16,28 @@ import type { Tensor } from '../engine/tensor.js';
 import { Dropout, Linear, ReLU, Sequential } from './layers.js';
 import { Init, Module } from './module.js';
 
+/**
+ * A model's multi-label findings: per class, p = w · criterion + (1 − w) · q, where the criterion score
+ * comes from the measurements (src/ecg/criteria.ts) and q is the learned head's probability or, for a
+ * model without one, the image network's softmax at the model's temperature. `criteriaClasses` are the
+ * criterion score alone (the rate classes, which a measured rate defines).
+ */
 export interface FindingsSpec {
-  /** Names of the head's inputs in order: measurement features, then `cnn:<class name>` logits. */
+  /** w, the weight of the criterion scores, in [0, 1]. */
+  criteriaWeight: number;
+  /** Classes (indices) whose probability is their criterion score alone. */
+  criteriaClasses?: number[];
+  /** Per-class probability thresholds (fitted on validation): a class is a finding when p ≥ threshold. */
+  thresholds: number[];
+  /** The learned head, if any. */
+  head?: FindingsHeadSpec;
+  /** How the findings were made and chosen (free-form provenance). */
+  info?: Record<string, unknown>;
+}
+
+/** A learned MLP head: its inputs by name, their standardisation, its size. */
+export interface FindingsHeadSpec {
+  /** Names of the head's inputs in order: measurement features, `cnn:<class>` logits, `criterion:<class>` scores. */
   inputs: string[];
   /** Standardisation of the inputs (fitted on the training records): x' = (x − mean) / std. */
   mean: number[];
@@ -26,19 +46,10 @@ export interface FindingsSpec {
   hidden: number;
   /** Ensemble size: tensors `findings.<m>.<layer>.<weight|bias>` for m = 0 … members−1. */
   members: number;
-  /** Per-class probability thresholds (fitted on validation): a class is a finding when p ≥ threshold. */
-  thresholds: number[];
-  /**
-   * Classes (indices) whose probability is their criterion score (src/ecg/criteria.ts) instead of the
-   * head's output: e.g. the rate classes, which a measured rate defines.
-   */
-  criteriaClasses?: number[];
-  /** How the head was trained and chosen (free-form provenance). */
-  info?: Record<string, unknown>;
 }
 
 /** Tensor names and shapes of member `m` of a head with `inputs` inputs, `hidden` units and `k` classes. */
-export function findingsTensorShapes(spec: Pick<FindingsSpec, 'inputs' | 'hidden' | 'members'>, k: number): [string, number[]][] {
+export function findingsTensorShapes(spec: Pick<FindingsHeadSpec, 'inputs' | 'hidden' | 'members'>, k: number): [string, number[]][] {
   const out: [string, number[]][] = [];
   const n = spec.inputs.length, h = spec.hidden;
   for (let m = 0; m < spec.members; m++) {
@@ -75,7 +86,7 @@ const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / 
  * Per-class probabilities of the ensemble for one raw (unstandardised) input vector: the mean over
  * members of sigmoid(W₂ relu(W₁ x' + b₁) + b₂). `weights` holds the tensors by name.
  */
-export function findingsProbabilities(spec: FindingsSpec, weights: ReadonlyMap<string, Float32Array>, raw: ArrayLike<number>, k: number): Float64Array {
+export function findingsProbabilities(spec: FindingsHeadSpec, weights: ReadonlyMap<string, Float32Array>, raw: ArrayLike<number>, k: number): Float64Array {
   const n = spec.inputs.length, h = spec.hidden;
   if (raw.length !== n) throw new Error(`findings head: ${raw.length} inputs, the head takes ${n}`);
   const x = Float64Array.from({ length: n }, (_, i) => (raw[i] - spec.mean[i]) / spec.std[i]);

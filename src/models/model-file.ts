@@ -89,14 +89,18 @@ const isCount = (x: unknown): x is number => Number.isInteger(x) && (x as number
 
 function findingsProblem(f: unknown, k: number): string | undefined {
   if (!isObject(f)) return 'not an object';
-  if (!Array.isArray(f.inputs) || f.inputs.length === 0 || !f.inputs.every((n) => typeof n === 'string' && n !== '')) return 'inputs must be a list of input names';
-  const n = f.inputs.length;
-  if (new Set(f.inputs).size !== n) return 'input names must be distinct';
-  if (!isFiniteArray(f.mean) || !isFiniteArray(f.std) || f.mean.length !== n || f.std.length !== n) return `mean and std must be ${n} finite numbers each`;
-  if (f.std.some((s) => !(s > 0))) return 'std must be positive';
-  if (!isCount(f.hidden) || !isCount(f.members)) return 'hidden and members must be positive integers';
+  if (typeof f.criteriaWeight !== 'number' || !(f.criteriaWeight >= 0 && f.criteriaWeight <= 1)) return 'criteriaWeight must be a number in [0, 1]';
   if (!isFiniteArray(f.thresholds) || f.thresholds.length !== k || f.thresholds.some((t) => !(t > 0 && t < 1))) return `thresholds must be ${k} probabilities in (0, 1)`;
   if (f.criteriaClasses !== undefined && !(Array.isArray(f.criteriaClasses) && f.criteriaClasses.every((c) => Number.isInteger(c) && c >= 0 && c < k))) return `criteriaClasses must be class indices below ${k}`;
+  if (f.head === undefined) return undefined;
+  const h = f.head;
+  if (!isObject(h)) return 'head is not an object';
+  if (!Array.isArray(h.inputs) || h.inputs.length === 0 || !h.inputs.every((n) => typeof n === 'string' && n !== '')) return 'head inputs must be a list of input names';
+  const n = h.inputs.length;
+  if (new Set(h.inputs).size !== n) return 'head input names must be distinct';
+  if (!isFiniteArray(h.mean) || !isFiniteArray(h.std) || h.mean.length !== n || h.std.length !== n) return `head mean and std must be ${n} finite numbers each`;
+  if (h.std.some((v) => !(v > 0))) return 'head std must be positive';
+  if (!isCount(h.hidden) || !isCount(h.members)) return 'head hidden and members must be positive integers';
   return undefined;
 }
 
@@ -231,7 +235,7 @@ export function checkTensorTable(file: Map<string, HostWeights>, expected: [stri
 export function splitFindings(tensors: Map<string, HostWeights>, meta: ModelMeta, source: string): { network: Map<string, HostWeights>; findingsWeights: Map<string, Float32Array> } {
   const network = new Map(tensors);
   const findingsWeights = new Map<string, Float32Array>();
-  for (const [name, shape] of meta.findings ? findingsTensorShapes(meta.findings, meta.config.numClasses) : []) {
+  for (const [name, shape] of meta.findings?.head ? findingsTensorShapes(meta.findings.head, meta.config.numClasses) : []) {
     const e = tensors.get(name);
     if (!e) throw new ModelFileError(source, `tensor ${name} of the findings head missing`);
     if (e.shape.join() !== shape.join()) throw new ModelFileError(source, `tensor ${name} has shape [${e.shape}], the findings head expects [${shape}]`);

@@ -8,12 +8,12 @@ import { gpu } from '../helpers/gpu.js';
 import { Tensor } from '../../src/engine/tensor.js';
 import { noGrad } from '../../src/autograd/index.js';
 import { createModel, type AlexNetConfig } from '../../src/models/alexnet.js';
-import { FindingsMlp, findingsAbove, findingsInputs, findingsProbabilities, type FindingsSpec } from '../../src/models/findings-head.js';
+import { FindingsMlp, findingsAbove, findingsInputs, findingsProbabilities, type FindingsHeadSpec, type FindingsSpec } from '../../src/models/findings-head.js';
 import { loadModel, ModelFileError, saveModel } from '../../src/models/model-file.js';
 import { CLASS_NAMES } from '../../src/ecg/types.js';
 import { mulberry32 } from '../../src/reference/random.js';
 import { meanBce } from '../../src/train/eval/multilabel.js';
-import { headProbabilities, trainFindingsHead } from '../../src/train/findings/train-head.js';
+import { trainFindingsHead } from '../../src/train/findings/train-head.js';
 
 beforeAll(async () => {
   await gpu();
@@ -42,7 +42,7 @@ describe('findings head', () => {
     const named = mlp.namedParameters();
     const datas = await Tensor.readAll(named.map(([, t]) => t));
     const weights = new Map(named.map(([n], i) => [`findings.0.${n.replace(/^net\./, '')}`, datas[i]]));
-    const spec: FindingsSpec = { inputs: ['a', 'b', 'c', 'd', 'e', 'f'], mean: [0, 1, 0, 0, 0, 2], std: [1, 2, 1, 1, 0.5, 1], hidden: 5, members: 1, thresholds: new Array(10).fill(0.5) };
+    const spec: FindingsHeadSpec = { inputs: ['a', 'b', 'c', 'd', 'e', 'f'], mean: [0, 1, 0, 0, 0, 2], std: [1, 2, 1, 1, 0.5, 1], hidden: 5, members: 1 };
     const raw = Float64Array.of(0.3, -1, 2, 0.1, -0.4, 2.5);
     const host = findingsProbabilities(spec, weights, raw, 10);
     const x = Float32Array.from(raw, (v, i) => (v - spec.mean[i]) / spec.std[i]);
@@ -64,34 +64,42 @@ describe('findings head', () => {
     const head = await trainFindingsHead(['a', 'b', 'c', 'd', 'e', 'f'], 10, train, val, { members: 2, epochs: 40, hidden: 8 });
     const untrained = meanBce(val.truth, new Float64Array(val.truth.length).fill(0.5));
     for (const m of head.members) expect(m.valLoss).toBeLessThan(untrained);
-    expect(head.spec.thresholds).toHaveLength(10);
-    const probs = headProbabilities(head.spec, head.weights, val.x, 10);
+    const probsOf = (spec: FindingsHeadSpec, weights: ReadonlyMap<string, Float32Array>) => {
+      const out = new Float64Array(val.x.length * 10);
+      val.x.forEach((r, i) => out.set(findingsProbabilities(spec, weights, r, 10), i * 10));
+      return out;
+    };
+    const probs = probsOf(head.spec, head.weights);
     expect(meanBce(val.truth, probs)).toBeLessThan(untrained);
 
+    const findings: FindingsSpec = { criteriaWeight: 0.5, criteriaClasses: [1, 2], thresholds: new Array(10).fill(0.4), head: head.spec };
     const model = createModel(config);
-    const bytes = await saveModel(model, { ...meta, findings: head.spec }, head.entries);
+    const bytes = await saveModel(model, { ...meta, findings }, head.entries);
     model.dispose();
     const loaded = loadModel(bytes, 'toy.ecgpu');
-    expect(loaded.meta.findings?.inputs).toEqual(head.spec.inputs);
-    const again = headProbabilities(loaded.meta.findings!, loaded.findingsWeights, val.x, 10);
+    expect(loaded.meta.findings).toEqual(findings);
+    const again = probsOf(loaded.meta.findings!.head!, loaded.findingsWeights);
     for (let i = 0; i < probs.length; i++) expect(again[i]).toBeCloseTo(probs[i], 6);
     loaded.model.dispose();
 
-    const damaged = async (spec: FindingsSpec, entries = head.entries) => {
+    const damaged = async (spec: unknown, entries = head.entries) => {
       const m = createModel(config);
       try {
-        return await saveModel(m, { ...meta, findings: spec }, entries);
+        return await saveModel(m, { ...meta, findings: spec as FindingsSpec }, entries);
       } finally {
         m.dispose();
       }
     };
     for (const [spec, entries, pattern] of [
-      [{ ...head.spec, thresholds: new Array(10).fill(1.5) }, head.entries, /thresholds/],
-      [{ ...head.spec, std: head.spec.std.map(() => 0) }, head.entries, /std/],
-      [{ ...head.spec, members: 3 }, head.entries, /findings\.2\..* missing/],
-      [head.spec, head.entries.slice(1), /missing/],
+      [{ ...findings, thresholds: new Array(10).fill(1.5) }, head.entries, /thresholds/],
+      [{ ...findings, criteriaWeight: 2 }, head.entries, /criteriaWeight/],
+      [{ ...findings, criteriaClasses: [12] }, head.entries, /criteriaClasses/],
+      [{ ...findings, head: { ...head.spec, std: head.spec.std.map(() => 0) } }, head.entries, /std/],
+      [{ ...findings, head: { ...head.spec, members: 3 } }, head.entries, /findings\.2\..* missing/],
+      [findings, head.entries.slice(1), /missing/],
+      [{ ...findings, head: undefined }, head.entries, /do not belong/],
     ] as const) {
-      const b = await damaged(spec as FindingsSpec, [...entries]);
+      const b = await damaged(spec, [...entries]);
       expect(() => loadModel(b, 'bad.ecgpu')).toThrow(ModelFileError);
       expect(() => loadModel(b, 'bad.ecgpu')).toThrow(pattern);
     }

@@ -72,7 +72,7 @@ function showResult(name: string, r: Classification): void {
     return li;
   }));
   $('warnings').replaceChildren(...r.warnings.map((w) => Object.assign(document.createElement('li'), { textContent: `Note: ${w}` })));
-  showOptional('findings', r.findings && (r.findings.length
+  showOptional('findings', !r.multiLabel ? undefined : (r.findings.length
     ? `Findings: ${r.findings.map((f) => `${f.name} (${(100 * f.probability).toFixed(1)}%)`).join(', ')}`
     : 'Findings: none of the classes above its threshold'));
   showOptional('heart-rate', r.heartRate && `Heart rate ${r.heartRate.bpm.toFixed(0)} bpm over ${r.heartRate.beats} beats (RR irregularity ${r.heartRate.rrIrregularity.toFixed(2)})`);

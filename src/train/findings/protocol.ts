@@ -1,23 +1,24 @@
 /**
- * The generalisation protocol for real records: leave one source database out. For each source, the
- * findings head is trained on every other source (a seeded 80/20 split of them for early stopping and
- * thresholds) and tested on the held-out source, which nothing was chosen on. Per-class and macro
- * AUROC with bootstrap intervals per held-out source (multilabel.ts).
+ * Findings recipes and the generalisation protocol for real records: leave one source database out.
+ * For each source, a recipe is fitted on every other source (a seeded 80/20 split of them: the learned
+ * head's early stopping and every class's threshold) and tested on the held-out source. Per-class and
+ * macro AUROC with bootstrap intervals per held-out source (multilabel.ts).
  *
- * Beside the recipe, the same protocol runs on other head inputs, so that what carries the result is
- * visible: the measurements alone, the image network's logits alone, and recording-setup statistics
+ * A recipe (FindingsSpec) blends the criterion scores (src/ecg/criteria.ts) with a learned head or
+ * with the synthetic-trained image network's softmax. Beside the recipe, the protocol runs other
+ * recipes, so that what carries the result is visible, among them heads on recording-setup statistics
  * alone (sampling rate, length, gain, noise: a head that does well on those has learnt the hospital,
  * not the heart). `sourcePrevalenceAuroc` measures the confound itself: how well knowing only the
  * source database ranks each class.
  */
 import { FEATURE_NAMES } from '../../ecg/measurements.js';
-import { applyCriteria, criteriaScores } from '../../ecg/criteria.js';
 import { CLASS_NAMES } from '../../ecg/types.js';
-import { cnnInputName, criterionInputName, findingsInputs, type NamedValues } from '../../models/findings-head.js';
+import { cnnInputName, criterionInputName, findingsInputs, type FindingsSpec, type NamedValues } from '../../models/findings-head.js';
+import type { HostEntry } from '../../models/model-file.js';
 import { findingsOf, headSources } from '../../inference/findings.js';
 import { mulberry32 } from '../eval/metrics.js';
-import { multiLabelReport, truthMatrix, type MultiLabelReport } from '../eval/multilabel.js';
-import { TRIVIAL_NAMES, type Example } from './examples.js';
+import { fitMultiLabelThresholds, multiLabelReport, truthMatrix, type MultiLabelReport } from '../eval/multilabel.js';
+import { SYNTHETIC_SOURCE, TRIVIAL_NAMES, type Example } from './examples.js';
 import { trainFindingsHead, type HeadData, type HeadOptions, type TrainedHead } from './train-head.js';
 
 /** A choice of head inputs, by name (see inference/findings.ts headSources). */
@@ -40,21 +41,6 @@ export const SETUP_ONLY: HeadInputs = { name: 'recording setup only (confound pr
 
 /** The rate classes (sinus tachycardia, bradycardia): a measured rate defines them. */
 export const RATE_CLASSES = [1, 2];
-/** Every class. */
-export const ALL_CLASSES = CLASS_NAMES.map((_, c) => c);
-
-/**
- * The recipe of the bundled model and `npm run train:real` (chosen by leave-one-source-out validation
- * over the four source groups of ../shared/data; docs/real-records.md).
- */
-export const RECIPE: Recipe = { inputs: CRITERIA_MEASUREMENTS_CNN, criteriaClasses: RATE_CLASSES };
-
-/** The criterion scores of `examples` (n × 10), no learning. */
-export function criteriaProbabilities(examples: readonly Example[]): Float64Array {
-  const k = CLASS_NAMES.length, out = new Float64Array(examples.length * k);
-  examples.forEach((e, i) => out.set(criteriaScores(e.features), i * k));
-  return out;
-}
 
 /** Everything a head may take for example `e`: what inference has, plus the recording-setup statistics (evaluation only). */
 function sourcesOf(e: Example, classNames: readonly string[]): NamedValues[] {
@@ -77,32 +63,59 @@ export function splitTrainVal<T>(examples: readonly T[], valFraction: number, se
   return { val: order.slice(0, nVal).map((i) => examples[i]), train: order.slice(nVal).map((i) => examples[i]) };
 }
 
-export interface Recipe extends Partial<HeadOptions> {
-  inputs: HeadInputs;
-  /** Classes whose probability is their criterion score, not the head's (indices into the class names). */
+export interface Recipe {
+  name: string;
+  /** w in p = w · criterion + (1 − w) · q (FindingsSpec). */
+  criteriaWeight: number;
+  /** Classes that are their criterion alone. */
   criteriaClasses: number[];
+  /** A learned head and its options; without one, q is the image network's softmax. */
+  head?: { inputs: HeadInputs; options?: Partial<HeadOptions> };
   valFraction?: number;
   splitSeed?: number;
 }
 
-/** The head's probabilities (n × k) for `examples`, exactly as the classifier computes them. */
-export function predictHead(head: TrainedHead, examples: readonly Example[], classNames: readonly string[]): Float64Array {
+/**
+ * The recipe of the bundled model and `npm run train:real`: the criterion scores and the synthetic-trained
+ * image network's softmax, half and half, the rate classes by their criterion alone; thresholds fitted on
+ * real records. Chosen by leave-one-source-out validation over the four source groups of ../shared/data
+ * and the synthetic records, where it beat every learned head tried (docs/real-records.md).
+ */
+export const RECIPE: Recipe = { name: 'criteria + image network, ½ each; rate classes by criteria', criteriaWeight: 0.5, criteriaClasses: RATE_CLASSES };
+
+/** A fitted recipe: the model file's findings and the head's tensors (none without a head). */
+export interface FittedFindings {
+  spec: FindingsSpec;
+  entries: HostEntry[];
+  weights: Map<string, Float32Array>;
+}
+
+/** Per-class probabilities (n × k) of `examples` under fitted findings, exactly as the classifier computes them. */
+export function predictFindings(f: Pick<FittedFindings, 'spec' | 'weights'>, examples: readonly Example[], classNames: readonly string[], temperature: number): Float64Array {
   const k = classNames.length;
   const out = new Float64Array(examples.length * k);
-  examples.forEach((e, i) => out.set(findingsOf(head.spec, head.weights, e.features, e.logits, classNames), i * k));
+  examples.forEach((e, i) => out.set(findingsOf(f.spec, f.weights, e.features, e.logits, classNames, temperature), i * k));
   return out;
 }
 
-/** Trains the head on `examples` (a seeded part of them for validation) by `recipe`. */
-export async function trainHeadOn(examples: readonly Example[], recipe: Recipe, classNames: readonly string[]): Promise<TrainedHead> {
+/** Fits `recipe` on `examples` (a seeded part of them for validation): the head, if any, then the thresholds. */
+export async function fitRecipe(examples: readonly Example[], recipe: Recipe, classNames: readonly string[], temperature: number): Promise<FittedFindings> {
   const k = classNames.length;
   const { train, val } = splitTrainVal(examples, recipe.valFraction ?? 0.2, recipe.splitSeed ?? 1);
-  const inputs = recipe.inputs.inputs(classNames);
-  const spec = recipe.criteriaClasses.length ? { criteriaClasses: [...recipe.criteriaClasses] } : {};
-  return trainFindingsHead(inputs, k, headData(train, inputs, classNames), headData(val, inputs, classNames), recipe, {
-    spec,
-    probabilities: (p, i) => { if (spec.criteriaClasses) applyCriteria(p, classNames, spec.criteriaClasses, val[i].features); },
-  });
+  let head: TrainedHead | undefined;
+  if (recipe.head) {
+    const inputs = recipe.head.inputs.inputs(classNames);
+    head = await trainFindingsHead(inputs, k, headData(train, inputs, classNames), headData(val, inputs, classNames), recipe.head.options);
+  }
+  const spec: FindingsSpec = {
+    criteriaWeight: recipe.criteriaWeight, criteriaClasses: [...recipe.criteriaClasses], thresholds: new Array(k).fill(0.5),
+    ...(head ? { head: head.spec } : {}),
+  };
+  const weights = head?.weights ?? new Map<string, Float32Array>();
+  const valTruth = truthMatrix(val.map((e) => e.classes), k);
+  spec.thresholds = fitMultiLabelThresholds(valTruth, predictFindings({ spec, weights }, val, classNames, temperature), val.length, k);
+  spec.info = { recipe: recipe.name, trainRecords: train.length, valRecords: val.length, ...(head ? { members: head.members } : {}) };
+  return { spec, entries: head?.entries ?? [], weights };
 }
 
 export interface HeldOutResult {
@@ -112,9 +125,12 @@ export interface HeldOutResult {
   report: MultiLabelReport;
 }
 
-/** Leave-one-source-out over the sources in `sources` (each held out in turn; usable examples only). */
+/**
+ * Leave-one-source-out over the sources in `sources` (each held out in turn; usable examples only). The
+ * synthetic source, when listed, is only ever held out: its fold is fitted on every real record.
+ */
 export async function leaveOneSourceOut(
-  examples: readonly Example[], recipe: Recipe, classNames: readonly string[], sources: readonly string[],
+  examples: readonly Example[], recipe: Recipe, classNames: readonly string[], temperature: number, sources: readonly string[],
   opts: { resamples?: number; log?: (s: string) => void } = {},
 ): Promise<HeldOutResult[]> {
   const k = classNames.length;
@@ -122,12 +138,13 @@ export async function leaveOneSourceOut(
   const out: HeldOutResult[] = [];
   for (const source of sources) {
     const test = usable.filter((e) => e.source === source);
-    const rest = usable.filter((e) => e.source !== source);
+    // Synthetic records are a test set here, never training data: the recipes are fitted on real records.
+    const rest = usable.filter((e) => e.source !== source && e.source !== SYNTHETIC_SOURCE);
     if (!test.length || !rest.length) continue;
-    const head = await trainHeadOn(rest, recipe, classNames);
-    const probs = predictHead(head, test, classNames);
-    const report = multiLabelReport(truthMatrix(test.map((e) => e.classes), k), probs, test.length, k, head.spec.thresholds, { resamples: opts.resamples });
-    opts.log?.(`  ${recipe.inputs.name}: held out ${source} (${test.length} records, trained on ${rest.length}): macro AUROC ${report.macroAuroc.estimate.toFixed(3)}`);
+    const fitted = await fitRecipe(rest, recipe, classNames, temperature);
+    const probs = predictFindings(fitted, test, classNames, temperature);
+    const report = multiLabelReport(truthMatrix(test.map((e) => e.classes), k), probs, test.length, k, fitted.spec.thresholds, { resamples: opts.resamples });
+    opts.log?.(`  ${recipe.name}: held out ${source} (${test.length} records, trained on ${rest.length}): macro AUROC ${report.macroAuroc.estimate.toFixed(3)}`);
     out.push({ source, records: test.length, trainRecords: rest.length, report });
   }
   return out;

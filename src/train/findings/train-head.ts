@@ -2,16 +2,15 @@
  * Trains the multi-label findings head (src/models/findings-head.ts) on the GPU through the op table:
  * inputs standardised on the training records, AdamW on sigmoid binary cross-entropy, mini-batches in
  * a seeded shuffle, the epoch with the lowest validation loss kept; an ensemble of `members` seeds.
- * Per-class thresholds are then fitted on the validation records (bounded grid, multilabel.ts).
  */
 import { Tensor } from '../../engine/tensor.js';
 import { tidy } from '../../engine/scope.js';
 import { backward, noGrad, sigmoidBinaryCrossEntropy } from '../../autograd/index.js';
-import { FindingsMlp, findingsProbabilities, type FindingsSpec } from '../../models/findings-head.js';
+import { FindingsMlp, findingsProbabilities, type FindingsHeadSpec } from '../../models/findings-head.js';
 import type { HostEntry } from '../../models/model-file.js';
 import { AdamW } from '../../optim/index.js';
 import { shuffled } from '../data.js';
-import { fitMultiLabelThresholds, meanBce } from '../eval/multilabel.js';
+import { meanBce } from '../eval/multilabel.js';
 
 /** Rows of raw head inputs and their 0/1 truth (n × k, row-major). */
 export interface HeadData {
@@ -37,7 +36,7 @@ export const DEFAULT_HEAD: HeadOptions = {
 };
 
 export interface TrainedHead {
-  spec: FindingsSpec;
+  spec: FindingsHeadSpec;
   /** The tensors as the model file stores them (findings.<m>.<layer>.<param>). */
   entries: HostEntry[];
   /** The same tensors by name, as inference reads them. */
@@ -70,14 +69,10 @@ async function memberEntries(mlp: FindingsMlp, m: number): Promise<HostEntry[]> 
 }
 
 /**
- * Trains the ensemble on `train`, keeps each member's lowest-validation-loss epoch, fits thresholds on
- * `val` with the ensemble's probabilities. `inputs` names the columns of x.
+ * Trains the ensemble on `train`, keeping each member's lowest-validation-loss epoch. `inputs` names the
+ * columns of x.
  */
-export async function trainFindingsHead(
-  inputs: readonly string[], k: number, train: HeadData, val: HeadData, options: Partial<HeadOptions> = {},
-  /** What inference does to the head's probabilities afterwards (the measured rate classes), so thresholds fit what is used. */
-  adjust: { spec?: Partial<FindingsSpec>; probabilities?: (probs: Float64Array, row: number) => void } = {},
-): Promise<TrainedHead> {
+export async function trainFindingsHead(inputs: readonly string[], k: number, train: HeadData, val: HeadData, options: Partial<HeadOptions> = {}): Promise<TrainedHead> {
   const o = { ...DEFAULT_HEAD, ...options };
   const d = inputs.length;
   if (!train.x.length || !val.x.length) throw new Error('findings head: training and validation records are both needed');
@@ -133,23 +128,6 @@ export async function trainFindingsHead(
     valInput.dispose();
   }
   const weights = new Map(entries.map((e) => [e.name, e.data]));
-  const spec: FindingsSpec = { inputs: [...inputs], mean, std, hidden: o.hidden, members: o.members, thresholds: new Array(k).fill(0.5), ...adjust.spec };
-  const valProbs = headProbabilities(spec, weights, val.x, k, adjust.probabilities);
-  spec.thresholds = fitMultiLabelThresholds(val.truth, valProbs, nVal, k);
-  spec.info = { options: o, trainRecords: n, valRecords: nVal, members };
+  const spec: FindingsHeadSpec = { inputs: [...inputs], mean, std, hidden: o.hidden, members: o.members };
   return { spec, entries, weights, members };
-}
-
-/** Ensemble probabilities (n × k) for raw input rows, through the same host code inference uses. */
-export function headProbabilities(
-  spec: FindingsSpec, weights: ReadonlyMap<string, Float32Array>, rows: readonly Float64Array[], k: number,
-  adjust?: (probs: Float64Array, row: number) => void,
-): Float64Array {
-  const out = new Float64Array(rows.length * k);
-  rows.forEach((r, i) => {
-    const p = findingsProbabilities(spec, weights, r, k);
-    adjust?.(p, i);
-    out.set(p, i * k);
-  });
-  return out;
 }
