@@ -39,7 +39,7 @@ Evaluates a saved model and writes report.html + results.json into DIR (default:
 export async function predictCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { model: { type: 'string' }, top: { type: 'string' }, saliency: { type: 'string' } });
   if (values.help) return console.log(PREDICT_USAGE), 0;
-  if (positionals.length !== 1) throw new UsageError(`predict takes one record\n${PREDICT_USAGE}`);
+  if (positionals.length !== 1) throw new UsageError(`predict takes one record, got ${positionals.length}`);
   const top = num(values.top, 'top', 3, { integer: true, min: 1 })!;
   const out = values.saliency ?? `${basename(positionals[0]).replace(/\.[^.]+$/, '')}-saliency.png`;
   const outDir = dirname(resolve(out));
@@ -66,10 +66,10 @@ export async function predictCommand(argv: string[]): Promise<number> {
 export async function evalCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { model: { type: 'string' }, split: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' } }, false);
   if (values.help) return console.log(EVAL_USAGE), 0;
-  if (!values.split === !values.data) throw new UsageError(`give --split or --data (one of them)\n${EVAL_USAGE}`);
+  if (!values.split === !values.data) throw new UsageError(`give --split or --data (one of them)`);
   const folders = values.data ? checkFolders(values.data.split(',')) : [];
   const split = values.split ? loadSplit(values.split) : undefined; // a bad split file fails before the model and the GPU
-  if (!values.model) throw new UsageError(`--model is required\n${EVAL_USAGE}`);
+  if (!values.model) throw new UsageError('--model is required');
   const modelPath = values.model;
   const { bytes } = await modelBytes(modelPath);
   await init();
