@@ -16,9 +16,8 @@ import { Tensor } from '../engine/tensor.js';
 import { tidy } from '../engine/scope.js';
 import { noGrad } from '../autograd/index.js';
 import type { AlexNet } from '../models/alexnet.js';
-import { loadModel, ModelFileError, type ModelMeta } from '../models/model-file.js';
-import { inputDims } from '../models/alexnet.js';
-import { renderDefaults, tensorChannels } from '../ecg/render.js';
+import { loadModel, type ModelMeta } from '../models/model-file.js';
+import { renderDefaults } from '../ecg/render.js';
 import type { EcgRecord } from '../ecg/types.js';
 import { applyThresholds, softmax } from '../train/eval/index.js';
 import { gradCam, saliencyPicture, type SaliencyMap } from '../train/saliency.js';
@@ -66,21 +65,6 @@ export interface LoadOptions {
   defaultModelUrl?: string | URL;
 }
 
-/** Whether the file's render options draw the image its network takes (channels, height, width). */
-function geometryMismatch(meta: ModelMeta): string | undefined {
-  const render = modelRenderOptions(meta);
-  const o = renderDefaults(render);
-  const [h, w] = inputDims(meta.config);
-  let c: number;
-  try {
-    c = tensorChannels(render);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  if (o.height === h && o.width === w && c === meta.config.inChannels) return undefined;
-  return `its render options draw ${c}×${o.height}×${o.width} images but the network takes ${meta.config.inChannels}×${h}×${w}`;
-}
-
 export class Classifier {
   private disposed = false;
 
@@ -98,12 +82,7 @@ export class Classifier {
   static async load(source?: ModelSource, opts: LoadOptions = {}): Promise<Classifier> {
     const { bytes, name } = await modelBytes(source, opts.defaultModelUrl);
     await init();
-    const { model, meta, warnings } = loadModel(bytes, name);
-    const mismatch = geometryMismatch(meta);
-    if (mismatch) {
-      model.dispose();
-      throw new ModelFileError(name, mismatch);
-    }
+    const { model, meta, warnings } = loadModel(bytes, name); // every check, render geometry included
     return new Classifier(model, meta, name, warnings);
   }
 
