@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.usage;
     }
   } catch (e) {
-    return reportFailure(e, cmd && !cmd.startsWith('-') ? cmd : '', (line) => process.stderr.write(line));
+    return reportFailure(e, cmd && !cmd.startsWith('-') ? cmd : '', (line) => console.error(line.replace(/\n$/, '')));
   }
 }
 

@@ -135,3 +135,44 @@ export async function scanRecords(root: string | readonly string[], opts: ScanOp
   for (const e of entries) if (e.ok) records.push(e.record); else bad.push({ path: e.path, reason: e.reason });
   return { root: commonFolder(roots), roots, records, bad, noClass: records.filter((r) => r.classes.length === 0).length, workersUsed, elapsedMs: Date.now() - t0 };
 }
+
+/** Files of the scanned folders by extension, and signal files with no header beside them. */
+function folderContents(roots: readonly string[]): { files: number; byExt: Map<string, number>; orphans: Map<string, number> } {
+  const byExt = new Map<string, number>(), orphans = new Map<string, number>();
+  let files = 0;
+  const walk = (dir: string) => {
+    const entries = readdirSync(dir, { withFileTypes: true });
+    const names = new Set(entries.map((e) => e.name.toLowerCase()));
+    for (const e of entries) {
+      if (e.isDirectory()) { if (!e.name.startsWith('.')) walk(join(dir, e.name)); continue; }
+      if (e.name.startsWith('.')) continue;
+      files++;
+      const ext = extname(e.name).toLowerCase() || '(no extension)';
+      byExt.set(ext, (byExt.get(ext) ?? 0) + 1);
+      if ((ext === '.dat' || ext === '.mat') && !names.has(`${e.name.slice(0, -4)}.hea`.toLowerCase())) orphans.set(ext, (orphans.get(ext) ?? 0) + 1);
+    }
+  };
+  for (const r of roots) walk(r);
+  return { files, byExt, orphans };
+}
+
+/**
+ * Why a scan gave no record carrying one of the 10 classes, in a few words for the one line that refuses
+ * the folder: what was there instead (no files, signal files without headers, other files, unreadable
+ * headers, records without a known diagnosis).
+ */
+export function noRecordsFound(scan: ScanResult, unreadableLater: readonly BadRecord[] = []): string {
+  const bad = [...scan.bad, ...unreadableLater];
+  const labelled = scan.records.filter((r) => r.classes.length > 0).length;
+  if (labelled > 0 && bad.length) return `no usable records: ${bad.length} record(s) unreadable (first: ${bad[0].reason})`;
+  if (scan.records.length > 0) {
+    return `no usable records: ${scan.records.length} record(s), none labelled with one of the 10 classes (no known diagnosis in its header)` +
+      (bad.length ? `; ${bad.length} more unreadable (first: ${bad[0].reason})` : '');
+  }
+  if (bad.length) return `no usable records: ${bad.length} record(s), all unreadable (first: ${bad[0].reason})`;
+  const { files, byExt, orphans } = folderContents(scan.roots);
+  if (files === 0) return 'no records: the folder holds no files';
+  const orphanText = [...orphans].map(([ext, n]) => `${n} ${ext} without header`);
+  const others = [...byExt].map(([ext, n]) => [ext, n - (orphans.get(ext) ?? 0)] as const).filter(([, n]) => n > 0).map(([ext, n]) => `${n} ${ext}`);
+  return `no records: ${[...orphanText, ...(others.length ? [`${others.join(', ')} file(s), none a record (.hea + signal file, or a Chapman .csv)`] : [])].join('; ')}`;
+}

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { buildDataset, loadSplit, perClassTarget, prepareSynthetic, renderItems, saveSplit, syntheticRecordName, type Dataset, type DatasetLevel, type TensorBatch, type TensorOptions } from '../ecg/dataset.js';
 import { DataError } from '../ecg/data-error.js';
 import type { PhraseTable } from '../ecg/label-phrases.js';
-import { commonFolder, scanRecords, type BadRecord, type ScanResult } from '../ecg/scan.js';
+import { commonFolder, noRecordsFound, scanRecords, type BadRecord, type ScanResult } from '../ecg/scan.js';
 import { NUM_CLASSES } from '../ecg/types.js';
 import type { ImageSet } from './data.js';
 
@@ -113,11 +113,21 @@ export async function prepareData(opts: {
   const lines: string[] = [];
   if (existsSync(splitFile)) {
     dataset = loadSplit(splitFile);
+    const empty = (['train', 'val', 'test'] as const).filter((k) => dataset[k].length === 0);
+    if (empty.length) throw new DataError(splitFile, `its ${empty.join(' and ')} part${empty.length > 1 ? 's are' : ' is'} empty (${dataset.train.length} train / ${dataset.val.length} val / ${dataset.test.length} test); delete it to split again`);
     lines.push(`using the existing split ${splitFile}: ${dataset.train.length} train / ${dataset.val.length} val / ${dataset.test.length} test`);
     batches = [render(dataset.train), render(dataset.val), render(dataset.test)];
   } else {
     const scan = await scanRecords(roots, { progress: opts.progress, phrases: opts.phrases });
+    const what = synthetic ? roots[0] : `--data ${opts.data!.join(',')}`;
+    // Nothing is split, saved or trained from a folder without a labelled record: say what it holds.
+    if (!scan.records.some((r) => r.classes.length > 0)) throw new DataError(what, noRecordsFound(scan));
     ({ dataset, batches } = validatedDataset(scan, opts.level, opts.seed, render));
+    const sizes = [dataset.train.length, dataset.val.length, dataset.test.length];
+    if (sizes[0] + sizes[1] + sizes[2] === 0) throw new DataError(what, noRecordsFound({ ...scan, records: [] }, dataset.report.bad.slice(scan.bad.length)));
+    if (sizes.includes(0)) {
+      throw new DataError(what, `too few usable records to split: ${sizes[0] + sizes[1] + sizes[2]} give ${sizes.join(' / ')} train / val / test, and each part needs at least one (add records, or choose a larger --level)`);
+    }
     saveSplit(splitFile, dataset, root);
     lines.push(`scanned ${scan.records.length + scan.bad.length} records ${roots.length > 1 ? `in ${roots.length} folders ` : ''}in ${(scan.elapsedMs / 1000).toFixed(1)} s (${scan.workersUsed} workers)`, ...dataset.report.lines, `split saved to ${splitFile}`);
   }
