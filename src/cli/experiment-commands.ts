@@ -9,6 +9,7 @@ import { runExperiment } from '../train/experiment.js';
 import { getPreset, PRESETS, type Preset } from '../train/presets.js';
 import { checkModelFile, ModelFileError } from '../models/model-file.js';
 import { checkFolders, prepareData } from '../train/prepare.js';
+import { hasRecordFile, noRecordFiles } from '../ecg/scan.js';
 import type { TrainOptions } from '../train/trainer.js';
 import { num, parse, UsageError } from './args.js';
 import { failure } from './exit-codes.js';
@@ -69,7 +70,11 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
   const seed = num(values.seed, 'seed', 1, { integer: true, min: 0, max: 2 ** 32 - 1 })!;
   const data = values.data?.flatMap((d) => d.split(',')).map((d) => d.trim());
   if (data?.some((d) => d === '')) throw new UsageError(`--data needs a folder name, got '${values.data!.join(',')}'`);
-  if (data) checkFolders(data); // before the GPU starts
+  if (data) {
+    // Before the GPU starts: folders that exist and hold something to scan (the scan itself comes later).
+    const folders = checkFolders(data);
+    if (!hasRecordFile(folders)) throw new DataError(`--data ${data.join(',')}`, noRecordFiles(folders));
+  }
   const phrases = values.labels ? parsePhraseTable(readTable(values.labels), values.labels) : undefined;
   const progress = !values['no-progress'];
   const log = (l: string) => console.error(l);

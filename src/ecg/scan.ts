@@ -170,7 +170,19 @@ export function noRecordsFound(scan: ScanResult, unreadableLater: readonly BadRe
       (bad.length ? `; ${bad.length} more unreadable (first: ${bad[0].reason})` : '');
   }
   if (bad.length) return `no usable records: ${bad.length} record(s), all unreadable (first: ${bad[0].reason})`;
-  const { files, byExt, orphans } = folderContents(scan.roots);
+  return noRecordFiles(scan.roots);
+}
+
+/** Whether the folders hold a file a scan reads as a record (a .hea, or a .csv): stops at the first one. */
+export function hasRecordFile(roots: readonly string[]): boolean {
+  const walk = (dir: string): boolean => readdirSync(dir, { withFileTypes: true }).some((e) =>
+    e.isDirectory() ? !e.name.startsWith('.') && walk(join(dir, e.name)) : /\.(hea|csv)$/i.test(e.name));
+  return roots.some((r) => walk(resolve(r)));
+}
+
+/** What folders without a record file hold instead, e.g. `no records: 1 .dat without header`. */
+export function noRecordFiles(roots: readonly string[]): string {
+  const { files, byExt, orphans } = folderContents(roots);
   if (files === 0) return 'no records: the folder holds no files';
   const orphanText = [...orphans].map(([ext, n]) => `${n} ${ext} without header`);
   const others = [...byExt].map(([ext, n]) => [ext, n - (orphans.get(ext) ?? 0)] as const).filter(([, n]) => n > 0).map(([ext, n]) => `${n} ${ext}`);
