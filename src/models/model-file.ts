@@ -114,6 +114,14 @@ function headerProblem(h: Record<string, unknown>, payloadBytes: number): string
     if (c[key] !== undefined && !isCount(c[key])) return `config.${key} must be a positive integer, got ${JSON.stringify(c[key])}`;
   }
   if (c.inputSize === undefined && (c.inputHeight === undefined || c.inputWidth === undefined)) return 'config gives no input size (inputSize, or inputHeight and inputWidth)';
+  // Bounds far above any real network's: past them building the model would only exhaust memory.
+  if (typeof c.width !== 'number' || !(c.width > 0 && c.width <= 16)) return `config.width must be a number in (0, 16], got ${JSON.stringify(c.width)}`;
+  if (!isCount(c.fcWidth) || (c.fcWidth as number) > 65536) return `config.fcWidth must be an integer from 1 to 65536, got ${JSON.stringify(c.fcWidth)}`;
+  if (c.channels !== undefined && !(Array.isArray(c.channels) && c.channels.length === 5 && c.channels.every((n) => isCount(n) && n <= 65536))) {
+    return `config.channels must be 5 channel counts from 1 to 65536, got ${JSON.stringify(c.channels).slice(0, 60)}`;
+  }
+  if (c.seReduction !== undefined && !isCount(c.seReduction)) return `config.seReduction must be a positive integer, got ${JSON.stringify(c.seReduction)}`;
+  if (c.dropout !== undefined && !(typeof c.dropout === 'number' && c.dropout >= 0 && c.dropout < 1)) return `config.dropout must be a number in [0, 1), got ${JSON.stringify(c.dropout)}`;
   const k = c.numClasses;
   const names = classNamesProblem(h.classNames, k);
   if (names) return names;
@@ -132,6 +140,8 @@ function headerProblem(h: Record<string, unknown>, payloadBytes: number): string
   if (!isFiniteArray(cal.thresholds) || (cal.thresholds.length !== 0 && cal.thresholds.length !== k)) {
     return `calibration thresholds must be empty or ${k} finite numbers`;
   }
+  // The decision is argmax of p / threshold: a threshold of 0 divides by zero, a negative one inverts the class.
+  if (cal.thresholds.some((t) => t <= 0)) return `calibration thresholds must be positive (the decision divides by them), got [${cal.thresholds.join(', ')}]`;
   if (!Array.isArray(h.tensors) || h.tensors.length === 0) return 'header has no tensor table';
   let end = 0;
   for (const t of h.tensors as unknown[]) {

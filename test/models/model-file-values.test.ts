@@ -103,6 +103,12 @@ describe('config, classes and calibration', () => {
     ['inputSize a string', (h) => { h.config.inputSize = '64'; delete h.config.inputHeight; }, /^config\.inputSize must be a positive integer, got "64"$/],
     ['NaN temperature (JSON null)', (h) => { h.calibration.temperature = null; }, /^calibration temperature must be a positive number, got null$/],
     ['negative temperature', (h) => { h.calibration.temperature = -1; }, /^calibration temperature must be a positive number, got -1$/],
+    ['a zero threshold', (h) => { h.calibration.thresholds[4] = 0; }, /^calibration thresholds must be positive \(the decision divides by them\), got \[1, 1, 1, 1, 0, 1/],
+    ['a negative threshold', (h) => { h.calibration.thresholds[0] = -0.5; }, /^calibration thresholds must be positive/],
+    ['a width multiplier of 1000 (would exhaust memory)', (h) => { h.config.width = 1000; }, /^config\.width must be a number in \(0, 16\], got 1000$/],
+    ['fcWidth negative', (h) => { h.config.fcWidth = -128; }, /^config\.fcWidth must be an integer from 1 to 65536, got -128$/],
+    ['channels of 4 convolutions', (h) => { h.config.channels = [8, 8, 8, 8]; }, /^config\.channels must be 5 channel counts/],
+    ['dropout 1.5', (h) => { h.config.dropout = 1.5; }, /^config\.dropout must be a number in \[0, 1\), got 1\.5$/],
     ['a NaN threshold (JSON null)', (h) => { h.calibration.thresholds[2] = null; }, /^calibration thresholds must be empty or 10 finite numbers$/],
   ];
   for (const [name, edit, want] of cases) it(name, () => expect(problem(variant(edit))).toMatch(want));
