@@ -10,6 +10,7 @@ import { getPreset, PRESETS, type Preset } from '../train/presets.js';
 import { checkModelFile, ModelFileError } from '../models/model-file.js';
 import { checkFolders, prepareData } from '../train/prepare.js';
 import { hasRecordFile, noRecordFiles } from '../ecg/scan.js';
+import { printableLines } from '../ecg/printable.js';
 import type { TrainOptions } from '../train/trainer.js';
 import { num, parse, UsageError } from './args.js';
 import { failure } from './exit-codes.js';
@@ -77,7 +78,7 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
   }
   const phrases = values.labels ? parsePhraseTable(readTable(values.labels), values.labels) : undefined;
   const progress = !values['no-progress'];
-  const log = (l: string) => console.error(l);
+  const log = (l: string) => console.error(printableLines(l)); // lines quote record files: paths, reasons
   if (cmd === 'prepare') {
     await inRunFolder(out, () => prepareData({ data, phrases, out, level, seed, render: preset.render, progress, log }), log);
     return 0;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `ecgpu` command line. With no command it runs the paper's comparison on synthetic data. */
-import { endQuietlyOnClosedPipe, EXIT, EXIT_MEANINGS, failure, reportFailure } from './exit-codes.js';
+import { endQuietlyOnClosedPipe, EXIT, EXIT_MEANINGS, failure } from './exit-codes.js';
 import { experimentCommand } from './experiment-commands.js';
 import { evalCommand, predictCommand } from './model-commands.js';
 import { inspectCommand } from './inspect.js';
@@ -42,7 +42,9 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.usage;
     }
   } catch (e) {
-    return reportFailure(e, cmd && !cmd.startsWith('-') ? cmd : '', (line) => console.error(line.replace(/\n$/, '')));
+    const f = failure(e, cmd && !cmd.startsWith('-') ? cmd : '');
+    console.error(f.line);
+    return f.code;
   }
 }
 

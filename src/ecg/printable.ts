@@ -45,3 +45,6 @@ export function printableLine(text: string, limit = LINE_LIMIT): string {
 
 /** A field in single quotes, as messages quote what a file said: `'…'`, escaped and cut. */
 export const quoted = (text: string): string => `'${printableField(text)}'`;
+
+/** Several lines (a log entry, a report): each line made printable, the line breaks kept. */
+export const printableLines = (text: string): string => text.split('\n').map((l) => printableLine(l)).join('\n');
