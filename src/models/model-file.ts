@@ -7,7 +7,7 @@
  */
 import type { Tensor } from '../engine/tensor.js';
 import { engine } from '../engine/engine.js';
-import { createModel, type AlexNet, type AlexNetConfig } from './alexnet.js';
+import { createModel, inputDims, type AlexNet, type AlexNetConfig } from './alexnet.js';
 import { crc32 } from '../image/crc32.js';
 import { renderOptionsProblem } from './render-geometry.js';
 
@@ -127,7 +127,8 @@ function headerProblem(h: Record<string, unknown>, payloadBytes: number): string
   if (names) return names;
   const input = h.input;
   if (!isObject(input) || !isObject(input.render)) return 'header has no input description (render options, mean, std)';
-  const render = renderOptionsProblem(input.render, c as unknown as AlexNetConfig);
+  const [height, width] = inputDims(c as unknown as AlexNetConfig);
+  const render = renderOptionsProblem(input.render, { channels: c.inChannels, height, width });
   if (render) return render;
   if (!isFiniteArray(input.mean) || !isFiniteArray(input.std)) return 'input.mean and input.std must be lists of finite numbers';
   if (input.mean.length !== c.inChannels || input.std.length !== c.inChannels) {

@@ -3,9 +3,8 @@
  * the default size, and how many planes each layout gives. It lives with the model file (below src/ecg)
  * so a file is checked when it loads — a layout nobody draws, a lead span of 0 mV, or an image of
  * another size than the network's input is refused there, not at the first prediction; src/ecg/render.ts
- * draws by these same definitions.
+ * draws by these same definitions. No imports: the renderer loads it without any of the network code.
  */
-import { inputDims, type AlexNetConfig } from './alexnet.js';
 
 export const LAYOUTS = ['12lead', 'stacked', 'lead-channels'] as const;
 export type Layout = (typeof LAYOUTS)[number];
@@ -56,11 +55,14 @@ const OPTION_RULES: Record<string, [Check, string]> = {
 
 const show = (v: unknown) => (v === null ? 'null (JSON writes NaN and Infinity as null)' : JSON.stringify(v)?.slice(0, 40) ?? String(v));
 
+/** The input a network takes: planes, height, width. */
+export interface NetworkInput { channels: number; height: number; width: number }
+
 /**
- * What is wrong with a model file's render options, for the network `config` (undefined: nothing):
+ * What is wrong with a model file's render options, for a network taking `input` (undefined: nothing):
  * a value a renderer cannot draw with, or an image of another size or plane count than the network takes.
  */
-export function renderOptionsProblem(render: Record<string, unknown>, config: Pick<AlexNetConfig, 'inChannels' | 'inputSize' | 'inputHeight' | 'inputWidth'>): string | undefined {
+export function renderOptionsProblem(render: Record<string, unknown>, input: NetworkInput): string | undefined {
   for (const [key, [ok, want]] of Object.entries(OPTION_RULES)) {
     if (key in render && !ok(render[key])) return `input.render.${key} must be ${want}, got ${show(render[key])}`;
   }
@@ -73,7 +75,6 @@ export function renderOptionsProblem(render: Record<string, unknown>, config: Pi
   }
   if (layout !== 'lead-channels' && planes !== 1 && planes !== 3) return `input.render.channels must be 1 (luminance) or 3 (RGB) for layout ${layout}, got ${planes}`;
   const width = (render.width as number | undefined) ?? DEFAULT_IMAGE_SIZE, height = (render.height as number | undefined) ?? DEFAULT_IMAGE_SIZE;
-  const [h, w] = inputDims(config);
-  if (height === h && width === w && planes === config.inChannels) return undefined;
-  return `its render options draw ${planes}×${height}×${width} images but the network takes ${config.inChannels}×${h}×${w}`;
+  if (height === input.height && width === input.width && planes === input.channels) return undefined;
+  return `its render options draw ${planes}×${height}×${width} images but the network takes ${input.channels}×${input.height}×${input.width}`;
 }
