@@ -24,7 +24,11 @@ export function parse<const O extends OptionSpec>(argv: string[], options: O, al
   // parseArgs keeps the last of a repeated option: `--model a --model b` would silently use b.
   const given = new Set<string>();
   for (const t of r.tokens) {
-    if (t.kind !== 'option' || t.name === 'help' || options[t.name]?.multiple) continue;
+    if (t.kind !== 'option' || t.name === 'help') continue;
+    // `--out ''` would mean the current folder, `--model ''` nothing at all: an empty value is a mistake
+    // (--data says so itself, naming the list it came in).
+    if (t.value !== undefined && t.value.trim() === '' && t.name !== 'data') throw new UsageError(`--${t.name} needs a value, got '${t.value}'`);
+    if (options[t.name]?.multiple) continue;
     if (given.has(t.name)) throw new UsageError(`--${t.name} given twice (give it once)`);
     given.add(t.name);
   }

@@ -52,6 +52,10 @@ describe('options: unknown, repeated and conflicting ones are refused on every c
     [['eval', '--bogus'], /^ecgpu eval: Unknown option '--bogus'/],
     [['annotations', 'R1', 'atr', '--bogus'], /^ecgpu annotations: unknown option --bogus/],
     [['--bogus'], /^ecgpu: Unknown option '--bogus'$/],
+    [['eval', '--data', 'd', '--model', 'm.ecgpu', '--out', ''], /^ecgpu eval: --out needs a value, got ''$/],
+    [['predict', 'x.hea', '--saliency', ' '], /^ecgpu predict: --saliency needs a value, got ' '$/],
+    [['train', '--seed', ''], /^ecgpu train: --seed needs a value, got ''$/],
+    [['train', '--data', ''], /^ecgpu train: --data needs a folder name, got ''$/],
   ];
   it.each(cases)('%j', async (...args) => {
     const [argv, re] = args as unknown as [string[], RegExp];
