@@ -62,6 +62,10 @@ describe('options: unknown, repeated and conflicting ones are refused on every c
     expectRefused(await runCli(...argv), EXIT.usage, re);
   });
 
+  it('annotations of a record without the annotation file: only the refusal, no warning about its header first', async () => {
+    expectRefused(await runCli('annotations', join(dir, 'nope'), 'atr'), EXIT.record, /^ecgpu annotations: .*nope\.atr: annotation file not found$/);
+  });
+
   it('inspect: --physical with --precise, a repeated option, a bad --signals: refused before the header summary', async () => {
     const cases: [string[], RegExp][] = [
       [['--physical', '--precise'], /--physical and --precise conflict \(choose one\)/],
@@ -171,6 +175,22 @@ describe('damaged model files: exit 4 before any work', () => {
       expect(existsSync(out)).toBe(false);
     }
   });
+
+  it('predict: all weights zero, a bogus layout, a NaN temperature: refused at load, nothing printed on stdout', async () => {
+    const cases: [Uint8Array, RegExp][] = [
+      [variant(() => {}, (p, h) => { for (const t of h.tensors) if (t.name.endsWith('.weight') && t.shape.length > 1) fillTensor(t.name, 0)(p, h); }), /tensor features\.0\.weight: all 18876 weights are 0/],
+      [variant((h) => { h.input.render.layout = 'bogus'; }), /input\.render\.layout must be one of 12lead, stacked, lead-channels, got "bogus"$/],
+      [variant((h) => { h.calibration.temperature = null; }), /calibration temperature must be a positive number, got null$/],
+    ];
+    for (const [i, [bytes, re]] of cases.entries()) {
+      const model = join(dir, `predict-${i}.ecgpu`);
+      writeFileSync(model, bytes);
+      const r = await runCli('predict', record, '--model', model, '--saliency', join(dir, `p${i}.png`));
+      expectRefused(r, EXIT.modelFile, new RegExp(`^ecgpu predict: model file .*predict-${i}\\.ecgpu: ${re.source}`));
+      expect(r.out).toBe('');
+      expect(existsSync(join(dir, `p${i}.png`))).toBe(false);
+    }
+  }, 120_000);
 
   it('eval: a model with leadSpanMv 0, ten classes all "a", five classes: refused before rendering, no report', async () => {
     const data = folder('eval-data');
