@@ -132,6 +132,10 @@ export async function prepareData(opts: {
     lines.push(`scanned ${scan.records.length + scan.bad.length} records ${roots.length > 1 ? `in ${roots.length} folders ` : ''}in ${(scan.elapsedMs / 1000).toFixed(1)} s (${scan.workersUsed} workers)`, ...dataset.report.lines, `split saved to ${splitFile}`);
   }
   const [train, val, test] = batches;
+  // A saved split whose records have gone (moved, deleted, damaged since) must not train on nothing.
+  for (const [name, b, items] of [['train', train, dataset.train], ['val', val, dataset.val], ['test', test, dataset.test]] as const) {
+    if (b.items.length === 0) throw new DataError(splitFile, `none of the ${items.length} records of its ${name} part can be read (first: ${b.bad[0]?.reason ?? 'none listed'}); delete it to split again`);
+  }
   for (const [name, b] of [['train', train], ['val', val], ['test', test]] as const) {
     lines.push(`${name}: ${b.items.length} images ${b.shape.slice(1).join('×')} (${b.cacheHits} from cache, ${b.rendered} rendered)`);
     for (const bad of b.bad) lines.push(`  skipped ${bad.path}: ${bad.reason}`);

@@ -122,6 +122,18 @@ describe('data folders with no usable record: exit 7 saying what was found, noth
     expect(existsSync(out)).toBe(false);
   }, 60_000);
 
+  it('a saved split whose records have gone: train refuses it (exit 7) and leaves the run folder as it was', async () => {
+    const gone = folder('gone-run');
+    const split = join(gone, 'split.json');
+    const item = (name: string, cls: number) => [name, cls, [cls]];
+    writeFileSync(split, JSON.stringify({ version: 1, root: join(dir, 'moved'), level: 'all', seed: 1, classes: [], train: [item('A.hea', 0), item('B.hea', 1)], val: [item('C.hea', 2)], test: [item('D.hea', 3)], report: {} }));
+    const data = folder('gone-data');
+    writeRecord(data, generateRecord(6, 6), 'F');
+    expectRefused(await runCli('train', '--data', data, '--out', gone, '--preset', 'tiny', '--no-progress'), EXIT.data,
+      /^ecgpu train: .*gone-run\/split\.json: none of the 2 records of its train part can be read \(first: .*moved\/A\.hea: .*\); delete it to split again$/);
+    expect(readdirSync(gone)).toEqual(['split.json']);
+  });
+
   it('eval --split with an empty test part, and --data naming a file: exit 7', async () => {
     const split = join(dir, 'empty-split.json');
     writeFileSync(split, JSON.stringify({ version: 1, root: dir, level: 'all', seed: 1, classes: [], train: [['R1.hea', 4, [4]]], val: [], test: [], report: {} }));
