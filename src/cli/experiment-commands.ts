@@ -76,6 +76,8 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
     const folders = checkFolders(data);
     if (!hasRecordFile(folders)) throw new DataError(`--data ${data.join(',')}`, noRecordFiles(folders));
   }
+  // Options that only mean something together with others are refused alone, not silently ignored.
+  if (values.labels && !data) throw new UsageError('--labels reads the diagnoses of --data records: give --data too');
   const phrases = values.labels ? parsePhraseTable(readTable(values.labels), values.labels) : undefined;
   const progress = !values['no-progress'];
   const log = (l: string) => console.error(printableLines(l)); // lines quote record files: paths, reasons
@@ -96,6 +98,7 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
     train.optimizer = values.optimizer as TrainOptions['optimizer'];
   }
   const independentPerClass = num(values.independent, 'independent', undefined, { integer: true, min: 0, max: 100_000 });
+  if (independentPerClass && data) throw new UsageError('--independent draws a synthetic test set for synthetic runs: it does not apply with --data');
   if (values.balance) train.sampling = 'balanced';
   if (values['best-by'] !== undefined) {
     if (values['best-by'] !== 'accuracy' && values['best-by'] !== 'loss') throw new UsageError(`--best-by ${values['best-by']}: choose accuracy or loss`);

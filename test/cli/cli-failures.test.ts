@@ -52,6 +52,7 @@ describe('options: unknown, repeated and conflicting ones are refused on every c
     [['eval', '--bogus'], /^ecgpu eval: Unknown option '--bogus'/],
     [['annotations', 'R1', 'atr', '--bogus'], /^ecgpu annotations: unknown option --bogus/],
     [['--bogus'], /^ecgpu: Unknown option '--bogus'$/],
+    [['prepare', '--labels', 'phrases.tsv'], /^ecgpu prepare: --labels reads the diagnoses of --data records: give --data too$/],
     [['eval', '--data', 'd', '--model', 'm.ecgpu', '--out', ''], /^ecgpu eval: --out needs a value, got ''$/],
     [['predict', 'x.hea', '--saliency', ' '], /^ecgpu predict: --saliency needs a value, got ' '$/],
     [['train', '--seed', ''], /^ecgpu train: --seed needs a value, got ''$/],
@@ -60,6 +61,10 @@ describe('options: unknown, repeated and conflicting ones are refused on every c
   it.each(cases)('%j', async (...args) => {
     const [argv, re] = args as unknown as [string[], RegExp];
     expectRefused(await runCli(...argv), EXIT.usage, re);
+  });
+
+  it('--independent with --data: refused (it only applies to synthetic runs)', async () => {
+    expectRefused(await runCli('train', '--data', dir, '--independent', '50'), EXIT.usage, /^ecgpu train: --independent draws a synthetic test set for synthetic runs: it does not apply with --data$/);
   });
 
   it('annotations of a record without the annotation file: only the refusal, no warning about its header first', async () => {
