@@ -15,8 +15,7 @@
  */
 import type { AdapterDescription } from '../engine/device.js';
 import { ModelFileError, type ModelMeta } from '../models/model-file.js';
-import { inputDims } from '../models/alexnet.js';
-import { renderDefaults, tensorChannels } from '../ecg/render.js';
+import { renderDefaults } from '../ecg/render.js';
 import type { EcgRecord } from '../ecg/types.js';
 import { calibratedDecision } from '../inference/probabilities.js';
 import { saliencyPicture, type SaliencyMap } from '../inference/saliency.js';
@@ -102,21 +101,6 @@ export interface LoadOptions {
   backend?: BackendChoice;
 }
 
-/** Whether the file's render options draw the image its network takes (channels, height, width). */
-function geometryMismatch(meta: ModelMeta): string | undefined {
-  const render = modelRenderOptions(meta);
-  const o = renderDefaults(render);
-  const [h, w] = inputDims(meta.config);
-  let c: number;
-  try {
-    c = tensorChannels(render);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  if (o.height === h && o.width === w && c === meta.config.inChannels) return undefined;
-  return `its render options draw ${c}×${o.height}×${o.width} images but the network takes ${meta.config.inChannels}×${h}×${w}`;
-}
-
 export class Classifier {
   private disposed = false;
 
@@ -137,13 +121,13 @@ export class Classifier {
    */
   static async load(source?: ModelSource, opts: LoadOptions = {}): Promise<Classifier> {
     const { bytes, name } = await modelBytes(source, opts.defaultModelUrl);
+    // Every check of the file (render geometry included) runs as it is read; what remains is whether this
+    // build can supply the inputs of its findings head.
     const { backend, meta, warnings, findingsWeights } = await openBackend(bytes, name, opts.backend ?? 'auto');
     const unknownInputs = meta.findings?.head ? unknownFindingsInputs(meta.findings.head.inputs, knownHeadInputs(meta.classNames)) : [];
-    const mismatch = geometryMismatch(meta)
-      ?? (unknownInputs.length ? `its findings head takes input(s) this ecgpu does not measure: ${unknownInputs.slice(0, 3).join(', ')}` : undefined);
-    if (mismatch) {
+    if (unknownInputs.length) {
       backend.dispose();
-      throw new ModelFileError(name, mismatch);
+      throw new ModelFileError(name, `its findings head takes input(s) this ecgpu does not measure: ${unknownInputs.slice(0, 3).join(', ')}`);
     }
     return new Classifier(backend, findingsWeights, meta, name, warnings);
   }

@@ -8,6 +8,7 @@ import { DEFAULT_FS, parseHeader } from '../ecg/wfdb-header.js';
 import { EcgInputError, type RecordHeader } from '../ecg/types.js';
 import { UsageError } from './args.js';
 import { reportFailure } from './exit-codes.js';
+import { printableLine } from '../ecg/printable.js';
 
 export const ANNOTATIONS_USAGE = `usage: ecgpu annotations <record> <annotator>
 
@@ -132,17 +133,18 @@ export async function annotationsCommand(argv: string[], io: AnnotationsIo = pro
     const [recordArg, ext] = argv;
     if (!/^[A-Za-z0-9_]+$/.test(ext)) throw new UsageError(`bad annotator '${ext}' (a file extension such as atr, qrs, i, v1)`);
     const base = recordArg.replace(/\.hea$/i, '');
+    const path = `${base}.${ext}`;
+    const bytes = readBytes(path, 'annotation file'); // first: a missing file is the one line printed
     let header: RecordHeader | undefined;
     try {
       header = parseHeader(new TextDecoder().decode(readFileSync(`${base}.hea`)), `${base}.hea`);
     } catch (e) {
       if (e instanceof EcgInputError) throw e;
       // rdann reads annotations of records without a header at WFDB's default 250 Hz.
-      io.err(`ecgpu annotations: warning: ${base}.hea not readable; times assume ${DEFAULT_FS} Hz\n`);
+      io.err(`ecgpu annotations: warning: ${printableLine(base)}.hea not readable; times assume ${DEFAULT_FS} Hz\n`);
     }
-    const path = `${base}.${ext}`;
-    const file = parseAnnotations(readBytes(path, 'annotation file'), path);
-    for (const w of file.warnings) io.err(`ecgpu annotations: warning: ${path}: ${w}\n`);
+    const file = parseAnnotations(bytes, path);
+    for (const w of file.warnings) io.err(`ecgpu annotations: warning: ${printableLine(`${path}: ${w}`)}\n`);
     const clock = clockOf(header);
     let chunk = '';
     for (const line of rdannLines(file, clock)) {

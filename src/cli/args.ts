@@ -1,5 +1,6 @@
 /** Small helpers over node:util parseArgs: typed values and a clean error for bad options. */
 import { parseArgs } from 'node:util';
+import { printableLine } from '../ecg/printable.js';
 
 export class UsageError extends Error {}
 
@@ -14,12 +15,24 @@ export function parse<const O extends OptionSpec>(argv: string[], options: O, al
     const name = /^--([^=]+)$/.exec(args[i])?.[1];
     if (name && options[name]?.type === 'string' && /^-(\d|\.\d|Infinity|NaN)/.test(args[i + 1])) args.splice(i, 2, `${args[i]}=${args[i + 1]}`);
   }
+  let r;
   try {
-    const r = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals, strict: true });
-    return { values: r.values as Values<O>, positionals: r.positionals };
+    r = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals, strict: true, tokens: true });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(printableLine((e as Error).message));
   }
+  // parseArgs keeps the last of a repeated option: `--model a --model b` would silently use b.
+  const given = new Set<string>();
+  for (const t of r.tokens) {
+    if (t.kind !== 'option' || t.name === 'help') continue;
+    // `--out ''` would mean the current folder, `--model ''` nothing at all: an empty value is a mistake
+    // (--data says so itself, naming the list it came in).
+    if (t.value !== undefined && t.value.trim() === '' && t.name !== 'data') throw new UsageError(`--${t.name} needs a value, got '${t.value}'`);
+    if (options[t.name]?.multiple) continue;
+    if (given.has(t.name)) throw new UsageError(`--${t.name} given twice (give it once)`);
+    given.add(t.name);
+  }
+  return { values: r.values as Values<O>, positionals: r.positionals };
 }
 
 /** What a numeric option accepts; `above` is a strict lower bound, `min`/`max` inclusive ones. */

@@ -9,6 +9,7 @@ import { EcgInputError } from '../ecg/types.js';
 import { ModelFileError } from '../models/model-file.js';
 import { CheckpointError } from '../train/checkpoint.js';
 import { TrainingDivergedError } from '../train/trainer.js';
+import { printableField, printableLine } from '../ecg/printable.js';
 import { UsageError } from './args.js';
 
 export const EXIT = {
@@ -44,8 +45,9 @@ export function writeOutput(path: string, bytes: Uint8Array | string, what: stri
 
 /** Exit code and message line of an error thrown by a command. */
 export function failure(e: unknown, cmd: string): { code: number; line: string } {
-  const prefix = `ecgpu${cmd ? ` ${cmd}` : ''}: `;
-  const m = e instanceof Error ? e.message : String(e);
+  const prefix = `ecgpu${printableField(cmd ? ` ${cmd}` : '')}: `;
+  // Messages quote what files and arguments said: control bytes escaped, one line, a long one cut.
+  const m = printableLine(e instanceof Error ? e.message : String(e));
   if (e instanceof UsageError) return { code: EXIT.usage, line: prefix + m };
   if (e instanceof NoAdapterError) return { code: EXIT.noAdapter, line: m };
   if (e instanceof ModelFileError) return { code: EXIT.modelFile, line: `${prefix}model file ${m}` };
@@ -61,7 +63,7 @@ export function failure(e: unknown, cmd: string): { code: number; line: string }
 /** Writes an error's one line through `err` (a usage error points at the command's --help) and returns its exit code. */
 export function reportFailure(e: unknown, cmd: string, err: (line: string) => void): number {
   const f = failure(e, cmd);
-  err(`${f.line}${e instanceof UsageError ? ` (see ecgpu ${cmd} --help)` : ''}\n`);
+  err(`${f.line}${e instanceof UsageError ? ` (see ecgpu${cmd ? ` ${cmd}` : ''} --help)` : ''}\n`);
   return f.code;
 }
 

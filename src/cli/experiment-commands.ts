@@ -1,5 +1,5 @@
 /** `ecgpu compare | train | prepare`: the paper's experiment, one architecture, or data only. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { init } from '../engine/engine.js';
 import { DataError } from '../ecg/data-error.js';
 import { parsePhraseTable, type PhraseTable } from '../ecg/label-phrases.js';
@@ -7,11 +7,14 @@ import { inputDims, type AlexNetConfig, type Architecture } from '../models/alex
 import type { DatasetLevel } from '../ecg/dataset.js';
 import { runExperiment } from '../train/experiment.js';
 import { getPreset, PRESETS, type Preset } from '../train/presets.js';
-import { readModelHeader } from '../models/model-file.js';
+import { checkModelFile, ModelFileError } from '../models/model-file.js';
 import { checkFolders, prepareData } from '../train/prepare.js';
+import { hasRecordFile, noRecordFiles } from '../ecg/scan.js';
+import { printableLines } from '../ecg/printable.js';
 import type { TrainOptions } from '../train/trainer.js';
 import { num, parse, UsageError } from './args.js';
-import { OutputError } from './exit-codes.js';
+import { failure } from './exit-codes.js';
+import { checkOutputFolder, RunFolder } from './outputs.js';
 
 export const EXPERIMENT_USAGE = (cmd: string) => `usage: ecgpu ${cmd} [options]
 
@@ -41,14 +44,21 @@ With no --data, runs on synthetic 12-lead records generated on first use (cached
   --no-progress       no progress bars
   --help`;
 
+const DATA_OPTIONS = {
+  data: { type: 'string', multiple: true }, labels: { type: 'string' }, preset: { type: 'string' }, level: { type: 'string' }, out: { type: 'string' },
+  seed: { type: 'string' }, 'no-progress': { type: 'boolean' },
+} as const;
+const TRAIN_OPTIONS = {
+  ...DATA_OPTIONS, arch: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
+  lr: { type: 'string' }, optimizer: { type: 'string' }, 'weight-decay': { type: 'string' },
+  resume: { type: 'boolean' }, independent: { type: 'string' }, init: { type: 'string' }, balance: { type: 'boolean' },
+  'best-by': { type: 'string' },
+} as const;
+
 export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', argv: string[]): Promise<number> {
-  const { values } = parse(argv, {
-    data: { type: 'string', multiple: true }, labels: { type: 'string' }, preset: { type: 'string' }, level: { type: 'string' }, out: { type: 'string' },
-    seed: { type: 'string' }, arch: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
-    lr: { type: 'string' }, optimizer: { type: 'string' }, 'weight-decay': { type: 'string' },
-    resume: { type: 'boolean' }, 'no-progress': { type: 'boolean' }, independent: { type: 'string' }, init: { type: 'string' }, balance: { type: 'boolean' },
-    'best-by': { type: 'string' },
-  }, false);
+  // prepare trains nothing: a training option given to it is refused, not silently ignored.
+  if (cmd === 'prepare') parse(argv, DATA_OPTIONS, false);
+  const { values } = parse(argv, TRAIN_OPTIONS, false);
   if (values.help) {
     console.log(EXPERIMENT_USAGE(cmd));
     return 0;
@@ -58,16 +68,22 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
   const preset = getPreset(presetName);
   const level = parseLevel(values.level) ?? preset.level;
   const out = values.out ?? `runs/${preset.name}`;
-  if (existsSync(out) && !statSync(out).isDirectory()) throw new OutputError(`--out ${out}: is a file, not a folder`);
+  checkOutputFolder(out, '--out');
   const seed = num(values.seed, 'seed', 1, { integer: true, min: 0, max: 2 ** 32 - 1 })!;
   const data = values.data?.flatMap((d) => d.split(',')).map((d) => d.trim());
   if (data?.some((d) => d === '')) throw new UsageError(`--data needs a folder name, got '${values.data!.join(',')}'`);
-  if (data) checkFolders(data); // before the GPU starts
+  if (data) {
+    // Before the GPU starts: folders that exist and hold something to scan (the scan itself comes later).
+    const folders = checkFolders(data);
+    if (!hasRecordFile(folders)) throw new DataError(`--data ${data.join(',')}`, noRecordFiles(folders));
+  }
+  // Options that only mean something together with others are refused alone, not silently ignored.
+  if (values.labels && !data) throw new UsageError('--labels reads the diagnoses of --data records: give --data too');
   const phrases = values.labels ? readLabelTable(values.labels) : undefined;
   const progress = !values['no-progress'];
-  const log = (l: string) => console.error(l);
+  const log = (l: string) => console.error(printableLines(l)); // lines quote record files: paths, reasons
   if (cmd === 'prepare') {
-    await prepareData({ data, phrases, out, level, seed, render: preset.render, progress, log });
+    await inRunFolder(out, () => prepareData({ data, phrases, out, level, seed, render: preset.render, progress, log }), log);
     return 0;
   }
   const archs = parseArchs(values.arch, cmd);
@@ -83,6 +99,7 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
     train.optimizer = values.optimizer as TrainOptions['optimizer'];
   }
   const independentPerClass = num(values.independent, 'independent', undefined, { integer: true, min: 0, max: 100_000 });
+  if (independentPerClass && data) throw new UsageError('--independent draws a synthetic test set for synthetic runs: it does not apply with --data');
   if (values.balance) train.sampling = 'balanced';
   if (values['best-by'] !== undefined) {
     if (values['best-by'] !== 'accuracy' && values['best-by'] !== 'loss') throw new UsageError(`--best-by ${values['best-by']}: choose accuracy or loss`);
@@ -90,7 +107,7 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
   }
   if (values.init) checkInitModel(values.init, preset, archs);
   await init();
-  const { outcomes, reportDir } = await runExperiment({ preset, architectures: archs, data, phrases, init: values.init, out, level, seed, resume: Boolean(values.resume), train, progress, log, independentPerClass });
+  const { outcomes, reportDir } = await inRunFolder(out, () => runExperiment({ preset, architectures: archs, data, phrases, init: values.init, out, level, seed, resume: Boolean(values.resume), train, progress, log, independentPerClass }), log);
   const ci = (i: { estimate: number; lower: number; upper: number }) => `${i.estimate.toFixed(3)} [${i.lower.toFixed(3)}, ${i.upper.toFixed(3)}]`;
   console.log(`\n${'model'.padEnd(13)} ${'test accuracy (95% CI)'.padEnd(24)} ${'macro F1 (95% CI)'.padEnd(24)} ${'macro AUC (95% CI)'.padEnd(24)} best epoch`);
   for (const o of outcomes) {
@@ -107,15 +124,34 @@ export async function experimentCommand(cmd: 'compare' | 'train' | 'prepare', ar
   return 0;
 }
 
-/** --init must name a model of the architecture and shape this run trains (checked before the GPU starts). */
+/** Runs `work` in the output folder `out`: made if needed, and on failure left as it was found (see RunFolder). */
+async function inRunFolder<T>(out: string, work: () => Promise<T>, log: (l: string) => void): Promise<T> {
+  const folder = RunFolder.open(out, '--out');
+  let result: T;
+  try {
+    result = await work();
+  } catch (e) {
+    const kept = folder.undo(failure(e, '').line);
+    if (kept) log(kept);
+    throw e;
+  }
+  folder.done();
+  return result;
+}
+
+/**
+ * --init must name a usable model file (every check a load makes, exit 4 otherwise) of the architecture
+ * and shape this run trains (exit 2 otherwise), checked before the GPU starts.
+ */
 function checkInitModel(path: string, preset: Preset, archs: Architecture[]): void {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(readFileSync(path));
   } catch (e) {
-    throw new UsageError(`--init ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'model file not found' : (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ModelFileError(path, code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a model file' : `cannot be read (${code ?? (e as Error).message})`);
   }
-  const c = readModelHeader(bytes, path).header.config;
+  const c = checkModelFile(bytes, path).meta.config;
   const want = preset.model;
   const shape = (m: Omit<AlexNetConfig, 'architecture' | 'seed'>) => `${inputDims(m).join('×')}×${m.inChannels}, width ${m.width}, FC ${m.fcWidth}`;
   // Everything that decides a tensor's shape must agree; dropout does not.

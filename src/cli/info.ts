@@ -1,8 +1,10 @@
 /** `ecgpu info`: which adapter ecgpu finds and what it allows. */
 import { init } from '../engine/engine.js';
+import { parse } from './args.js';
 
 export async function infoCommand(argv: string[]): Promise<number> {
-  if (argv.includes('--help')) return console.log('usage: ecgpu info\n\nPrints the WebGPU adapter ecgpu uses, how it was found, and its limits.\n(ECGPU_DEBUG=1 prints the adapter search on stderr for any command.)'), 0;
+  const { values } = parse(argv, {}, false); // no options, no arguments: anything else is refused
+  if (values.help) return console.log('usage: ecgpu info\n\nPrints the WebGPU adapter ecgpu uses, how it was found, and its limits.\n(ECGPU_DEBUG=1 prints the adapter search on stderr for any command.)'), 0;
   const e = await init();
   const a = e.adapter;
   console.log(`adapter: ${a.description || a.device} (vendor ${a.vendor}, architecture ${a.architecture})`);

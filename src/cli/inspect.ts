@@ -5,6 +5,7 @@
 import { headerLabels } from '../ecg/labels.js';
 import { readRecord } from '../ecg/read-record.js';
 import { UsageError } from './args.js';
+import { printableField, printableLine, quoted } from '../ecg/printable.js';
 import { reportFailure } from './exit-codes.js';
 import { CLASS_NAMES, EcgInputError, type EcgRecord } from '../ecg/types.js';
 import { INVALID_SAMPLE } from '../ecg/wfdb-signals.js';
@@ -125,12 +126,13 @@ export function parseTime(text: string, fs: number): number {
     const seconds = parts.reduce((acc, p) => acc * 60 + Number(p), 0);
     return Math.round(seconds * fs);
   }
-  throw new UsageError(`bad time '${text}' (expected seconds, [hh:]mm:ss, or sN for sample N)`);
+  throw new UsageError(`bad time ${quoted(text)} (expected seconds, [hh:]mm:ss, or sN for sample N)`);
 }
 
 export function parseInspectArgs(argv: string[]): InspectOptions | 'help' {
   let record: string | undefined;
   const opts: Partial<InspectOptions> = { units: 'digital' };
+  const seen = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -138,17 +140,22 @@ export function parseInspectArgs(argv: string[]): InspectOptions | 'help' {
       if (v === undefined) throw new UsageError(`${a} needs a value`);
       return v;
     };
+    // Each option once, and one choice of units: a second one would silently replace the first.
+    const once = (key: string) => {
+      if (seen.has(key)) throw new UsageError(key === 'units' ? `${seen.get(key)} and ${a} conflict (choose one)` : `${a} given twice`);
+      seen.set(key, a);
+    };
     switch (a) {
       case '--help': case '-h': return 'help';
-      case '--physical': case '-p': opts.units = 'physical'; break;
-      case '--precise': case '-P': opts.units = 'precise'; break;
-      case '--high-res': case '-H': opts.highRes = true; break;
-      case '--from': case '-f': opts.from = value(); break;
-      case '--to': case '-t': opts.to = value(); break;
-      case '--signals': case '-s': opts.signals = value().split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--physical': case '-p': once('units'); opts.units = 'physical'; break;
+      case '--precise': case '-P': once('units'); opts.units = 'precise'; break;
+      case '--high-res': case '-H': once('high-res'); opts.highRes = true; break;
+      case '--from': case '-f': once('from'); opts.from = value(); break;
+      case '--to': case '-t': once('to'); opts.to = value(); break;
+      case '--signals': case '-s': once('signals'); opts.signals = value().split(',').map((s) => s.trim()).filter(Boolean); break;
       default:
-        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
-        if (record !== undefined) throw new UsageError(`more than one record given ('${record}', '${a}')`);
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${quoted(a)}`);
+        if (record !== undefined) throw new UsageError(`more than one record given (${quoted(record)}, ${quoted(a)})`);
         record = a;
     }
   }
@@ -166,7 +173,7 @@ function resolveSignals(record: EcgRecord, list: string[]): number[] {
     }
     const i = record.leads.findIndex((l) => l === s);
     const j = i >= 0 ? i : record.leads.findIndex((l) => l.toLowerCase() === s.toLowerCase());
-    if (j < 0) throw new UsageError(`no signal named '${s}' (the record has ${record.leads.join(', ')})`);
+    if (j < 0) throw new UsageError(`no signal named ${quoted(s)} (the record has ${record.leads.map((l) => printableField(l)).join(', ')})`);
     return j;
   });
 }
@@ -174,23 +181,24 @@ function resolveSignals(record: EcgRecord, list: string[]): number[] {
 /** The stderr summary: record line, one line per signal, labels and warnings. */
 export function headerSummary(record: EcgRecord): string {
   const h = record.header;
+  const p = printableField; // header text may hold control bytes or run to megabytes
   const n = record.signals[0]?.length ?? h.nSamples;
   const out = [
-    `record ${h.name} (${record.source}): ${record.signals.length} signals, ${record.fs} Hz, ${n} samples (${(n / record.fs).toFixed(3)} s)` +
-      (h.baseTime || h.baseDate ? `, start ${[h.baseTime, h.baseDate].filter(Boolean).join(' ')}` : ''),
+    `record ${p(h.name)} (${p(record.source, 200)}): ${record.signals.length} signals, ${record.fs} Hz, ${n} samples (${(n / record.fs).toFixed(3)} s)` +
+      (h.baseTime || h.baseDate ? `, start ${[h.baseTime, h.baseDate].filter(Boolean).map((t) => p(t!)).join(' ')}` : ''),
   ];
   h.signals.forEach((s, i) => {
-    out.push(`  ${i}\t${s.description}\t${s.fileName} format ${s.format}${s.samplesPerFrame > 1 ? `x${s.samplesPerFrame}` : ''}${s.skew ? `:${s.skew}` : ''}` +
-      `\tgain ${s.gain}/${s.units} baseline ${s.baseline} adc ${s.adcResolution}-bit zero ${s.adcZero}`);
+    out.push(`  ${i}\t${p(s.description)}\t${p(s.fileName)} format ${s.format}${s.samplesPerFrame > 1 ? `x${s.samplesPerFrame}` : ''}${s.skew ? `:${s.skew}` : ''}` +
+      `\tgain ${s.gain}/${p(s.units)} baseline ${s.baseline} adc ${s.adcResolution}-bit zero ${s.adcZero}`);
   });
-  if (h.age !== undefined || h.sex !== undefined) out.push(`age ${h.age ?? '?'}, sex ${h.sex ?? '?'}`);
+  if (h.age !== undefined || h.sex !== undefined) out.push(`age ${h.age ?? '?'}, sex ${p(String(h.sex ?? '?'))}`);
   const labels = headerLabels(h);
   if (h.dx.length || labels.classes.length || labels.unknown.length) {
     const cls = labels.classes;
-    out.push(`${h.dx.length ? `dx ${h.dx.join(',')}` : 'diagnoses (free text)'} -> classes ${cls.length ? cls.map((c) => `${c} (${CLASS_NAMES[c]})`).join(', ') : 'none of the 10'}` +
-      (labels.unknown.length ? `; unknown: ${labels.unknown.join(h.dx.length ? ',' : ' | ')}` : ''));
+    out.push(`${h.dx.length ? `dx ${h.dx.map((d) => p(d)).join(',')}` : 'diagnoses (free text)'} -> classes ${cls.length ? cls.map((c) => `${c} (${CLASS_NAMES[c]})`).join(', ') : 'none of the 10'}` +
+      (labels.unknown.length ? `; unknown: ${labels.unknown.map((u) => p(u)).join(h.dx.length ? ',' : ' | ')}` : ''));
   }
-  for (const w of h.warnings ?? []) out.push(`warning: ${w}`);
+  for (const w of h.warnings ?? []) out.push(`warning: ${printableLine(w)}`);
   return out.join('\n') + '\n';
 }
 
@@ -215,14 +223,18 @@ export async function inspectCommand(argv: string[], io: InspectIo = processIo):
       await io.out(INSPECT_USAGE + '\n');
       return 0;
     }
+    // Times are checked for form before the record is read, against it after; the summary comes only
+    // once every option is known to be good, so a refusal is the only thing printed.
+    for (const t of [opts.from, opts.to]) if (t !== undefined) parseTime(t, 1);
     const record = readRecord(opts.record, { resolution: opts.highRes ? 'high' : 'frame', noData: 'keep' });
-    io.err(headerSummary(record));
     const n = record.signals[0]?.length ?? 0;
     const from = opts.from !== undefined ? parseTime(opts.from, record.fs) : 0;
     const to = opts.to !== undefined ? parseTime(opts.to, record.fs) : n;
     if (from > n) throw new UsageError(`--from ${opts.from} is sample ${from}, past the end of the record (${n} samples)`);
     if (to < from) throw new UsageError(`--to ${opts.to} (sample ${to}) comes before --from ${opts.from ?? 0} (sample ${from})`);
     const signals = opts.signals ? resolveSignals(record, opts.signals) : undefined;
+    if (opts.units === 'digital' && (signals ?? record.signals.map((_, i) => i)).some((i) => !record.digital?.[i])) throw new EcgInputError(record.source, 'has no digital values (not read from a file); use --physical');
+    io.err(headerSummary(record));
     for (const chunk of formatSamples(record, { units: opts.units, from, to, signals })) await io.out(chunk);
     return 0;
   } catch (e) {

@@ -6,6 +6,7 @@ import { evalCommand, predictCommand } from './model-commands.js';
 import { inspectCommand } from './inspect.js';
 import { annotationsCommand } from './annotations.js';
 import { infoCommand } from './info.js';
+import { quoted } from '../ecg/printable.js';
 
 const USAGE = `usage: ecgpu [command] [options]     (ecgpu <command> --help for each)
 
@@ -37,11 +38,11 @@ export async function main(argv: string[]): Promise<number> {
       case '--help': case '-h': case 'help': console.log(USAGE); return EXIT.ok;
       default:
         if (cmd.startsWith('--')) return await experimentCommand('compare', argv);
-        console.error(`ecgpu: unknown command '${cmd}'\n${USAGE}`);
+        console.error(`ecgpu: unknown command ${quoted(cmd)} (see ecgpu --help)`);
         return EXIT.usage;
     }
   } catch (e) {
-    const f = failure(e, cmd ?? '');
+    const f = failure(e, cmd && !cmd.startsWith('-') ? cmd : '');
     console.error(f.line);
     return f.code;
   }

@@ -7,6 +7,7 @@
  * the physical values are µV / 1000, like a WFDB copy of the same record would read.
  */
 import { EcgInputError, STANDARD_LEADS, type EcgRecord, type RecordHeader, type SignalSpec } from './types.js';
+import { quoted } from './printable.js';
 
 export const CHAPMAN_FS = 500;
 export const CHAPMAN_GAIN = 1000;
@@ -47,7 +48,7 @@ export function parseChapmanCsv(text: string, fileName: string, dx: string[] = [
     if (idx.every((i) => i >= 0)) order = idx;
     else {
       const unknown = head.filter((h) => !STANDARD_LEADS.some((l) => l.toLowerCase() === h.toLowerCase()));
-      throw new EcgInputError(fileName, `header row names unknown lead(s) ${unknown.map((u) => `'${u}'`).join(', ')}; expected ${STANDARD_LEADS.join(',')}`);
+      throw new EcgInputError(fileName, `header row names unknown lead(s) ${unknown.map(quoted).join(', ')}; expected ${STANDARD_LEADS.join(',')}`);
     }
   }
   const n = lines.length - first;
@@ -62,7 +63,7 @@ export function parseChapmanCsv(text: string, fileName: string, dx: string[] = [
       const cell = row[order[lead]];
       const v = Number(cell);
       if (cell === '' || !Number.isFinite(v)) {
-        const why = cell === '' ? 'empty cell' : /^[-+]?nan$/i.test(cell) ? 'NaN ("no data")' : `'${cell}' is not a number`;
+        const why = cell === '' ? 'empty cell' : /^[-+]?nan$/i.test(cell) ? 'NaN ("no data")' : `${quoted(cell)} is not a number`;
         throw new EcgInputError(fileName, `line ${lineNo}, lead ${STANDARD_LEADS[lead]}: ${why}`);
       }
       uv[lead][r] = v;

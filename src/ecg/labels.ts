@@ -4,6 +4,7 @@
  */
 import { diagnosisStatements, interpretStatements, LUDB_PHRASES, type PhraseTable } from './label-phrases.js';
 import { CLASS_NAMES, EcgInputError, type RecordHeader } from './types.js';
+import { quoted } from './printable.js';
 
 /** SNOMED CT code → class id. */
 export const CODE_TO_CLASS: ReadonlyMap<string, number> = new Map([
@@ -103,7 +104,7 @@ export function classesOf(dx: string[]): number[] {
 export function classesOfStrict(dx: string[], file: string): number[] {
   const r = interpretDx(dx);
   if (r.unknown.length) {
-    throw new EcgInputError(file, `unknown diagnosis ${r.unknown.map((u) => `'${u}'`).join(', ')} (not a SNOMED CT code or a known abbreviation)`);
+    throw new EcgInputError(file, `unknown diagnosis ${r.unknown.map(quoted).join(', ')} (not a SNOMED CT code or a known abbreviation)`);
   }
   return r.classes;
 }

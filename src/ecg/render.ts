@@ -17,9 +17,10 @@ import { encodePng, type Deflate } from '../image/png.js';
 import { prepareRecord } from './preprocess.js';
 import { detectQrs, medianOf, rrIntervals } from './qrs-detect.js';
 import { DERIVED_LIMB_LEADS, STANDARD_LEADS, type EcgRecord } from './types.js';
+import { DEFAULT_IMAGE_SIZE, tensorChannels, type GridStyle, type Layout } from '../models/render-geometry.js';
 
-export type Layout = '12lead' | 'stacked' | 'lead-channels';
-export type GridStyle = 'auto' | 'full' | 'major' | 'none';
+export type { Layout, GridStyle } from '../models/render-geometry.js';
+export { tensorChannels };
 
 export interface RenderOptions {
   layout?: Layout;
@@ -57,7 +58,7 @@ const LEFT_MM = 10, RIGHT_MM = 5, TOP_MM = 5, BOTTOM_MM = 5;
 
 /** Normalised options with defaults filled in (also what the render cache hashes). */
 export function renderDefaults(opts: RenderOptions = {}): Required<RenderOptions> {
-  const width = opts.width ?? 224, height = opts.height ?? 224;
+  const width = opts.width ?? DEFAULT_IMAGE_SIZE, height = opts.height ?? DEFAULT_IMAGE_SIZE;
   return {
     layout: opts.layout ?? '12lead', width, height, grid: opts.grid ?? 'auto', lineWidth: opts.lineWidth ?? 0,
     labels: opts.labels ?? width >= 300, calibration: opts.calibration ?? true,
@@ -221,16 +222,6 @@ function drawRhythmPlane(beats: number[], fs: number, o: Required<RenderOptions>
   cv.polyline(Float32Array.from(xs), Float32Array.from(ys), lw);
   cv.stroke(INK);
   return cv;
-}
-
-/** Image planes of a tensor render: 12 for `lead-channels` (13 with the rhythm plane), else `channels` (3 RGB or 1 luminance). */
-export function tensorChannels(opts: RenderOptions & { channels?: number }): number {
-  if ((opts.layout ?? '12lead') !== 'lead-channels') return opts.channels ?? 3;
-  const planes = STANDARD_LEADS.length + (opts.rhythmPlane ? 1 : 0);
-  if (opts.channels !== undefined && opts.channels !== planes) {
-    throw new Error(`layout lead-channels${opts.rhythmPlane ? ' with the rhythm plane' : ''} renders ${planes} planes, not channels: ${opts.channels}`);
-  }
-  return planes;
 }
 
 /** Draws `rec` and returns 8-bit RGBA pixels (`lead-channels`: the planes one under the other). */

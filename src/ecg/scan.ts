@@ -174,3 +174,56 @@ export function scanRecordsSync(root: string | readonly string[], opts: Pick<Sca
   const p = plan(root);
   return result(p, scanFiles(p.paths, opts.phrases), opts.phrases, 0, t0);
 }
+
+/** Files of the scanned folders by extension, and signal files with no header beside them. */
+function folderContents(roots: readonly string[]): { files: number; byExt: Map<string, number>; orphans: Map<string, number> } {
+  const byExt = new Map<string, number>(), orphans = new Map<string, number>();
+  let files = 0;
+  const walk = (dir: string) => {
+    const entries = readdirSync(dir, { withFileTypes: true });
+    const names = new Set(entries.map((e) => e.name.toLowerCase()));
+    for (const e of entries) {
+      if (e.isDirectory()) { if (!e.name.startsWith('.')) walk(join(dir, e.name)); continue; }
+      if (e.name.startsWith('.')) continue;
+      files++;
+      const ext = extname(e.name).toLowerCase() || '(no extension)';
+      byExt.set(ext, (byExt.get(ext) ?? 0) + 1);
+      if ((ext === '.dat' || ext === '.mat') && !names.has(`${e.name.slice(0, -4)}.hea`.toLowerCase())) orphans.set(ext, (orphans.get(ext) ?? 0) + 1);
+    }
+  };
+  for (const r of roots) walk(r);
+  return { files, byExt, orphans };
+}
+
+/**
+ * Why a scan gave no record carrying one of the 10 classes, in a few words for the one line that refuses
+ * the folder: what was there instead (no files, signal files without headers, other files, unreadable
+ * headers, records without a known diagnosis).
+ */
+export function noRecordsFound(scan: ScanResult, unreadableLater: readonly BadRecord[] = []): string {
+  const bad = [...scan.bad, ...unreadableLater];
+  const labelled = scan.records.filter((r) => r.classes.length > 0).length;
+  if (labelled > 0 && bad.length) return `no usable records: ${bad.length} record(s) unreadable (first: ${bad[0].reason})`;
+  if (scan.records.length > 0) {
+    return `no usable records: ${scan.records.length} record(s), none labelled with one of the 10 classes (no known diagnosis in its header)` +
+      (bad.length ? `; ${bad.length} more unreadable (first: ${bad[0].reason})` : '');
+  }
+  if (bad.length) return `no usable records: ${bad.length} record(s), all unreadable (first: ${bad[0].reason})`;
+  return noRecordFiles(scan.roots);
+}
+
+/** Whether the folders hold a file a scan reads as a record (a .hea, or a .csv): stops at the first one. */
+export function hasRecordFile(roots: readonly string[]): boolean {
+  const walk = (dir: string): boolean => readdirSync(dir, { withFileTypes: true }).some((e) =>
+    e.isDirectory() ? !e.name.startsWith('.') && walk(join(dir, e.name)) : /\.(hea|csv)$/i.test(e.name));
+  return roots.some((r) => walk(resolve(r)));
+}
+
+/** What folders without a record file hold instead, e.g. `no records: 1 .dat without header`. */
+export function noRecordFiles(roots: readonly string[]): string {
+  const { files, byExt, orphans } = folderContents(roots);
+  if (files === 0) return 'no records: the folder holds no files';
+  const orphanText = [...orphans].map(([ext, n]) => `${n} ${ext} without header`);
+  const others = [...byExt].map(([ext, n]) => [ext, n - (orphans.get(ext) ?? 0)] as const).filter(([, n]) => n > 0).map(([ext, n]) => `${n} ${ext}`);
+  return `no records: ${[...orphanText, ...(others.length ? [`${others.join(', ')} file(s), none a record (.hea + signal file, or a Chapman .csv)`] : [])].join('; ')}`;
+}

@@ -10,6 +10,7 @@
  * (`segment-name nsamples`, `~` for a gap) instead of signal lines; see wfdb-segments.
  */
 import { EcgInputError, type RecordHeader, type SegmentSpec, type SignalSpec } from './types.js';
+import { quoted } from './printable.js';
 
 /** WFDB_DEFGAIN: the gain the WFDB library assumes when a header says 0 (uncalibrated). */
 export const DEFAULT_GAIN = 200;
@@ -36,14 +37,14 @@ const SIGNAL_FILE_TOKEN = /\.(?:mat|dat)$/i;
 function num(text: string, what: string, file: string, lineNo: number): number {
   const v = Number(text);
   if (text.trim() === '' || !Number.isFinite(v)) {
-    throw new EcgInputError(file, `line ${lineNo}: ${what} '${text}' is not a number`);
+    throw new EcgInputError(file, `line ${lineNo}: ${what} ${quoted(text)} is not a number`);
   }
   return v;
 }
 
 function int(text: string, what: string, file: string, lineNo: number): number {
   const v = num(text, what, file, lineNo);
-  if (!Number.isInteger(v)) throw new EcgInputError(file, `line ${lineNo}: ${what} '${text}' is not an integer`);
+  if (!Number.isInteger(v)) throw new EcgInputError(file, `line ${lineNo}: ${what} ${quoted(text)} is not an integer`);
   return v;
 }
 
@@ -69,9 +70,9 @@ export function splitMergedRecordLine(line: string): [string, string] | undefine
 /** Parses one signal line; `index` is the 0-based signal number, for the default description. */
 function parseSignalLine(line: string, recordName: string, index: number, file: string, lineNo: number): SignalSpec {
   const tokens = line.trim().split(/\s+/);
-  if (tokens.length < 2) throw new EcgInputError(file, `line ${lineNo}: signal line needs at least a file name and a format: '${line}'`);
+  if (tokens.length < 2) throw new EcgInputError(file, `line ${lineNo}: signal line needs at least a file name and a format: ${quoted(line)}`);
   const fm = FORMAT_SPEC.exec(tokens[1]);
-  if (!fm) throw new EcgInputError(file, `line ${lineNo}: bad signal format '${tokens[1]}' (expected e.g. 16, 212, 16+24, 16x2:1+512)`);
+  if (!fm) throw new EcgInputError(file, `line ${lineNo}: bad signal format ${quoted(tokens[1])} (expected e.g. 16, 212, 16+24, 16x2:1+512)`);
   const format = Number(fm[1]);
   const spec: SignalSpec = {
     fileName: tokens[0],
@@ -91,7 +92,7 @@ function parseSignalLine(line: string, recordName: string, index: number, file: 
   let baseline: number | undefined;
   if (tokens.length > 2) {
     const gm = GAIN_SPEC.exec(tokens[2]);
-    if (!gm) throw new EcgInputError(file, `line ${lineNo}: bad gain '${tokens[2]}'`);
+    if (!gm) throw new EcgInputError(file, `line ${lineNo}: bad gain ${quoted(tokens[2])}`);
     const gain = num(gm[1], 'gain', file, lineNo);
     spec.gain = gain === 0 ? DEFAULT_GAIN : gain;
     if (gm[2] !== undefined) baseline = int(gm[2], 'baseline', file, lineNo);
@@ -188,7 +189,7 @@ function parseSegmentLines(lines: { line: string; lineNo: number }[], nseg: numb
   if (lines.length !== nseg) throw new EcgInputError(file, `record line says ${nseg} segments but the header has ${lines.length} segment lines`);
   return lines.map(({ line, lineNo }) => {
     const [name, nsamp, extra] = line.split(/\s+/);
-    if (nsamp === undefined || extra !== undefined) throw new EcgInputError(file, `line ${lineNo}: a segment line is 'name length', got '${line}'`);
+    if (nsamp === undefined || extra !== undefined) throw new EcgInputError(file, `line ${lineNo}: a segment line is 'name length', got ${quoted(line)}`);
     const nSamples = int(nsamp, 'segment length', file, lineNo);
     if (nSamples < 0) throw new EcgInputError(file, `line ${lineNo}: negative segment length ${nSamples}`);
     return { name, nSamples };
@@ -205,7 +206,7 @@ function parseRecordLine(line: string, file: string, lineNo: number): RecordHead
     if (nseg < 1) throw new EcgInputError(file, `line ${lineNo}: a multi-segment record needs at least 1 segment, got ${nseg}`);
     segments = new Array(nseg); // filled by parseSegmentLines
   }
-  if (nsigField === undefined) throw new EcgInputError(file, `line ${lineNo}: record line '${line}' has no signal count`);
+  if (nsigField === undefined) throw new EcgInputError(file, `line ${lineNo}: record line ${quoted(line)} has no signal count`);
   const nSignals = int(nsigField, 'signal count', file, lineNo);
   if (nSignals < 0) throw new EcgInputError(file, `line ${lineNo}: negative signal count ${nSignals}`);
   let fs = DEFAULT_FS;

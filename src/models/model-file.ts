@@ -7,9 +7,10 @@
  */
 import type { Tensor } from '../engine/tensor.js';
 import { engine } from '../engine/engine.js';
-import { createModel, type AlexNet, type AlexNetConfig } from './alexnet.js';
+import { createModel, inputDims, type AlexNet, type AlexNetConfig } from './alexnet.js';
 import { crc32 } from '../image/crc32.js';
 import { findingsTensorShapes, type FindingsSpec } from './findings-head.js';
+import { renderOptionsProblem } from './render-geometry.js';
 
 const MAGIC = [0x45, 0x43, 0x47, 0x50, 0x55, 0x01, 0x00, 0x00];
 const ARCHITECTURES = ['alexnet', 'alexnet-m-se'];
@@ -104,6 +105,27 @@ function findingsProblem(f: unknown, k: number): string | undefined {
   return undefined;
 }
 
+/** Longest class name accepted: names are printed on one line of a terminal and in reports. */
+const MAX_CLASS_NAME = 100;
+// C0/C1 controls, DEL and the bidirectional overrides: they would reach a terminal with every answer.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** Class names must be k distinct, non-empty, printable names: a model answers with them. */
+function classNamesProblem(names: unknown, k: number): string | undefined {
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && n.trim() !== '')) return 'classNames must be a list of non-empty names';
+  if (names.length !== k) return `${names.length} class names for a model with ${k} classes`;
+  const first = new Map<string, number>();
+  for (const [i, n] of (names as string[]).entries()) {
+    if (n.length > MAX_CLASS_NAME) return `class name ${i} is ${n.length} characters long (at most ${MAX_CLASS_NAME})`;
+    if (CONTROL.test(n)) return `class name ${i} ${JSON.stringify(n)} holds control characters`;
+    const key = n.trim().toLowerCase();
+    const j = first.get(key);
+    if (j !== undefined) return `class names ${j} and ${i} are both ${JSON.stringify(n.trim())}: a model's classes must be told apart by name`;
+    first.set(key, i);
+  }
+  return undefined;
+}
+
 /** Every structural problem of a parsed header, before anything is built (first one found). */
 function headerProblem(h: Record<string, unknown>, payloadBytes: number): string | undefined {
   if (h.format !== 'ecgpu-model') return `not an ecgpu model header (format ${JSON.stringify(h.format)})`;
@@ -115,11 +137,26 @@ function headerProblem(h: Record<string, unknown>, payloadBytes: number): string
   for (const [k, v] of Object.entries(c)) if (v === null) return `config.${k} is missing (null)`;
   if (!isCount(c.numClasses)) return `config.numClasses must be a positive integer, got ${JSON.stringify(c.numClasses)}`;
   if (!isCount(c.inChannels)) return `config.inChannels must be a positive integer, got ${JSON.stringify(c.inChannels)}`;
+  for (const key of ['inputSize', 'inputHeight', 'inputWidth'] as const) {
+    if (c[key] !== undefined && !isCount(c[key])) return `config.${key} must be a positive integer, got ${JSON.stringify(c[key])}`;
+  }
+  if (c.inputSize === undefined && (c.inputHeight === undefined || c.inputWidth === undefined)) return 'config gives no input size (inputSize, or inputHeight and inputWidth)';
+  // Bounds far above any real network's: past them building the model would only exhaust memory.
+  if (typeof c.width !== 'number' || !(c.width > 0 && c.width <= 16)) return `config.width must be a number in (0, 16], got ${JSON.stringify(c.width)}`;
+  if (!isCount(c.fcWidth) || (c.fcWidth as number) > 65536) return `config.fcWidth must be an integer from 1 to 65536, got ${JSON.stringify(c.fcWidth)}`;
+  if (c.channels !== undefined && !(Array.isArray(c.channels) && c.channels.length === 5 && c.channels.every((n) => isCount(n) && n <= 65536))) {
+    return `config.channels must be 5 channel counts from 1 to 65536, got ${JSON.stringify(c.channels).slice(0, 60)}`;
+  }
+  if (c.seReduction !== undefined && !isCount(c.seReduction)) return `config.seReduction must be a positive integer, got ${JSON.stringify(c.seReduction)}`;
+  if (c.dropout !== undefined && !(typeof c.dropout === 'number' && c.dropout >= 0 && c.dropout < 1)) return `config.dropout must be a number in [0, 1), got ${JSON.stringify(c.dropout)}`;
   const k = c.numClasses;
-  if (!Array.isArray(h.classNames) || !h.classNames.every((n) => typeof n === 'string' && n.trim() !== '')) return 'classNames must be a list of non-empty names';
-  if (h.classNames.length !== k) return `${h.classNames.length} class names for a model with ${k} classes`;
+  const names = classNamesProblem(h.classNames, k);
+  if (names) return names;
   const input = h.input;
   if (!isObject(input) || !isObject(input.render)) return 'header has no input description (render options, mean, std)';
+  const [height, width] = inputDims(c as unknown as AlexNetConfig);
+  const render = renderOptionsProblem(input.render, { channels: c.inChannels, height, width });
+  if (render) return render;
   if (!isFiniteArray(input.mean) || !isFiniteArray(input.std)) return 'input.mean and input.std must be lists of finite numbers';
   if (input.mean.length !== c.inChannels || input.std.length !== c.inChannels) {
     return `input normalisation has ${input.mean.length} means and ${input.std.length} stds for ${c.inChannels} input channel(s)`;
@@ -131,6 +168,8 @@ function headerProblem(h: Record<string, unknown>, payloadBytes: number): string
   if (!isFiniteArray(cal.thresholds) || (cal.thresholds.length !== 0 && cal.thresholds.length !== k)) {
     return `calibration thresholds must be empty or ${k} finite numbers`;
   }
+  // The decision is argmax of p / threshold: a threshold of 0 divides by zero, a negative one inverts the class.
+  if (cal.thresholds.some((t) => t <= 0)) return `calibration thresholds must be positive (the decision divides by them), got [${cal.thresholds.join(', ')}]`;
   if (h.findings !== undefined) {
     const problem = findingsProblem(h.findings, k);
     if (problem) return `findings head: ${problem}`;
@@ -187,30 +226,57 @@ export interface LoadedModel {
   findingsWeights: Map<string, Float32Array>;
 }
 
+/**
+ * What is wrong with one tensor's values (undefined: nothing). Non-finite values anywhere; a weight
+ * tensor (a `.weight` of a convolution or linear layer, 2 or more dimensions) whose values are all
+ * equal, which makes every unit of its layer the same, and a `.weight` that is all zero (a batch-norm
+ * scale of 0 gives the same output for every input). Biases, batch-norm shifts and running means may
+ * be constant (a freshly initialised model has them so); a running variance may not be negative.
+ */
+function tensorProblem(name: string, shape: readonly number[], data: Float32Array): string | undefined {
+  const bad = data.reduce((n, v) => (Number.isFinite(v) ? n : n + 1), 0);
+  if (bad) {
+    const j = data.findIndex((v) => !Number.isFinite(v));
+    return `tensor ${name} has ${bad} non-finite weight(s) (first at index ${j}: ${data[j]}); the model cannot give meaningful answers`;
+  }
+  if (data.length === 0) return undefined;
+  if (name.endsWith('.running_var') && data.some((v) => v < 0)) return `tensor ${name} holds a negative variance (${data.find((v) => v < 0)}); the file is damaged`;
+  if (!name.endsWith('.weight')) return undefined;
+  const allEqual = data.every((v) => v === data[0]);
+  if (allEqual && data[0] === 0) return `tensor ${name}: all ${data.length} weights are 0 (a wiped or never-trained file); the model would give every record the same answer`;
+  if (allEqual && shape.length >= 2 && data.length > 1) return `tensor ${name}: all ${data.length} weights are ${data[0]}; its layer cannot tell inputs apart, so the model would give every record the same answer`;
+  return undefined;
+}
+
 /** A model file read on the host: its description and every tensor by name (no GPU). */
 export interface HostModel { meta: ModelMeta; tensors: Map<string, HostWeights>; warnings: string[] }
 export interface HostWeights { shape: number[]; data: Float32Array }
 
-/** Parses, validates and decodes a model file on the host; non-finite weights are refused. */
+/** Parses, validates and decodes a model file on the host, every tensor's values checked (tensorProblem). */
 export function readModelTensors(bytes: Uint8Array, source = 'model'): HostModel {
   const { header, dataStart, warnings } = readModelHeader(bytes, source);
   const view = new DataView(bytes.buffer, bytes.byteOffset + dataStart);
   const tensors = new Map<string, HostWeights>();
   for (const e of header.tensors) {
     const data = new Float32Array(e.length);
-    for (let j = 0; j < e.length; j++) {
-      const v = view.getFloat32(e.offset + 4 * j, true);
-      if (!Number.isFinite(v)) {
-        let bad = 0;
-        for (let q = j; q < e.length; q++) if (!Number.isFinite(view.getFloat32(e.offset + 4 * q, true))) bad++;
-        throw new ModelFileError(source, `tensor ${e.name} has ${bad} non-finite weight(s) (first at index ${j}: ${v}); the model cannot give meaningful answers`);
-      }
-      data[j] = v;
-    }
+    for (let j = 0; j < e.length; j++) data[j] = view.getFloat32(e.offset + 4 * j, true);
+    const problem = tensorProblem(e.name, e.shape, data);
+    if (problem) throw new ModelFileError(source, problem);
     tensors.set(e.name, { shape: e.shape, data });
   }
   const { tensors: _t, format: _f, version: _v, payloadCrc32: _c, ...meta } = header;
   return { meta, tensors, warnings };
+}
+
+/**
+ * Every check a model file gets, without the GPU: the header (format, config, classes, input and render
+ * options against the network's input, calibration, findings, tensor table, checksum) and every
+ * tensor's values. What loadModel runs before it builds anything; a command that loads a model later
+ * calls it up front.
+ */
+export function checkModelFile(bytes: Uint8Array, source = 'model'): { meta: ModelMeta; warnings: string[] } {
+  const { meta, warnings } = readModelTensors(bytes, source);
+  return { meta, warnings };
 }
 
 /**

@@ -63,9 +63,10 @@ export async function runExperiment(o: ExperimentOptions): Promise<{ outcomes: M
   mkdirSync(o.out, { recursive: true });
   const log = o.log;
   const e = engine();
+  // The data first: a folder without usable records is refused before anything else is said or done.
+  const data = await prepareData({ data: o.data, phrases: o.phrases, out: o.out, level: o.level ?? o.preset.level, seed: o.seed, render: o.preset.render, progress: o.progress, log });
   log(`adapter: ${e.adapter.description || e.adapter.device} (${e.adapter.adapterClass}${e.adapter.isFallbackAdapter ? ', fallback' : ''})`);
   log(`preset ${o.preset.name}: ${o.preset.why}`);
-  const data = await prepareData({ data: o.data, phrases: o.phrases, out: o.out, level: o.level ?? o.preset.level, seed: o.seed, render: o.preset.render, progress: o.progress, log });
   const norm = computeNormalisation(data.train);
   const perClass = data.synthetic ? o.independentPerClass ?? o.preset.independentPerClass : 0;
   // Another seed family than the training database's (seeds differ by far more than its size).

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { buildDataset, loadSplit, perClassTarget, prepareSynthetic, renderItems, saveSplit, syntheticRecordName, type Dataset, type DatasetLevel, type TensorBatch, type TensorOptions } from '../ecg/dataset.js';
 import { DataError } from '../ecg/data-error.js';
 import type { PhraseTable } from '../ecg/label-phrases.js';
-import { commonFolder, scanRecords, type BadRecord, type ScanResult } from '../ecg/scan.js';
+import { commonFolder, noRecordsFound, scanRecords, type BadRecord, type ScanResult } from '../ecg/scan.js';
 import { NUM_CLASSES } from '../ecg/types.js';
 import type { ImageSet } from './data.js';
 
@@ -117,15 +117,29 @@ export async function prepareData(opts: {
   const lines: string[] = [];
   if (existsSync(splitFile)) {
     dataset = loadSplit(splitFile);
+    const empty = (['train', 'val', 'test'] as const).filter((k) => dataset[k].length === 0);
+    if (empty.length) throw new DataError(splitFile, `its ${empty.join(' and ')} part${empty.length > 1 ? 's are' : ' is'} empty (${dataset.train.length} train / ${dataset.val.length} val / ${dataset.test.length} test); delete it to split again`);
     lines.push(`using the existing split ${splitFile}: ${dataset.train.length} train / ${dataset.val.length} val / ${dataset.test.length} test`);
     batches = [render(dataset.train), render(dataset.val), render(dataset.test)];
   } else {
     const scan = await scanRecords(roots, { progress: opts.progress, phrases: opts.phrases });
+    const what = synthetic ? roots[0] : `--data ${opts.data!.join(',')}`;
+    // Nothing is split, saved or trained from a folder without a labelled record: say what it holds.
+    if (!scan.records.some((r) => r.classes.length > 0)) throw new DataError(what, noRecordsFound(scan));
     ({ dataset, batches } = validatedDataset(scan, opts.level, opts.seed, render));
+    const sizes = [dataset.train.length, dataset.val.length, dataset.test.length];
+    if (sizes[0] + sizes[1] + sizes[2] === 0) throw new DataError(what, noRecordsFound({ ...scan, records: [] }, dataset.report.bad.slice(scan.bad.length)));
+    if (sizes.includes(0)) {
+      throw new DataError(what, `too few usable records to split: ${sizes[0] + sizes[1] + sizes[2]} give ${sizes.join(' / ')} train / val / test, and each part needs at least one (add records, or choose a larger --level)`);
+    }
     saveSplit(splitFile, dataset, root);
     lines.push(`scanned ${scan.records.length + scan.bad.length} records ${roots.length > 1 ? `in ${roots.length} folders ` : ''}in ${(scan.elapsedMs / 1000).toFixed(1)} s (${scan.workersUsed} workers)`, ...dataset.report.lines, `split saved to ${splitFile}`);
   }
   const [train, val, test] = batches;
+  // A saved split whose records have gone (moved, deleted, damaged since) must not train on nothing.
+  for (const [name, b, items] of [['train', train, dataset.train], ['val', val, dataset.val], ['test', test, dataset.test]] as const) {
+    if (b.items.length === 0) throw new DataError(splitFile, `none of the ${items.length} records of its ${name} part can be read (first: ${b.bad[0]?.reason ?? 'none listed'}); delete it to split again`);
+  }
   for (const [name, b] of [['train', train], ['val', val], ['test', test]] as const) {
     lines.push(`${name}: ${b.items.length} images ${b.shape.slice(1).join('×')} (${b.cacheHits} from cache, ${b.rendered} rendered)`);
     for (const bad of b.bad) lines.push(`  skipped ${bad.path}: ${bad.reason}`);

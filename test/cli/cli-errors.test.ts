@@ -147,10 +147,10 @@ describe('with the GPU: checkpoints, outputs, absurd headers', () => {
     expectOneLine(r, EXIT.output, /^ecgpu predict: --saliency .*no\/such\/dir\/s\.png: folder .*no\/such\/dir does not exist$/);
   }, 120_000);
 
-  it('--init with a model of another preset: exit 2 naming --init, before any training', async () => {
+  it('--init with a model of another preset: exit 2 naming --init; a missing one: exit 4; before any training', async () => {
     const r = await ecgpu(['train', '--preset', 'quick', '--data', data, '--init', model, '--out', join(dir, 'init-run')]);
     expectOneLine(r, EXIT.usage, /^ecgpu train: --init .*tiny\.ecgpu: an alexnet-m-se at 64×64×1, width 0\.125, FC 32; this run trains alexnet-m-se with --preset quick \(64×256×13/);
-    expectOneLine(await ecgpu(['train', '--init', join(dir, 'none.ecgpu')]), EXIT.usage, /--init .*none\.ecgpu: model file not found/);
+    expectOneLine(await ecgpu(['train', '--init', join(dir, 'none.ecgpu')]), EXIT.modelFile, /^ecgpu train: model file .*none\.ecgpu: file not found$/);
   });
 
   it('--init starts training from the given model: at a negligible learning rate its weights come out unchanged', async () => {

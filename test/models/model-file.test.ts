@@ -116,7 +116,7 @@ describe('model file: every malformed variant is one line naming the file', () =
     ['wrong shapes', () => rebuild((h) => { h.tensors[0].shape = [...h.tensors[0].shape].reverse(); }), /^tensor \S+ has shape \[.*\], the model expects \[.*\]$/],
     ['config vs tensors', () => rebuild((h) => { h.config.width = 0.125; }), /^tensor \S+ has shape \[.*\], the model expects \[.*\]$/],
     ['tensor missing', () => rebuild((h) => { h.tensors[0].name = 'nosuch.weight'; }), /^tensor \S+ missing$/],
-    ['input too small', () => rebuild((h) => { h.config.inputSize = 8; }), /^its config does not describe a buildable model \(input 8×8 is too small/],
+    ['input too small', () => rebuild((h) => { h.config.inputSize = 8; h.input.render.width = 8; h.input.render.height = 8; }), /^its config does not describe a buildable model \(input 8×8 is too small/],
     ['NaN weights', () => rebuild(() => {}, nanPayload()), /^tensor \S+ has 1 non-finite weight\(s\) \(first at index \d+: NaN\); the model cannot give meaningful answers$/],
     ['Infinity in config (JSON writes null)', () => rebuild((h) => { h.config.dropout = 1e999; }), /^config\.dropout is missing \(null\)$/],
   ];
