@@ -32,10 +32,12 @@ export function knownHeadInputs(classNames: readonly string[]): string[] {
 export function findingsOf(
   spec: FindingsSpec, weights: ReadonlyMap<string, Float32Array>, features: ArrayLike<number>, logits: ArrayLike<number>,
   classNames: readonly string[], temperature: number,
+  /** Further named inputs (evaluation-only heads, e.g. recording-setup statistics). */
+  extraSources: readonly NamedValues[] = [],
 ): Float64Array {
   const k = classNames.length;
   const q = spec.head
-    ? findingsProbabilities(spec.head, weights, findingsInputs(spec.head.inputs, headSources(features, logits, classNames)), k)
+    ? findingsProbabilities(spec.head, weights, findingsInputs(spec.head.inputs, [...headSources(features, logits, classNames), ...extraSources]), k)
     : softmax(Float64Array.from(logits), k, temperature);
   const criterion = applyCriteria(new Float64Array(k).fill(NaN), classNames, classNames.map((_, c) => c), features);
   const w = spec.criteriaWeight, alone = new Set(spec.criteriaClasses ?? []);

@@ -45,7 +45,6 @@ describe('options: unknown, repeated and conflicting ones are refused on every c
     [['train', '--model', 'x.ecgpu'], /^ecgpu train: Unknown option '--model'/],
     [['compare', '--epochs', '2', '--epochs', '3'], /^ecgpu compare: --epochs given twice \(give it once\)/],
     [['predict', 'x.hea', '--model', 'a', '--model', 'b'], /^ecgpu predict: --model given twice/],
-    [['predict', 'a.hea', 'b.hea'], /^ecgpu predict: predict takes one record, got 2/],
     [['predict', 'x.hea', '--top', '0'], /^ecgpu predict: --top must be an integer ≥ 1, got '0'/],
     [['predict', 'x.hea', '--saliency'], /^ecgpu predict: Option '--saliency <value>' argument missing/],
     [['eval', '--split', 's.json', '--data', 'd'], /^ecgpu eval: give --split or --data \(one of them\)/],

@@ -42,9 +42,12 @@ export const SETUP_ONLY: HeadInputs = { name: 'recording setup only (confound pr
 /** The rate classes (sinus tachycardia, bradycardia): a measured rate defines them. */
 export const RATE_CLASSES = [1, 2];
 
-/** Everything a head may take for example `e`: what inference has, plus the recording-setup statistics (evaluation only). */
+/** The recording-setup statistics of `e` as named head inputs (evaluation only: the confound probe). */
+const setupSource = (e: Example): NamedValues => ({ names: TRIVIAL_NAMES.map(setupName), values: e.trivial });
+
+/** Everything a head may take for example `e`: what inference has, plus the recording-setup statistics. */
 function sourcesOf(e: Example, classNames: readonly string[]): NamedValues[] {
-  return [...headSources(e.features, e.logits, classNames), { names: TRIVIAL_NAMES.map(setupName), values: e.trivial }];
+  return [...headSources(e.features, e.logits, classNames), setupSource(e)];
 }
 
 export function headData(examples: readonly Example[], inputs: readonly string[], classNames: readonly string[]): HeadData {
@@ -94,7 +97,7 @@ export interface FittedFindings {
 export function predictFindings(f: Pick<FittedFindings, 'spec' | 'weights'>, examples: readonly Example[], classNames: readonly string[], temperature: number): Float64Array {
   const k = classNames.length;
   const out = new Float64Array(examples.length * k);
-  examples.forEach((e, i) => out.set(findingsOf(f.spec, f.weights, e.features, e.logits, classNames, temperature), i * k));
+  examples.forEach((e, i) => out.set(findingsOf(f.spec, f.weights, e.features, e.logits, classNames, temperature, [setupSource(e)]), i * k));
   return out;
 }
 
