@@ -72,7 +72,7 @@ clf.dispose();
 const ci = (r: MultiLabelReport) => `${r.macroAuroc.estimate.toFixed(3)} [${r.macroAuroc.lower.toFixed(2)}, ${r.macroAuroc.upper.toFixed(2)}]`;
 const md: string[] = [];
 md.push(`Leave-one-source-out macro AUROC [95% bootstrap CI, ${resamples} draws] over the classes with ≥ 4 positives in the held-out source (\`npm run eval:real\`):`, '');
-md.push(`| head inputs | ${sources.map((s) => `${s} (${examples.filter((e) => e.source === s && !e.refused).length})`).join(' | ')} |`);
+md.push(`| recipe | ${sources.map((s) => `${s} (${examples.filter((e) => e.source === s && !e.refused).length})`).join(' | ')} |`);
 md.push(`|---|${sources.map(() => '---').join('|')}|`);
 for (const v of variants) md.push(`| ${v.name} | ${sources.map((s) => { const r = v.results.find((x) => x.source === s); return r ? ci(r.report) : '—'; }).join(' | ')} |`);
 md.push('', 'Per class, the recipe (AUROC [95% CI] / F1 at the threshold fitted on validation / positives):', '');

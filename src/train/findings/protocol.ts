@@ -101,10 +101,15 @@ export function predictFindings(f: Pick<FittedFindings, 'spec' | 'weights'>, exa
   return out;
 }
 
-/** Fits `recipe` on `examples` (a seeded part of them for validation): the head, if any, then the thresholds. */
+/**
+ * Fits `recipe` on `examples`: a learned head, if any, on a seeded 80% (early stopping on the rest), then
+ * every class's threshold on the rest (on every record when there is no head).
+ */
 export async function fitRecipe(examples: readonly Example[], recipe: Recipe, classNames: readonly string[], temperature: number): Promise<FittedFindings> {
   const k = classNames.length;
-  const { train, val } = splitTrainVal(examples, recipe.valFraction ?? 0.2, recipe.splitSeed ?? 1);
+  // A learned head needs records of its own to stop early on and to fit thresholds on; without one the
+  // thresholds are all that is fitted, on every record.
+  const { train, val } = recipe.head ? splitTrainVal(examples, recipe.valFraction ?? 0.2, recipe.splitSeed ?? 1) : { train: [], val: [...examples] };
   let head: TrainedHead | undefined;
   if (recipe.head) {
     const inputs = recipe.head.inputs.inputs(classNames);
@@ -117,7 +122,7 @@ export async function fitRecipe(examples: readonly Example[], recipe: Recipe, cl
   const weights = head?.weights ?? new Map<string, Float32Array>();
   const valTruth = truthMatrix(val.map((e) => e.classes), k);
   spec.thresholds = fitMultiLabelThresholds(valTruth, predictFindings({ spec, weights }, val, classNames, temperature), val.length, k);
-  spec.info = { recipe: recipe.name, trainRecords: train.length, valRecords: val.length, ...(head ? { members: head.members } : {}) };
+  spec.info = { recipe: recipe.name, thresholdRecords: val.length, ...(head ? { headTrainRecords: train.length, members: head.members } : {}) };
   return { spec, entries: head?.entries ?? [], weights };
 }
 
