@@ -55,12 +55,15 @@ function judge(rec: EcgRecord): Outcome {
 const STATS: [string, (s: PlausibilityStats) => number | undefined][] = [
   ['amplitude (median QRS p-p, mV)', (s) => s.amplitudeMv],
   ['limb residual', (s) => s.limbResidual?.residual],
+  ['limb residual, ADC units where gains differ', (s) => s.limbResidualAdc?.residual ?? s.limbResidual?.residual],
   ['beat coherence', (s) => s.coherence],
   ['heart rate (bpm)', (s) => s.rateBpm],
   ['QRS width (ms)', (s) => s.qrsWidthMs],
   ['polarity aVR', (s) => s.polarity[3]],
   ['polarity II', (s) => s.polarity[1]],
   ['polarity I', (s) => s.polarity[0]],
+  ['P wave I (mV)', (s) => s.pWaveMv?.[0]],
+  ['P wave aVR (mV)', (s) => s.pWaveMv?.[3]],
 ];
 const Q = [0, 0.01, 0.05, 0.5, 0.95, 0.99, 1];
 function quantiles(values: number[]): string {

@@ -15,20 +15,36 @@ import { STANDARD_LEADS } from './types.js';
 export const QRS_MV_RANGE = [0.1, 5] as const;
 /**
  * The median over the 12 leads of each lead's QRS peak-to-peak (mV) must lie in [low, high]. Real records:
- * 0.26-3.3 mV (1st-99th percentile 0.39-2.3); a ×5 error (an uncalibrated gain read as 200/mV where the
- * device wrote 1000/mV) takes a typical 1 mV record to 5 mV.
+ * 0.32-2.4 mV (min to 99th percentile) and a ventricular tachycardia at 3.98; above 4.5 only two records
+ * whose header says 200/mV on data a sibling record digitised at 1000/mV (×5) and one of 11.9 mV.
  */
-export const AMPLITUDE_MV = { low: 0.08, high: 5 } as const;
-/** With a gain the header does not state (0 or absent), amplitudes are a guess: a tighter band. */
-export const UNCALIBRATED_AMPLITUDE_MV = { low: 0.15, high: 3.5 } as const;
-/** Einthoven/Goldberger residual (RMS of the identity's error over the larger side's RMS) above which a limb lead is wrong. */
+export const AMPLITUDE_MV = { low: 0.08, high: 4.5 } as const;
+/** With a gain the header does not state (0 or absent), amplitudes are a guess: a tighter band (real 1st-99th percentile 0.48-2.4). */
+export const UNCALIBRATED_AMPLITUDE_MV = { low: 0.15, high: 2.5 } as const;
+/**
+ * Einthoven/Goldberger residual (RMS of the identity's error over the larger side's RMS, QRS band) above
+ * which a limb lead is wrong. Real records ≤ 0.031 but one at 0.26; a swap of I and II ≥ 0.46, an inverted lead ≥ 1.5.
+ */
 export const LIMB_RESIDUAL_MAX = 0.35;
-/** Median beat-to-template correlation over the leads below which no consistent QRS is found (noise). */
-export const MIN_BEAT_COHERENCE = 0.45;
-/** Heart rate (bpm) outside which the stated sampling rate is suspect; with the QRS width, refused. */
-export const RATE_BPM = { low: 25, high: 240 } as const;
-/** QRS width (ms, the slope-energy template's span, see qrsWidthMs) outside which the sampling rate is suspect. */
-export const QRS_WIDTH_MS = { low: 40, high: 230 } as const;
+/** Median beat-to-template correlation over the leads below which no consistent QRS is found. Real ≥ 0.56, noise ≤ 0.19. */
+export const MIN_BEAT_COHERENCE = 0.4;
+/**
+ * Sampling-rate check. A header stating k times the true rate multiplies the heart rate by k and divides
+ * the QRS width by k, so the balance z = log2(rate / 70 bpm) − log2(width / 34 ms) moves by 2·log2(k).
+ * On the real records (all at their true rate) z lies in −2.59…1.51, the rate in 30-188 bpm, the width
+ * (central 80% of the averaged beat's slope energy, median 34 ms) in 14-180 ms, one outlier at 8 ms.
+ */
+export const SAMPLING_RATE_LIMITS = {
+  /** Refused as a too-high stated rate beyond any of these. */
+  high: { z: 1.55, minWidthMs: 12, maxRateBpm: 250 },
+  /** Refused as a too-low stated rate beyond any of these. */
+  low: { z: -2.7, maxWidthMs: 200, minRateBpm: 25 },
+  /** A slow rate with a wide QRS (below either corner): a real block with an escape rhythm, or half the true rate stated: a warning. */
+  slowAndWide: [{ rateBpm: 40, widthMs: 50 }, { rateBpm: 45, widthMs: 60 }],
+} as const;
+
+/** Arm-reversal warning: lead I's P wave below −pWaveMv mV, its QRS net deflection below −qrs and aVR's above qrs. */
+export const ARM_REVERSAL = { pWaveMv: 0.03, qrs: 0.2 } as const;
 
 /** One of the 12 standard leads as the gate sees it. */
 export interface GateLead {
@@ -54,6 +70,8 @@ export interface PlausibilityStats {
   limbResidualAdc?: { equation: string; residual: number };
   /** Net QRS deflection per lead, -1 (all negative) … +1 (all positive). */
   polarity: number[];
+  /** P-wave deflection per lead (mV) on the averaged beat: + upright, − inverted, ~0 without P waves. */
+  pWaveMv?: number[];
   /** Median over the leads of each lead's median beat-to-template correlation. */
   coherence?: number;
   rateBpm?: number;
@@ -92,7 +110,8 @@ export function checkPlausibility(leads: readonly GateLead[], fs: number): Plaus
   }
 
   const rate = rateVerdict(stats, fs);
-  if (rate) return verdict(rate);
+  if (rate.refusal) return verdict(rate.refusal);
+  if (rate.warning) warnings.push(rate.warning);
 
   const limb = stats.limbResidual, adc = stats.limbResidualAdc;
   if (limb && limb.residual > LIMB_RESIDUAL_MAX && adc && adc.residual <= LIMB_RESIDUAL_MAX / 2) {
@@ -142,18 +161,21 @@ function amplitudeVerdict(leads: readonly GateLead[], s: PlausibilityStats): { r
   return { refusal: `amplitude check: ${evidence}${gainText} is outside ${low}-${high} mV (physiological QRS ${QRS_MV_RANGE[0]}-${QRS_MV_RANGE[1]} mV per lead): wrong gain or units`, warnings: [], scale: 1 };
 }
 
-/** A heart rate and a QRS width that together say the stated sampling rate is wrong. */
-function rateVerdict(s: PlausibilityStats, fs: number): string | undefined {
+/** A heart rate and a QRS width that together say the stated sampling rate is wrong: a refusal or (ambiguous) a warning. */
+function rateVerdict(s: PlausibilityStats, fs: number): { refusal?: string; warning?: string } {
   const { rateBpm: rate, qrsWidthMs: width } = s;
-  if (rate === undefined || width === undefined) return undefined;
-  const fast = rate > RATE_BPM.high, slow = rate < RATE_BPM.low, narrow = width < QRS_WIDTH_MS.low, wide = width > QRS_WIDTH_MS.high;
-  // A stated rate k× the true one multiplies the heart rate by k and divides the QRS width by k: both move.
-  const tooHigh = (fast && width < 80) || (narrow && rate > 100) || (fast && narrow);
-  const tooLow = (slow && width > 120) || (wide && rate < 60) || (slow && wide);
-  if (!tooHigh && !tooLow) return undefined;
-  const guess = tooHigh ? 'higher' : 'lower';
-  return `sampling-rate check: at the stated ${fmt(fs, 0)} Hz the heart rate is ${fmt(rate, 0)} bpm and the QRS ${fmt(width, 0)} ms wide ` +
-    `(plausible: ${RATE_BPM.low}-${RATE_BPM.high} bpm, ${QRS_WIDTH_MS.low}-${QRS_WIDTH_MS.high} ms): the header's sampling rate looks ${guess} than the recording's`;
+  if (rate === undefined || width === undefined) return {};
+  const { high, low, slowAndWide } = SAMPLING_RATE_LIMITS;
+  const z = Math.log2(rate / 70) - Math.log2(Math.max(width, 1) / 34);
+  const tooHigh = z > high.z || width < high.minWidthMs || rate > high.maxRateBpm;
+  const tooLow = z < low.z || width > low.maxWidthMs || rate < low.minRateBpm;
+  const numbers = `at the stated ${fmt(fs, 0)} Hz the heart rate is ${fmt(rate, 0)} bpm and the QRS ${fmt(width, 0)} ms wide (rate-to-width balance ${fmt(z)}; ` +
+    `real records: ${low.minRateBpm}-${high.maxRateBpm} bpm, ${high.minWidthMs}-${low.maxWidthMs} ms, balance ${low.z} to ${high.z})`;
+  if (tooHigh || tooLow) return { refusal: `sampling-rate check: ${numbers}: the header's sampling rate looks ${tooHigh ? 'higher' : 'lower'} than the recording's` };
+  if (slowAndWide.some((c) => rate < c.rateBpm && width > c.widthMs)) {
+    return { warning: `sampling-rate check: at the stated ${fmt(fs, 0)} Hz the heart rate is ${fmt(rate, 0)} bpm with a QRS ${fmt(width, 0)} ms wide (rate-to-width balance ${fmt(z)}): a block with an escape rhythm, or a header stating half the recording's sampling rate — check it` };
+  }
+  return {};
 }
 
 /**
@@ -173,11 +195,11 @@ function polarityVerdict(leads: readonly GateLead[], s: PlausibilityStats): { wa
   if (negative.length) {
     return { warnings: [`polarity check: ${negative.length} lead(s) have a negative header gain (${negative[0].gain} adu/mV): kept as the header says, ${numbers}`], scale: 1 };
   }
-  if (upsideDown && I < -0.2) {
-    return { warnings: [`polarity check: the limb leads look inverted, ${numbers}: arm electrodes reversed, an inverted signal, or dextrocardia`], scale: 1 };
-  }
-  if (aVR > 0.2 && I < -0.2) {
-    return { warnings: [`polarity check: lead I and aVR are inverted, ${numbers}: arm electrodes reversed (or dextrocardia)`], scale: 1 };
+  // Without a header to blame: lead I's P wave inverted (atria depolarise towards the left arm) with its QRS,
+  // and aVR upright: right and left arm electrodes swapped, or a heart on the right.
+  const pI = s.pWaveMv?.[L.I];
+  if (pI !== undefined && pI < -ARM_REVERSAL.pWaveMv && I < -ARM_REVERSAL.qrs && aVR > ARM_REVERSAL.qrs) {
+    return { warnings: [`polarity check: lead I's P wave (${fmt(pI, 3)} mV) and QRS are inverted and aVR's QRS is upright, ${numbers}: arm electrodes reversed (or dextrocardia)`], scale: 1 };
   }
   return { warnings: [], scale: 1 };
 }
@@ -186,25 +208,114 @@ function polarityVerdict(leads: readonly GateLead[], s: PlausibilityStats): { wa
 export function measurePlausibility(signals: readonly Float32Array[], recorded: readonly boolean[], fs: number, gains: readonly (number | undefined)[] = []): PlausibilityStats {
   const n = Math.min(...signals.map((s) => s.length));
   const beats = detectQrs(signals, fs);
-  const half = Math.max(1, Math.round(0.06 * fs));
-  const inner = beats.filter((b) => b - half >= 0 && b + half < n);
-  const qrsMv = signals.map((x) => (inner.length >= 2 ? medianOf(inner.map((b) => span(x, b - half, b + half))) : robustSpan(x, n)));
-  const polarity = signals.map((x) => (inner.length >= 2 ? medianOf(inner.map((b) => deflection(x, b, half))) : 0));
+  const shape = averagedBeat(signals, recorded, beats, n, fs);
+  const pad = Math.round(0.02 * fs);
+  const qrsMv = signals.map((x) => (shape ? medianOf(shape.beats.map((b) => span(x, b + shape.onset - pad, b + shape.offset + pad))) : robustSpan(x, n)));
+  const polarity = signals.map((_, k) => (shape ? deflection(shape.templates[k], shape.centre + shape.onset, shape.centre + shape.offset, pad) : 0));
   const stats: PlausibilityStats = { beats: beats.length, qrsMv, amplitudeMv: medianOf(qrsMv), polarity, limbResidual: worstLimbResidual(signals, recorded, n, fs) };
   const limbGains = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF'].map((l) => L[l as keyof typeof L]).filter((k) => recorded[k]).map((k) => gains[k]);
-  if (limbGains.every((g) => g !== undefined && g > 0) && new Set(limbGains).size > 1) {
-    const g = medianOf(limbGains as number[]);
-    stats.limbResidualAdc = worstLimbResidual(signals.map((x, k) => (gains[k] ? x.map((v) => (v * gains[k]!) / g) : x)), recorded, n, fs);
+  if (limbGains.every((g) => g !== undefined && g !== 0) && new Set(limbGains.map((g) => Math.abs(g!))).size > 1) {
+    const g = medianOf(limbGains.map((g) => Math.abs(g!)));
+    stats.limbResidualAdc = worstLimbResidual(signals.map((x, k) => (gains[k] ? x.map((v) => (v * Math.abs(gains[k]!)) / g) : x)), recorded, n, fs);
   }
-  if (inner.length >= 3) {
-    stats.coherence = beatCoherence(signals.filter((_, k) => recorded[k]), inner, Math.round(0.08 * fs));
+  if (shape && shape.beats.length >= 3) {
+    stats.coherence = beatCoherence(signals.filter((_, k) => recorded[k]), shape.beats, Math.round(0.08 * fs));
   }
   if (beats.length >= 3) {
     const rr = medianOf(beats.slice(1).map((b, i) => b - beats[i]));
     stats.rateBpm = (60 * fs) / rr;
-    stats.qrsWidthMs = qrsWidthMs(signals.filter((_, k) => recorded[k]), inner, fs);
+    if (shape) {
+      stats.qrsWidthMs = ((shape.offset - shape.onset) / fs) * 1000;
+      // Below 110 bpm the P wave stands clear of the previous T wave.
+      if (rr > 0.55 * fs) stats.pWaveMv = shape.templates.map((t) => pWave(t, shape.centre + shape.onset, fs));
+    }
   }
   return stats;
+}
+
+interface BeatShape {
+  /** The beats, aligned on each other (sample indices). */
+  beats: number[];
+  /** Per lead, the average of the aligned beats from `centre` samples before to after the beat. */
+  templates: Float64Array[];
+  centre: number;
+  /** QRS onset and offset relative to the beat (samples): the central 80% of the averaged beat's slope energy. */
+  onset: number;
+  offset: number;
+}
+
+/**
+ * The averaged beat. Beats are aligned on the summed slope profile first (the detector's position jitters
+ * by several samples, which would smear and widen the average). The QRS is located on the average itself,
+ * so a beat position pulled late by a tall T wave does not matter. Everything is computed in samples, so the
+ * QRS width in ms scales exactly with 1/fs — what the sampling-rate check relies on.
+ */
+function averagedBeat(signals: readonly Float32Array[], recorded: readonly boolean[], beats: readonly number[], n: number, fs: number): BeatShape | undefined {
+  const pre = Math.round(0.45 * fs), post = Math.round(0.25 * fs), search = Math.round(0.15 * fs), shift = Math.round(0.03 * fs);
+  const usable = beats.filter((b) => b - pre - shift - 1 >= 0 && b + post + shift + 1 < n);
+  if (usable.length < 2) return undefined;
+  const slope = new Float64Array(n);
+  signals.forEach((x, k) => {
+    if (!recorded[k]) return;
+    const d = new Float64Array(n);
+    for (let i = 1; i < n - 1; i++) d[i] = Math.abs(x[i + 1] - x[i - 1]);
+    const sample = Float64Array.from({ length: Math.max(1, n >> 2) }, (_, i) => d[i * 4]).sort();
+    const scale = sample[Math.floor(0.98 * (sample.length - 1))];
+    if (scale > 0) for (let i = 0; i < n; i++) slope[i] += d[i] / scale;
+  });
+  const profile = new Float64Array(2 * search + 1);
+  for (const b of usable) for (let i = -search; i <= search; i++) profile[i + search] += slope[b + i];
+  const aligned = usable.map((b) => {
+    let best = 0, bestScore = -Infinity;
+    for (let s = -shift; s <= shift; s++) {
+      let score = 0;
+      for (let i = -search; i <= search; i++) { const t = b + s + i; if (t >= 0 && t < n) score += slope[t] * profile[i + search]; }
+      if (score > bestScore) { bestScore = score; best = s; }
+    }
+    return b + best;
+  });
+  const templates = signals.map((x) => {
+    const t = new Float64Array(pre + post + 1);
+    for (const b of aligned) for (let i = -pre; i <= post; i++) t[i + pre] += x[b + i] / aligned.length;
+    return t;
+  });
+  // Slope energy of the averaged beat within ±search of the beat, each recorded lead's share normalised,
+  // less its floor (noise, slow waves: the 30th percentile) so that the span follows the QRS alone.
+  const energy = new Float64Array(2 * search + 1);
+  templates.forEach((t, k) => {
+    if (!recorded[k]) return;
+    const e = new Float64Array(2 * search + 1);
+    for (let i = -search; i <= search; i++) { const d = t[pre + i + 1] - t[pre + i - 1]; e[i + search] = d * d; }
+    const floor = Float64Array.from(e).sort()[Math.floor(0.3 * (e.length - 1))];
+    let total = 0;
+    for (let i = 0; i < e.length; i++) { e[i] = Math.max(0, e[i] - floor); total += e[i]; }
+    if (total > 0) for (let i = 0; i < e.length; i++) energy[i] += e[i] / total;
+  });
+  let sum = 0;
+  for (const v of energy) sum += v;
+  if (!(sum > 0)) return undefined;
+  let acc = 0, a = -1, b = -1;
+  for (let i = 0; i < energy.length; i++) {
+    acc += energy[i];
+    if (a < 0 && acc >= 0.1 * sum) a = i;
+    if (b < 0 && acc >= 0.9 * sum) { b = i; break; }
+  }
+  return { beats: aligned, templates, centre: pre, onset: a - search, offset: b - search };
+}
+
+/**
+ * The P wave's signed deflection (mV) on the averaged beat: in 250-30 ms before the QRS onset, the largest
+ * deviation from the straight line joining the window's ends (so baseline drift and the PR segment cancel).
+ */
+function pWave(t: Float64Array, onset: number, fs: number): number {
+  const from = Math.max(0, onset - Math.round(0.25 * fs)), to = onset - Math.round(0.03 * fs);
+  if (to - from < 4) return 0;
+  let best = 0;
+  for (let i = from; i <= to; i++) {
+    const dev = t[i] - (t[from] + ((t[to] - t[from]) * (i - from)) / (to - from));
+    if (Math.abs(dev) > Math.abs(best)) best = dev;
+  }
+  return best;
 }
 
 function span(x: Float32Array, a: number, b: number): number {
@@ -218,14 +329,13 @@ function robustSpan(x: Float32Array, n: number): number {
   return s[Math.floor(0.99 * (n - 1))] - s[Math.floor(0.01 * (n - 1))];
 }
 
-/** (max − base) − (base − min) over the QRS window, relative to its span; base = the PR segment's median. */
-function deflection(x: Float32Array, b: number, half: number): number {
-  const pr = [];
-  for (let i = Math.max(0, b - 2 * half); i < b - half; i++) pr.push(x[i]);
-  const base = pr.length ? medianOf(pr) : x[b - half];
+/** (max − base) − (base − min) over the QRS (± pad) of an averaged beat, relative to its span; base = the PR segment's median. */
+function deflection(t: Float64Array, onset: number, offset: number, pad: number): number {
+  const pr = Array.from(t.subarray(Math.max(0, onset - 3 * pad), Math.max(1, onset - pad)));
+  const base = medianOf(pr);
   let lo = Infinity, hi = -Infinity;
-  for (let i = b - half; i <= b + half; i++) { if (x[i] < lo) lo = x[i]; if (x[i] > hi) hi = x[i]; }
-  return hi > lo ? (hi - base - (base - lo)) / (hi - lo) : 0;
+  for (let i = Math.max(0, onset - pad); i <= Math.min(t.length - 1, offset + pad); i++) { if (t[i] < lo) lo = t[i]; if (t[i] > hi) hi = t[i]; }
+  return hi > lo ? Math.max(-1, Math.min(1, (hi - base - (base - lo)) / (hi - lo))) : 0;
 }
 
 /** The limb-lead identities the recorded leads allow, each as lhs − rhs = 0 with its name. */
@@ -319,35 +429,4 @@ function correlation(a: Float32Array, b: Float32Array): number {
   let ab = 0, aa = 0, bb = 0;
   for (let i = 0; i < n; i++) { const da = a[i] - ma, db = b[i] - mb; ab += da * db; aa += da * da; bb += db * db; }
   return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
-}
-
-/**
- * QRS width (ms) from the beat-averaged slope magnitude summed over the recorded leads (each scaled by its
- * own 98th percentile): the span around the beat where it stays above 25% of its rise over the floor. A
- * proxy of the QRS duration (it scales exactly with 1/fs, which is what the sampling-rate check needs).
- */
-export function qrsWidthMs(signals: readonly Float32Array[], beats: readonly number[], fs: number): number | undefined {
-  const k = Math.max(1, Math.round(0.01 * fs)), w = Math.round(0.2 * fs);
-  const usable = beats.filter((b) => b - w - k >= 0 && b + w + k < Math.min(...signals.map((s) => s.length)));
-  if (usable.length < 2) return undefined;
-  const template = new Float64Array(2 * w + 1);
-  for (const x of signals) {
-    const lead = new Float64Array(2 * w + 1);
-    const all: number[] = [];
-    for (let i = k; i + k < x.length; i += 4) all.push(Math.abs(x[i + k] - x[i - k]));
-    const scale = all.sort((a, b) => a - b)[Math.floor(0.98 * (all.length - 1))];
-    if (!(scale > 0)) continue;
-    for (const b of usable) for (let i = -w; i <= w; i++) lead[i + w] += Math.abs(x[b + i + k] - x[b + i - k]) / scale;
-    for (let i = 0; i < lead.length; i++) template[i] += lead[i];
-  }
-  let peak = 0, at = w;
-  for (let i = w - Math.round(0.05 * fs); i <= w + Math.round(0.05 * fs); i++) if (template[i] > peak) { peak = template[i]; at = i; }
-  const floor = Math.min(...template);
-  const level = floor + 0.25 * (peak - floor);
-  // Outermost crossings, not the contiguous run: the slope drops to 0 at the R peak itself.
-  const reach = Math.round(0.14 * fs);
-  let a = at, b = at;
-  for (let i = Math.max(0, at - reach); i < at; i++) if (template[i] > level) { a = i; break; }
-  for (let i = Math.min(template.length - 1, at + reach); i > at; i--) if (template[i] > level) { b = i; break; }
-  return ((b - a) / fs) * 1000;
 }

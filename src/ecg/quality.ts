@@ -201,15 +201,15 @@ export function readableTwelveLead(rec: EcgRecord, view: ViewOptions = {}, optio
     if (why) { bad.push(`${lead} ${why}`); problems.set(lead, why); }
   });
   const limbSource = ['I', 'II'].filter((l) => problems.has(l));
+  // A derived lead inherits the flaw of the lead it comes from: it counts as unreadable too.
+  const inherited = limbSource.length && match.derivable.length ? match.derivable.length : 0;
+  if (bad.length + inherited >= MAX_BAD_LEADS) {
+    const derivedNote = inherited ? [`${match.derivable.join(',')} derived from ${limbSource[0]}, which is ${problems.get(limbSource[0])}`] : [];
+    throw new UnreadableRecordError(file, `${bad.length + inherited} of 12 leads cannot be read: ${[...bad, ...derivedNote].join('; ')}`);
+  }
   if (limbSource.length === 2) {
     throw new UnreadableRecordError(file, `leads I and II cannot be read (I ${problems.get('I')}; II ${problems.get('II')}): ` +
-      `the limb leads rest on them${match.derivable.length ? ` (${match.derivable.join(',')} would be derived from them)` : ''}`);
-  }
-  // A derived lead inherits the flaw of the lead it comes from: it counts as unreadable too.
-  if (limbSource.length && match.derivable.length) bad.push(`${match.derivable.join(',')} derived from ${limbSource[0]}, which is ${problems.get(limbSource[0])}`);
-  const badCount = bad.length + (limbSource.length && match.derivable.length ? match.derivable.length - 1 : 0);
-  if (badCount >= MAX_BAD_LEADS) {
-    throw new UnreadableRecordError(file, `${badCount} of 12 leads cannot be read: ${bad.join('; ')}`);
+      'the limb leads and the rendering rest on them');
   }
   for (const b of bad) warnings.push(`lead ${b}`);
 
