@@ -39,6 +39,8 @@ export const SAMPLING_RATE_LIMITS = {
   high: { z: 1.55, minWidthMs: 12, maxRateBpm: 250 },
   /** Refused as a too-low stated rate beyond any of these. */
   low: { z: -2.7, maxWidthMs: 200, minRateBpm: 25 },
+  /** Balance above this (but within `high`): a fast rhythm with a narrow QRS, or twice the true rate stated: a warning (5 of 696 real records, 89% of doubled rates). */
+  fastAndNarrowZ: 1.2,
   /** A slow rate with a wide QRS (below either corner): a real block with an escape rhythm, or half the true rate stated: a warning. */
   slowAndWide: [{ rateBpm: 40, widthMs: 50 }, { rateBpm: 45, widthMs: 60 }],
 } as const;
@@ -172,6 +174,9 @@ function rateVerdict(s: PlausibilityStats, fs: number): { refusal?: string; warn
   const numbers = `at the stated ${fmt(fs, 0)} Hz the heart rate is ${fmt(rate, 0)} bpm and the QRS ${fmt(width, 0)} ms wide (rate-to-width balance ${fmt(z)}; ` +
     `real records: ${low.minRateBpm}-${high.maxRateBpm} bpm, ${high.minWidthMs}-${low.maxWidthMs} ms, balance ${low.z} to ${high.z})`;
   if (tooHigh || tooLow) return { refusal: `sampling-rate check: ${numbers}: the header's sampling rate looks ${tooHigh ? 'higher' : 'lower'} than the recording's` };
+  if (z > SAMPLING_RATE_LIMITS.fastAndNarrowZ) {
+    return { warning: `sampling-rate check: at the stated ${fmt(fs, 0)} Hz the heart rate is ${fmt(rate, 0)} bpm with a QRS ${fmt(width, 0)} ms wide (rate-to-width balance ${fmt(z)}): a fast rhythm with a narrow QRS, or a header stating twice the recording's sampling rate — check it` };
+  }
   if (slowAndWide.some((c) => rate < c.rateBpm && width > c.widthMs)) {
     return { warning: `sampling-rate check: at the stated ${fmt(fs, 0)} Hz the heart rate is ${fmt(rate, 0)} bpm with a QRS ${fmt(width, 0)} ms wide (rate-to-width balance ${fmt(z)}): a block with an escape rhythm, or a header stating half the recording's sampling rate — check it` };
   }
