@@ -107,8 +107,9 @@ for (const file of files) {
     if (v.stats) variantStats.get(name)!.push(v.stats);
     if (v.verdict === 'pass') continue;
     k[v.verdict]++;
-    const check = /([a-zA-Z-]+(?: [a-zA-Z-]+)? check|leads I and II cannot be read|\d+ of 12 leads cannot be read)/.exec(v.message)?.[1] ?? v.message.slice(0, 40);
-    k.checks.set(check, (k.checks.get(check) ?? 0) + 1);
+    // Every check the verdict names (a LUDB record's gain-consistency warning comes with the variant's own).
+    const checks = new Set(v.message.match(/[a-zA-Z-]+(?: [a-zA-Z-]+)? check\b|leads I and II cannot be read|\d+ of 12 leads cannot be read/g) ?? [v.message.slice(0, 40)]);
+    for (const check of checks) k.checks.set(check, (k.checks.get(check) ?? 0) + 1);
   }
 }
 
@@ -121,11 +122,12 @@ for (const [g, c] of counts) {
 const judged = tot.n - tot.unreadable;
 console.log(`| all | ${tot.n} | ${tot.unreadable} | ${tot.refuse} (${((100 * tot.refuse) / judged).toFixed(2)}% of ${judged}) | ${tot.warn} (${((100 * tot.warn) / judged).toFixed(2)}%) |`);
 console.log('\n### Records the gate refuses or warns about\n');
-for (const f of flagged) console.log(`- ${f.o.verdict} ${relative(root, f.file)}: ${f.o.message.replace(/^[^:]*: /, '')}`);
+// A refusal's message starts with the file's path: shown once, relative.
+for (const f of flagged) console.log(`- ${f.o.verdict} ${relative(root, f.file)}: ${f.o.verdict === 'refuse' ? f.o.message.slice(f.o.message.indexOf(': ') + 2) : f.o.message}`);
 if (!flagged.length) console.log('(none)');
 
 if (!recordsOnly) {
-  console.log(`\n## Broken variants of the same records\n\n| variant | records | refused | warned | passed | by check |\n|---|---|---|---|---|---|`);
+  console.log(`\n## Broken variants of the same records\n\n| variant | records | refused | warned | passed | checks named (a verdict may name several) |\n|---|---|---|---|---|---|`);
   for (const [name, k] of caught) {
     console.log(`| ${name} | ${k.n} | ${k.refuse} | ${k.warn} | ${k.n - k.refuse - k.warn} | ${[...k.checks].map(([c, n]) => `${c} ${n}`).join('; ')} |`);
   }
