@@ -38,7 +38,7 @@ export const SAMPLING_RATE_LIMITS = {
   /** Refused as a too-high stated rate beyond any of these. */
   high: { z: 1.55, minWidthMs: 12, maxRateBpm: 250 },
   /** Refused as a too-low stated rate beyond any of these. */
-  low: { z: -2.7, maxWidthMs: 200, minRateBpm: 25 },
+  low: { z: -2.7, maxWidthMs: 240, minRateBpm: 25 },
   /** Balance above this (but within `high`): a fast rhythm with a narrow QRS, or twice the true rate stated: a warning (5 of 696 real records, 89% of doubled rates). */
   fastAndNarrowZ: 1.2,
   /** A slow rate with a wide QRS (below either corner): a real block with an escape rhythm, or half the true rate stated: a warning. */
@@ -379,6 +379,8 @@ function limbResiduals(c: readonly Float32Array[], recorded: readonly boolean[],
   const at = (l: string) => map[l] ?? { k: L[l as keyof typeof L], sign: 1 };
   const v = (l: string, t: number) => { const { k, sign } = at(l); return sign * c[k][t]; };
   const out: { equation: string; residual: number }[] = [];
+  let limbFloor = 0;
+  for (const l of ['I', 'II']) { let e = 0; for (let t = 0; t < n; t++) e += v(l, t) ** 2; limbFloor = Math.max(limbFloor, e / 4); }
   for (const eq of LIMB_EQUATIONS) {
     if (!eq.needs.every((l) => recorded[L[l as keyof typeof L]])) continue;
     let e2 = 0, a2 = 0, b2 = 0;
@@ -386,7 +388,9 @@ function limbResiduals(c: readonly Float32Array[], recorded: readonly boolean[],
       const e = eq.error(v, t), [a, b] = eq.sides(v, t);
       e2 += e * e; a2 += a * a; b2 += b * b;
     }
-    const ref = Math.sqrt(Math.max(a2, b2));
+    // Against the larger side, but at least half the larger of leads I and II: a near-isoelectric aVL or III
+    // must not turn a few µV of lead-by-lead noise into a large relative error.
+    const ref = Math.sqrt(Math.max(a2, b2, limbFloor));
     out.push({ equation: eq.name, residual: ref > 0 ? Math.sqrt(e2) / ref : 0 });
   }
   return out;
