@@ -23,7 +23,7 @@ export const AMPLITUDE_MV = { low: 0.08, high: 4.5 } as const;
 export const UNCALIBRATED_AMPLITUDE_MV = { low: 0.15, high: 2.5 } as const;
 /**
  * Einthoven/Goldberger residual (RMS of the identity's error over the larger side's RMS, QRS band) above
- * which a limb lead is wrong. Real records ≤ 0.031 but one at 0.26; a swap of I and II ≥ 0.46, an inverted lead ≥ 1.5.
+ * which a limb lead is wrong. Real records ≤ 0.011 (99th percentile) and one at 0.26; a swap of I and II ≥ 0.33, an inverted lead ≥ 1.4.
  */
 export const LIMB_RESIDUAL_MAX = 0.35;
 /** Median beat-to-template correlation over the leads below which no consistent QRS is found. Real ≥ 0.56, noise ≤ 0.19. */
