@@ -4,7 +4,7 @@
  * refuses, or repairs with a warning, what can be drawn but would be read wrongly — a unit mistake
  * (µV stored as mV: ×1000), an uncalibrated gain (WFDB's default 200/mV), inverted or swapped leads,
  * noise in place of an ECG, a wrong sampling rate. Every verdict names its check and its numbers.
- * The thresholds come from the statistics of 702 real records (docs/plausibility.md,
+ * The thresholds come from the statistics of the 696 real records in ../shared/data that reach it (docs/plausibility.md,
  * `npm run plausibility-survey`) and from physiology, with margins so that valid recordings pass.
  * Browser-safe: no engine, no fs.
  */
@@ -92,7 +92,7 @@ export interface PlausibilityVerdict {
 const L = Object.fromEntries(STANDARD_LEADS.map((l, k) => [l, k])) as Record<(typeof STANDARD_LEADS)[number], number>;
 const fmt = (x: number, d = 2) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(d));
 
-/** All checks on the 12 standard leads (I…V6) at `fs` Hz; `window` leads are judged as the model sees them. */
+/** All checks on the 12 standard leads (I…V6) at `fs` Hz, each cut to what the model sees; the caller applies `scale` and throws on `refusal`. */
 export function checkPlausibility(leads: readonly GateLead[], fs: number): PlausibilityVerdict {
   const stats = measurePlausibility(leads.map((l) => l.signal), leads.map((l) => l.recorded), fs, leads.map((l) => l.gain));
   const warnings: string[] = [];
