@@ -5,6 +5,7 @@
  * repaired is said out loud in `warnings` (derived limb leads, ignored extra leads, padding, one bad lead).
  * Browser-safe: no engine, no fs.
  */
+import { checkPlausibility, type PlausibilityStats } from './plausibility.js';
 import { DERIVED_LIMB_LEADS as DERIVED, EcgInputError, STANDARD_LEADS, type EcgRecord } from './types.js';
 
 /** A record that can be read but not classified; `problem` says why. */
@@ -19,6 +20,18 @@ export interface ReadableRecord {
   /** The 12 standard leads in I…V6 order (derived where needed), other fields as the input's. */
   record: EcgRecord;
   warnings: string[];
+  /** Standard leads the record lacks, derived from I and II. */
+  derived: string[];
+  /** What the plausibility gate measured (absent when it was not run). */
+  plausibility?: PlausibilityStats;
+}
+
+export interface ReadableOptions {
+  /**
+   * Run the plausibility gate (ecg/plausibility.ts: amplitudes, limb-lead identities, polarity, QRS
+   * consistency, sampling rate; default true). Off only for tools that study the gate itself.
+   */
+  plausibility?: boolean;
 }
 
 /** What the renderer will show: the layout and the seconds drawn (render options of a model). */
@@ -154,7 +167,7 @@ export function signalProblem(x: Float32Array): string | undefined {
  * The record as a 12-lead model must see it, or an UnreadableRecordError naming the file and the reason.
  * Only the part the renderer shows (the first `view.seconds`) is checked for flat and clipped leads.
  */
-export function readableTwelveLead(rec: EcgRecord, view: ViewOptions = {}): ReadableRecord {
+export function readableTwelveLead(rec: EcgRecord, view: ViewOptions = {}, options: ReadableOptions = {}): ReadableRecord {
   const file = rec.source;
   const warnings: string[] = [...(rec.header?.warnings ?? [])];
   const match = matchLeads(rec.leads, file);
@@ -179,17 +192,39 @@ export function readableTwelveLead(rec: EcgRecord, view: ViewOptions = {}): Read
   const window = Math.min(n, Math.ceil(shown * rec.fs));
   const filtered = Math.min(n, Math.ceil((shown + 1) * rec.fs)); // what the baseline filter reads (preprocess.ts)
   const bad: string[] = [];
+  const problems = new Map<string, string>();
   STANDARD_LEADS.forEach((lead, k) => {
-    if (match.derivable.includes(lead)) return; // follows I and II, already judged
+    if (match.derivable.includes(lead)) return; // follows I and II, judged with them
     const at = firstNonFinite(signals[k]!.subarray(0, filtered));
     if (at >= 0) throw new UnreadableRecordError(file, `lead ${lead}, sample ${at + 1} is ${signals[k]![at]}: a signal with gaps cannot be drawn`);
     const why = signalProblem(signals[k]!.subarray(0, window));
-    if (why) bad.push(`${lead} ${why}`);
+    if (why) { bad.push(`${lead} ${why}`); problems.set(lead, why); }
   });
-  if (bad.length >= MAX_BAD_LEADS) {
-    throw new UnreadableRecordError(file, `${bad.length} of 12 leads cannot be read: ${bad.join('; ')}`);
+  const limbSource = ['I', 'II'].filter((l) => problems.has(l));
+  // A derived lead inherits the flaw of the lead it comes from: it counts as unreadable too.
+  const inherited = limbSource.length && match.derivable.length ? match.derivable.length : 0;
+  if (bad.length + inherited >= MAX_BAD_LEADS) {
+    const derivedNote = inherited ? [`${match.derivable.join(',')} derived from ${limbSource[0]}, which is ${problems.get(limbSource[0])}`] : [];
+    throw new UnreadableRecordError(file, `${bad.length + inherited} of 12 leads cannot be read: ${[...bad, ...derivedNote].join('; ')}`);
+  }
+  if (limbSource.length === 2) {
+    throw new UnreadableRecordError(file, `leads I and II cannot be read (I ${problems.get('I')}; II ${problems.get('II')}): ` +
+      'the limb leads and the rendering rest on them');
   }
   for (const b of bad) warnings.push(`lead ${b}`);
+
+  let plausibility: PlausibilityStats | undefined;
+  if (options.plausibility !== false) {
+    const specs = rec.header?.signals;
+    const verdict = checkPlausibility(STANDARD_LEADS.map((lead, k) => {
+      const spec = match.index[k] >= 0 ? specs?.[match.index[k]] : undefined;
+      return { signal: signals[k]!.subarray(0, window), recorded: match.index[k] >= 0, gain: spec?.gain, uncalibrated: spec?.uncalibrated };
+    }), rec.fs);
+    if (verdict.refusal) throw new UnreadableRecordError(file, verdict.refusal);
+    warnings.push(...verdict.warnings);
+    plausibility = verdict.stats;
+    if (verdict.scale !== 1) signals.forEach((s, k) => { signals[k] = s!.map((v) => v * verdict.scale); });
+  }
 
   // A derived lead borrows lead I's signal spec (same gain and rate), under its own name.
   const specs = rec.header?.signals;
@@ -201,5 +236,5 @@ export function readableTwelveLead(rec: EcgRecord, view: ViewOptions = {}): Read
     signals: signals as Float32Array[],
     digital: undefined,
   };
-  return { record, warnings };
+  return { record, warnings, derived: match.derivable, plausibility };
 }

@@ -13,6 +13,8 @@ export interface SignalSpec {
   byteOffset: number;
   /** ADC units per physical unit. */
   gain: number;
+  /** The header gave gain 0 or none (uncalibrated): `gain` is WFDB's default 200, a guess. */
+  uncalibrated?: boolean;
   baseline: number;
   units: string;
   adcResolution: number;

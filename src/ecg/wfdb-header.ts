@@ -90,11 +90,13 @@ function parseSignalLine(line: string, recordName: string, index: number, file: 
   };
   if (spec.samplesPerFrame < 1) throw new EcgInputError(file, `line ${lineNo}: samples per frame must be at least 1`);
   let baseline: number | undefined;
+  if (tokens.length <= 2) spec.uncalibrated = true;
   if (tokens.length > 2) {
     const gm = GAIN_SPEC.exec(tokens[2]);
     if (!gm) throw new EcgInputError(file, `line ${lineNo}: bad gain ${quoted(tokens[2])}`);
     const gain = num(gm[1], 'gain', file, lineNo);
     spec.gain = gain === 0 ? DEFAULT_GAIN : gain;
+    if (gain === 0) spec.uncalibrated = true;
     if (gm[2] !== undefined) baseline = int(gm[2], 'baseline', file, lineNo);
     if (gm[3]) spec.units = gm[3];
   }
@@ -181,6 +183,11 @@ export function parseHeader(text: string, fileName: string): RecordHeader {
   }
   const name = header.name;
   header.signals = signalLines.map((s, i) => parseSignalLine(s.line, name, i, fileName, s.lineNo));
+  const uncalibrated = header.signals.flatMap((s, i) => (s.uncalibrated ? [`${i} (${s.description})`] : []));
+  // WFDB applies its default gain without a word; a reader must say so (the plausibility gate judges it).
+  if (uncalibrated.length) {
+    (header.warnings ??= []).push(`signal(s) ${uncalibrated.length > 4 ? `${uncalibrated.slice(0, 4).join(', ')} and ${uncalibrated.length - 4} more` : uncalibrated.join(', ')}: gain 0 or none in the header (uncalibrated); read with WFDB's default ${DEFAULT_GAIN} adu/mV`);
+  }
   return header;
 }
 

@@ -165,7 +165,12 @@ describe('Classifier', () => {
     expect(regular.warnings.filter((w) => w.includes('rhythm plane'))).toEqual([]);
     // Two QRS complexes in 10 s (a pause, or a recording that lost its beats): no RR intervals to draw.
     const rec = generateRecord(0, 4), fs = rec.fs;
-    const two = rec.signals.map((sig) => sig.map((v, i) => (Math.abs(i / fs - 3) < 0.4 || Math.abs(i / fs - 7) < 0.4 ? v : 0.02 * Math.sin(i / 7))));
+    // Between them a small wobble that obeys Einthoven's and Goldberger's identities, as any real limb leads do
+    // (the plausibility gate refuses limb leads that contradict each other).
+    const wobbleI = (i: number) => 0.02 * Math.sin(i / 7), wobbleII = (i: number) => 0.02 * Math.sin(i / 5);
+    const wobble = [wobbleI, wobbleII, (i: number) => wobbleII(i) - wobbleI(i), (i: number) => -(wobbleI(i) + wobbleII(i)) / 2,
+      (i: number) => wobbleI(i) - wobbleII(i) / 2, (i: number) => wobbleII(i) - wobbleI(i) / 2, ...Array(6).fill(wobbleI)];
+    const two = rec.signals.map((sig, k) => sig.map((v, i) => (Math.abs(i / fs - 3) < 0.4 || Math.abs(i / fs - 7) < 0.4 ? v : wobble[k](i))));
     const sparse = await clf.classify({ ...rec, digital: undefined, signals: two });
     expect(sparse.warnings.some((w) => /QRS complex.*rhythm plane .*blank/.test(w))).toBe(true);
     clf.dispose();

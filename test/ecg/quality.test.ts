@@ -164,9 +164,14 @@ describe.skipIf(!existsSync(REAL))('the real records in ../shared/data', () => {
         }
       }
     }
-    // Each refused record really has ≥ 3 dead (0 µV) precordial leads: measured, not guessed.
-    expect(refused.length).toBeLessThanOrEqual(5);
-    for (const r of refused) expect(r).toMatch(/^JS\d+\.hea: \d+ of 12 leads cannot be read: (V\d flat \(peak-to-peak 0\.0 µV\)(; )?)+$/);
+    // The plausibility gate refuses three (docs/plausibility.md): two PTB-XL records whose header says 200/mV
+    // with amplitudes 5× those of every other (the ADC gain of their siblings is 1000/mV) and one at 11.9 mV.
+    const gate = refused.filter((r) => /amplitude check/.test(r));
+    expect(gate.map((r) => r.split(':')[0]).sort()).toEqual(['HR00599.hea', 'HR20715.hea', 'JS23463.hea']);
+    // Each other refused record really has ≥ 3 dead (0 µV) precordial leads: measured, not guessed.
+    const dead = refused.filter((r) => !gate.includes(r));
+    expect(dead.length).toBeLessThanOrEqual(5);
+    for (const r of dead) expect(r).toMatch(/^JS\d+\.hea: \d+ of 12 leads cannot be read: (V\d flat \(peak-to-peak 0\.0 µV\)(; )?)+$/);
     // Every header record the folders' MANIFESTs list was either read or refused (the folders change: follow them).
     const listed = ['real-ecg', 'ludb'].filter((db) => existsSync(join(REAL, db, 'MANIFEST.tsv')))
       .flatMap((db) => {
@@ -176,6 +181,6 @@ describe.skipIf(!existsSync(REAL))('the real records in ../shared/data', () => {
       })
       .filter((f) => f.endsWith('.hea'));
     expect(read + refused.length).toBe(listed.length);
-    expect(read).toBeGreaterThan(0.98 * listed.length);
+    expect(read).toBeGreaterThan(0.97 * listed.length);
   });
 });
