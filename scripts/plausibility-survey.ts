@@ -1,7 +1,7 @@
 /**
  * The plausibility gate (src/ecg/plausibility.ts) on every real record in ../shared/data (or the folder
  * given): which records it refuses or warns about, with the reason, and the distribution of each check's
- * statistic on the real records and on broken variants of them (src/testing/broken-records.ts), with the
+ * statistic on the real records and on broken variants of them (src/ecg/broken-records.ts), with the
  * share of each variant caught. `npm run plausibility-survey [-- DATA_DIR] [--records-only]`.
  * Markdown on stdout (docs/plausibility.md quotes it).
  */
@@ -11,7 +11,7 @@ import { measurePlausibility, type PlausibilityStats } from '../src/ecg/plausibi
 import { readableTwelveLead } from '../src/ecg/quality.js';
 import { readRecord } from '../src/ecg/read-record.js';
 import { STANDARD_LEADS, type EcgRecord } from '../src/ecg/types.js';
-import { BROKEN_VARIANTS } from '../src/testing/broken-records.js';
+import { BROKEN_VARIANTS } from '../src/ecg/broken-records.js';
 
 const args = process.argv.slice(2);
 const root = args.find((a) => !a.startsWith('--')) ?? join(import.meta.dirname, '../../shared/data');

@@ -14,7 +14,7 @@ import { readRecord } from '../../src/ecg/read-record.js';
 import { generateRecord } from '../../src/ecg/synthetic.js';
 import { STANDARD_LEADS, type EcgRecord } from '../../src/ecg/types.js';
 import { writeRecord } from '../../src/ecg/wfdb-writer.js';
-import { BROKEN_VARIANTS } from '../../src/testing/broken-records.js';
+import { BROKEN_VARIANTS } from '../../src/ecg/broken-records.js';
 import { tempDir } from './wfdb-fixtures.js';
 
 const samples = fileURLToPath(new URL('../../web/demo/samples', import.meta.url));

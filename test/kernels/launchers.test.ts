@@ -25,6 +25,7 @@ import { adaptiveAvgPoolBackward, adaptiveAvgPoolForward, maxPoolBackward, maxPo
 import { sumMiddle } from '../../src/kernels/reduce.js';
 import { channelScaleKernel, globalAvgPoolBackward, globalAvgPoolForward, planeDot } from '../../src/kernels/se.js';
 import { crossEntropyBackward, crossEntropyForward, softmaxBackward, softmaxForward } from '../../src/kernels/softmax.js';
+import { bceBackward, bceForward } from '../../src/kernels/bce.js';
 
 beforeAll(async () => {
   await gpu();
@@ -104,6 +105,9 @@ function exerciseAll(): void {
     softmaxBackward(softmaxForward(logits), rand([3, 4]));
     const { probs, losses } = crossEntropyForward(logits, labels);
     crossEntropyBackward(probs, labels, losses, 1 / 3, true);
+    // sigmoid binary cross-entropy
+    const targets = Tensor.from([1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 0], [3, 4]);
+    bceBackward(logits, targets, bceForward(logits, targets), 1 / 12, true);
   });
 }
 

@@ -5,8 +5,9 @@
  * that say nothing about the heart, for measuring how much a class can be told from the recording
  * setup alone (the source confound). Cached on disk per record, model and measurement set.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ModelMeta } from '../../models/model-file.js';
 import { FEATURE_NAMES, measureRecord } from '../../ecg/measurements.js';
 import { generateRecord } from '../../ecg/synthetic.js';
@@ -79,6 +80,23 @@ function measurementsFingerprint(): number {
   return crc32(new TextEncoder().encode(`${FEATURE_NAMES.join(',')}|${Array.from(probe.features, (v) => v.toPrecision(6)).join(',')}`));
 }
 
+/**
+ * A checksum of the code a record passes through before it becomes an example (readers, quality and
+ * plausibility checks, rendering, measurements: src/ecg, src/classifier, src/inference), when run from
+ * the sources; a change there (e.g. a check that now refuses a record) invalidates the cache. Empty in a
+ * bundle, where the measurement fingerprint alone guards it.
+ */
+function sourceFingerprint(): string {
+  const src = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const parts: string[] = [];
+  for (const folder of ['ecg', 'classifier', 'inference']) {
+    const dir = join(src, folder);
+    if (!existsSync(dir)) return '';
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts')).sort()) parts.push(f, readFileSync(join(dir, f), 'utf8'));
+  }
+  return String(crc32(new TextEncoder().encode(parts.join('\0'))));
+}
+
 interface Cache { key: string; entries: Record<string, Omit<Example, keyof LabelledRecord>> }
 
 /**
@@ -88,7 +106,7 @@ interface Cache { key: string; entries: Record<string, Omit<Example, keyof Label
 export async function extractExamples(records: readonly LabelledRecord[], clf: RecordScorer, opts: { cacheFile?: string; progress?: boolean } = {}): Promise<Example[]> {
   // The logits depend on the image network only (its config, input and provenance), not on a findings head.
   const { config, input, info } = clf.meta;
-  const key = `${crc32(new TextEncoder().encode(JSON.stringify({ config, input, info })))}|${measurementsFingerprint()}|${TRIVIAL_NAMES.join(',')}`;
+  const key = `${crc32(new TextEncoder().encode(JSON.stringify({ config, input, info })))}|${measurementsFingerprint()}|${sourceFingerprint()}|${TRIVIAL_NAMES.join(',')}`;
   let cache: Cache = { key, entries: {} };
   if (opts.cacheFile && existsSync(opts.cacheFile)) {
     try {

@@ -3,9 +3,9 @@
  * (ecg/plausibility.ts) must catch. Used by its tests and by scripts/plausibility-survey.ts, which runs
  * them on every real record. Each works on the record as read (physical values in mV, header kept).
  */
-import { Rng } from '../ecg/rng.js';
-import { standardLeadName } from '../ecg/quality.js';
-import type { EcgRecord, SignalSpec } from '../ecg/types.js';
+import { Rng } from './rng.js';
+import { standardLeadName } from './quality.js';
+import type { EcgRecord, SignalSpec } from './types.js';
 
 type Variant = (rec: EcgRecord) => EcgRecord;
 
