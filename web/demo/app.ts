@@ -1,16 +1,17 @@
 /**
- * The ecgpu demo page: Classify (the bundled model on a dropped record or a bundled sample) and Train
- * (both architectures in Web Workers). Built by scripts/build-demo.mjs; `npm run demo` serves it.
+ * The ecgpu demo page: Classify (the bundled model on a dropped record or a bundled sample), Train
+ * (both architectures in Web Workers) and Bench (ecgpu against tfjs-webgpu, in a Web Worker). Built by scripts/build-demo.mjs; `npm run demo` serves it.
  */
+import { startBenchPage } from './bench-page.js';
 import { startClassifyPage } from './classify-page.js';
 import { hooks } from './hooks.js';
 import { startTrainPage } from './train-page.js';
 import { webGpuProblem } from './webgpu-check.js';
 
-const pages = ['classify', 'train'] as const;
+const pages = ['classify', 'train', 'bench'] as const;
 
 function route(): void {
-  const page = pages.find((p) => location.hash === `#${p}`) ?? 'classify';
+  const page = pages.find((p) => location.hash.split('?')[0] === `#${p}`) ?? 'classify'; // #bench?size=tiny: options after '?'
   for (const p of pages) {
     document.getElementById(`page-${p}`)!.hidden = p !== page;
     const link = document.getElementById(`nav-${p}`)!;
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     return;
   }
   startTrainPage();
+  startBenchPage();
   await startClassifyPage();
 }
 

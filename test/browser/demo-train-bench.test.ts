@@ -1,0 +1,105 @@
+/**
+ * The demo's Train and Bench pages in headless Chromium on its own WebGPU (SwiftShader without a GPU):
+ *  - Bench (#bench?size=tiny): ecgpu against tfjs-webgpu in a worker; every row has finite times for both
+ *    and a finite cross-check; the markdown and JSON are those of `npm run bench`; tfjs is fetched only
+ *    once the Bench page starts (bench-worker.js), never by the page's own bundle, and from this origin only.
+ *  - Train, default settings: both networks train to the end; the figures (test accuracy, wall time,
+ *    images/s) go to the test output and docs/demo-train-bench.md — they are recorded, not asserted.
+ * Screenshots at 1280 px and 390 px go to dist/screenshots/. Skipped when /usr/bin/chromium is absent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { Report } from '../../bench/table.js';
+import type { DemoHooks } from '../../web/demo/hooks.js';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
+import { serveDemo, type DemoServer } from '../helpers/demo-server.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const shots = join(root, 'dist', 'screenshots');
+const demoHooks = (page: Page) => page.evaluate(() => (globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo);
+
+describe.skipIf(!existsSync(CHROMIUM))('the demo\'s Train and Bench pages in headless Chromium', () => {
+  let server: DemoServer;
+  let browser: Browser;
+
+  async function open(hash: string): Promise<{ page: Page; errors: string[]; origins: Set<string> }> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    const errors: string[] = [];
+    const origins = new Set<string>();
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => { if (!r.url().startsWith('data:') && !r.url().startsWith('blob:')) origins.add(new URL(r.url()).origin); });
+    await page.goto(server.url + hash);
+    return { page, errors, origins };
+  }
+  /** At 1280×800 and at phone width (390 px: nothing may stick out sideways); then no console errors. */
+  async function screenshotsAndClose(page: Page, name: string, errors: string[]): Promise<void> {
+    await page.screenshot({ path: join(shots, `demo-${name}-1280x800.png`), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(shots, `demo-${name}-phone.png`), fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} page wider than a phone`).toBeLessThanOrEqual(390);
+    expect(errors).toEqual([]);
+    await page.close();
+  }
+
+  beforeAll(async () => {
+    server = await serveDemo();
+    browser = await launchChromium();
+    mkdirSync(shots, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('benches ecgpu against tfjs-webgpu at the tiny size, every row timed and cross-checked; markdown and JSON as npm run bench', async () => {
+    expect(readFileSync(join(server.dir, 'app.js'), 'utf8')).not.toMatch(/registerBackend\(['"]webgpu/);
+    const { page, errors, origins } = await open('#bench?size=tiny&runs=1&budget=0.5');
+    await page.waitForFunction(() => (globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo?.webgpu === true);
+    expect(server.requested).not.toContain('/bench-worker.js');
+    await expect(page.locator('#bench-size').inputValue()).resolves.toBe('tiny');
+    // By keyboard: focus the Start button and press Enter.
+    await page.focus('#bench-start');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => {
+      const b = (globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo.bench;
+      return b?.done || b?.error;
+    }, undefined, { timeout: 170_000, polling: 500 });
+    const bench = (await demoHooks(page)).bench!;
+    expect(bench.error).toBeUndefined();
+    expect(server.requested).toContain('/bench-worker.js');
+    expect([...origins]).toEqual([server.url.replace(/\/$/, '')]);
+    const report = bench.report!;
+    const groups = new Set(report.rows.map((r) => r.group));
+    expect([...groups].sort()).toEqual(['conv', 'e2e', 'gemm']);
+    expect(report.meta.adapter).toMatch(/\S/);
+    expect(report.meta.browser).toMatch(/Chrome/);
+    for (const row of report.rows) {
+      const tfjs = row.peers.find((p) => p.framework === 'tfjs-webgpu');
+      expect(row.ecgpu?.error, row.name).toBeUndefined();
+      expect(tfjs?.error, row.name).toBeUndefined();
+      expect(Number.isFinite(row.ecgpu?.timing?.medianMs), `${row.name} ecgpu ms`).toBe(true);
+      expect(Number.isFinite(tfjs?.timing?.medianMs), `${row.name} tfjs ms`).toBe(true);
+      expect(Number.isFinite(tfjs?.check?.maxAbs) && Number.isFinite(tfjs?.check?.maxRel), `${row.name} cross-check`).toBe(true);
+      expect(tfjs!.check!.n, row.name).toBeGreaterThan(0);
+    }
+    const worst = Math.max(...report.rows.map((r) => r.peers[0].check!.maxRel));
+    console.log(`Bench page, tiny, ${report.rows.length} rows in ${report.meta.totalS?.toFixed(0)} s on ${report.meta.adapter}; largest max rel diff ${worst.toExponential(1)}`);
+    // The page's table: one row per case, with numbers in the time and cross-check cells.
+    const cells = await page.locator('#bench-table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent ?? '')));
+    expect(cells.length).toBe(report.rows.length);
+    for (const c of cells) for (const i of [2, 4, 7, 8]) expect(Number.isFinite(Number(c[i])), `table cell ${i} of ${c[0]}: ${c[i]}`).toBe(true);
+    // Markdown as npm run bench writes it (bench/table.ts), and the JSON download in results.json's form.
+    const md = await page.locator('#bench-markdown').textContent();
+    expect(md).toMatch(/^# ecgpu vs tfjs — bench results/);
+    expect(md).toContain('| case | shape | ecgpu ms | ecgpu GFLOP/s | peer | peer ms |');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#bench-download')]);
+    expect(download.suggestedFilename()).toBe('results.json');
+    const json = JSON.parse(readFileSync(await download.path(), 'utf8')) as Report;
+    expect(json.rows.map((r) => r.name)).toEqual(report.rows.map((r) => r.name));
+    expect(Object.keys(json.meta)).toEqual(expect.arrayContaining(['date', 'commit', 'adapter', 'peers', 'size', 'runs', 'budgetS', 'command', 'workarounds']));
+    await screenshotsAndClose(page, 'bench', errors);
+  });
+});
