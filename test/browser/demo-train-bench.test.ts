@@ -102,4 +102,40 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo\'s Train and Bench pages in hea
     expect(Object.keys(json.meta)).toEqual(expect.arrayContaining(['date', 'commit', 'adapter', 'peers', 'size', 'runs', 'budgetS', 'command', 'workarounds']));
     await screenshotsAndClose(page, 'bench', errors);
   });
+
+  it('trains both networks with the default settings; records test accuracy and wall time (figures for docs/demo-train-bench.md)', async () => {
+    const { page, errors } = await open('#train');
+    await page.waitForFunction(() => (globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo?.webgpu === true);
+    const [perClass, epochs] = await Promise.all([page.inputValue('#per-class'), page.inputValue('#epochs')]);
+    const t0 = Date.now();
+    await page.focus('#train-start');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => {
+      const t = (globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo.train;
+      return ['alexnet-m-se', 'alexnet'].every((a) => t[a]?.done || t[a]?.error);
+    }, undefined, { timeout: 900_000, polling: 1000 });
+    const wall = (Date.now() - t0) / 1000;
+    const h = await demoHooks(page);
+    const figures: string[] = [];
+    for (const arch of ['alexnet-m-se', 'alexnet']) {
+      const t = h.train[arch];
+      expect(t.error, arch).toBeUndefined();
+      const d = t.done!;
+      expect(d.history.length, arch).toBe(Number(epochs));
+      expect(t.stepLosses.length, arch).toBeGreaterThan(0);
+      // The page shows the figures: the result line, the accuracy chart's last epoch, the confusion matrix.
+      await expect(page.locator(`#run-${arch} p[role=status]`).textContent()).resolves.toMatch(/^done: test accuracy \d+\.\d% on 50 records in \d+:\d\d/);
+      await expect(page.locator(`#run-${arch} canvas`).nth(1).getAttribute('aria-label')).resolves.toMatch(new RegExp(`epoch ${epochs} train accuracy`));
+      expect(await page.locator(`#run-${arch} table.confusion tbody tr`).count()).toBe(10);
+      const last = d.history[d.history.length - 1];
+      figures.push(`${arch}: test accuracy ${d.testAccuracy.toFixed(2)} (${d.testIds.length} records), validation ${last.valAcc.toFixed(2)}, train loss ${d.history[0].trainLoss.toFixed(3)} → ${last.trainLoss.toFixed(3)}, ` +
+        `${last.imagesPerSecond.toFixed(1)} images/s in the last epoch, worker wall time ${d.wallSeconds.toFixed(0)} s (drawing the records ${d.drawSeconds.toFixed(0)} s)`);
+    }
+    const mse = h.train['alexnet-m-se'].done!.history;
+    expect(mse[mse.length - 1].trainLoss).toBeLessThan(mse[0].trainLoss);
+    expect(h.trainOffer?.imagesPerSecond).toBeGreaterThan(0);
+    console.log([`Train page, defaults (${perClass} records per class, ${epochs} epochs, preset demo) on ${h.train['alexnet-m-se'].done!.adapter}: ` +
+      `both networks done ${wall.toFixed(0)} s after Start`, ...figures, `offer: ${JSON.stringify(h.trainOffer)}`].join('\n  '));
+    await screenshotsAndClose(page, 'train-default', errors);
+  }, 960_000);
 });
