@@ -9,12 +9,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Report } from '../../bench/table.js';
 import type { DemoHooks } from '../../web/demo/hooks.js';
 import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
 import { serveDemo, type DemoServer } from '../helpers/demo-server.js';
+import { descendantsCpuSeconds } from '../helpers/process-cpu.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const shots = join(root, 'dist', 'screenshots');
@@ -107,7 +109,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo\'s Train and Bench pages in hea
     const { page, errors } = await open('#train');
     await page.waitForFunction(() => (globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo?.webgpu === true);
     const [perClass, epochs] = await Promise.all([page.inputValue('#per-class'), page.inputValue('#epochs')]);
-    const t0 = Date.now();
+    const t0 = Date.now(), cpu0 = descendantsCpuSeconds();
     await page.focus('#train-start');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => {
@@ -115,6 +117,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo\'s Train and Bench pages in hea
       return ['alexnet-m-se', 'alexnet'].every((a) => t[a]?.done || t[a]?.error);
     }, undefined, { timeout: 900_000, polling: 1000 });
     const wall = (Date.now() - t0) / 1000;
+    const cpu = (descendantsCpuSeconds() ?? NaN) - (cpu0 ?? NaN);
     const h = await demoHooks(page);
     const figures: string[] = [];
     for (const arch of ['alexnet-m-se', 'alexnet']) {
@@ -135,7 +138,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo\'s Train and Bench pages in hea
     expect(mse[mse.length - 1].trainLoss).toBeLessThan(mse[0].trainLoss);
     expect(h.trainOffer?.imagesPerSecond).toBeGreaterThan(0);
     console.log([`Train page, defaults (${perClass} records per class, ${epochs} epochs, preset demo) on ${h.train['alexnet-m-se'].done!.adapter}: ` +
-      `both networks done ${wall.toFixed(0)} s after Start`, ...figures, `offer: ${JSON.stringify(h.trainOffer)}`].join('\n  '));
+      `both networks done ${wall.toFixed(0)} s after Start, using ${cpu.toFixed(0)} CPU seconds in Chromium's processes (${os.cpus().length} cores; load average at the end ${os.loadavg()[0].toFixed(1)})`, ...figures, `offer: ${JSON.stringify(h.trainOffer)}`].join('\n  '));
     await screenshotsAndClose(page, 'train-default', errors);
   }, 960_000);
 });

@@ -7,6 +7,7 @@ import { CLASS_NAMES } from '../../src/ecg/types.js';
 import type { EpochLog } from '../../src/train/trainer.js';
 import { drawChart } from './chart.js';
 import { hooks } from './hooks.js';
+import { LIMITS, OFFER_SECONDS, offerRun } from './offer.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const ARCHS = [['alexnet-m-se', 'AlexNet-M-SE', '#b4232c'], ['alexnet', 'AlexNet', '#1f5fa8']] as const;
@@ -22,22 +23,6 @@ interface Run {
   epochs: EpochLog[];
   finished: boolean;
   el: { status: HTMLElement; progress: HTMLProgressElement; line: HTMLElement; loss: HTMLCanvasElement; acc: HTMLCanvasElement; result: HTMLElement };
-}
-
-/** Seconds of training the offered run aims at (both networks at once, as they run). */
-const OFFER_SECONDS = 150;
-const LIMITS = { perClass: [2, 200], epochs: [1, 30] } as const;
-
-/**
- * The run that fits `OFFER_SECONDS` at the measured speed: more epochs first (the defaults are the fewest
- * that learn), then more records per class. Undefined when it would not grow the current run.
- */
-export function offerRun(imagesPerSecond: number, perClass: number, epochs: number, classes: number): { perClass: number; epochs: number } | undefined {
-  const images = imagesPerSecond * OFFER_SECONDS;
-  if (!(images > 1.5 * perClass * classes * epochs)) return undefined;
-  const e = Math.min(LIMITS.epochs[1], Math.max(epochs, Math.floor(images / (perClass * classes))), 2 * epochs);
-  const p = Math.min(LIMITS.perClass[1], Math.max(perClass, Math.floor(images / (e * classes))));
-  return p === perClass && e === epochs ? undefined : { perClass: p, epochs: e };
 }
 
 const clock = (s: number) => (Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}` : '–');
