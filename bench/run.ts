@@ -2,7 +2,7 @@
  * `npm run bench` — ecgpu against tfjs peers (webgpu, wasm, cpu) side by side, with a cross-check of
  * every result. See bench/README.md for the options, what is measured and the workarounds.
  *
- *   npm run bench -- [--size full|small|tiny] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu]
+ *   npm run bench -- [--size full|small|tiny|gpu|web] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu]
  *                    [--only gemm,conv,pool,lrn,bn,se,e2e,default,growth,ecg] [--runs N] [--budget S] [--no-write]
  *
  * `--only ecg` runs the CPU-side benches of the ECG data path (benchmark.js, bench/cases/ecg.ts) and

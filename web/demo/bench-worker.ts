@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { PeerName } from '../../bench/cases/common.js';
-import { BACKEND, supplyWasmConvFilterGradient } from '../../bench/peers/tfjs-ops.js';
+import { BACKEND } from '../../bench/peers/tfjs-ops.js';
 import { runBenchIn } from '../../bench/runner.js';
 import type { FromBench, ToBench } from './bench-protocol.js';
 
@@ -27,7 +27,6 @@ self.onmessage = (e: MessageEvent<ToBench>) => {
   const m = e.data;
   if (m.type === 'stop') { stopRequested = true; return; }
   tf.env().set('PROD', true); // no NaN checks / debug-mode overheads, as in Node
-  supplyWasmConvFilterGradient(tf);
   const nav = navigator as Navigator & { userAgentData?: { platform?: string } };
   post({ type: 'status', text: 'starting ecgpu and tfjs-webgpu…' });
   let total = 0;
