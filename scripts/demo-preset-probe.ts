@@ -24,7 +24,8 @@ for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replac
 const num = (k: string, d: number) => (args.has(k) ? Number(args.get(k)) : d);
 const preset = getPreset('demo');
 const arch = (args.get('arch') ?? 'alexnet-m-se') as Architecture;
-const perClass = num('per-class', preset.level as number), epochs = num('epochs', preset.train.epochs);
+// The page's default records per class (web/demo/index.html); its epochs are the preset's.
+const perClass = num('per-class', 20), epochs = num('epochs', preset.train.epochs);
 const width = num('width', preset.render.width!), height = preset.render.height!;
 const render = { ...preset.render, width };
 
