@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { Report } from '../../bench/table.js';
+import { markdown, type Report } from '../../bench/table.js';
 import type { DemoHooks } from '../../web/demo/hooks.js';
 import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
 import { serveDemo, type DemoServer } from '../helpers/demo-server.js';
@@ -102,6 +102,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo\'s Train and Bench pages in hea
     const json = JSON.parse(readFileSync(await download.path(), 'utf8')) as Report;
     expect(json.rows.map((r) => r.name)).toEqual(report.rows.map((r) => r.name));
     expect(Object.keys(json.meta)).toEqual(expect.arrayContaining(['date', 'commit', 'adapter', 'peers', 'size', 'runs', 'budgetS', 'command', 'workarounds']));
+    expect(md).toBe(markdown(json)); // what `npm run bench -- --render results.json` would write
     await screenshotsAndClose(page, 'bench', errors);
   });
 
