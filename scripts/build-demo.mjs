@@ -1,6 +1,7 @@
 /**
  * Builds the browser demo (web/demo) into a static folder any static host can serve:
  *   app.js, train-worker.js   the page and its training worker (browser bundles, WGSL inlined)
+ *   bench-worker.js           the Bench page's worker: the bench with tfjs (only that page loads it)
  *   index.html, style.css     copied
  *   default.ecgpu             models/default.ecgpu (Classifier.load() looks for it next to app.js)
  *   samples/                  the ten bundled synthetic records (npm run demo:samples)
@@ -9,6 +10,7 @@
  *   node scripts/build-demo.mjs [outdir]      (npm run build writes dist/demo; npm run demo serves it)
  */
 import { context } from 'esbuild';
+import { execSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,7 +26,22 @@ export async function demoOptions(outdir, { minify = false, browserOptions } = {
   const options = browserOptions ?? (await import('./build.mjs')).browserOptions;
   const o = options(join(demo, 'app.ts'), join(outdir, 'app.js'), { minify, sourcemap: true });
   delete o.outfile;
-  return { ...o, entryPoints: { app: join(demo, 'app.ts'), 'train-worker': join(demo, 'train-worker.ts') }, outdir };
+  return {
+    ...o, outdir,
+    entryPoints: { app: join(demo, 'app.ts'), 'train-worker': join(demo, 'train-worker.ts'), 'bench-worker': join(demo, 'bench-worker.ts') },
+    define: { ...o.define, ECGPU_BUILD_COMMIT: JSON.stringify(buildCommit()) },
+  };
+}
+
+/** The commit the demo is built from, for the Bench page's reports ('?' away from git). */
+function buildCommit() {
+  try {
+    const head = execSync('git rev-parse --short HEAD', { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const dirty = execSync('git status --porcelain --untracked-files=no', { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return `${head}${dirty ? ' (tracked files modified)' : ''}`;
+  } catch {
+    return '?';
+  }
 }
 
 /** Copies the static files (page, style, model, samples) into `outdir`. */

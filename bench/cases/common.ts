@@ -12,7 +12,7 @@ export type PeerName = 'tfjs-webgpu' | 'tfjs-wasm' | 'tfjs-cpu';
 export type FrameworkName = 'ecgpu' | PeerName;
 export const ALL_PEERS: PeerName[] = ['tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'];
 
-export type SizeName = 'full' | 'small' | 'tiny' | 'gpu';
+export type SizeName = 'full' | 'small' | 'tiny' | 'gpu' | 'web';
 
 export interface SizeConfig {
   name: SizeName;
@@ -50,6 +50,11 @@ export const SIZES: Record<SizeName, SizeConfig> = {
     name: 'gpu', batch: 16, width: 1, input: 224, gemm: 1024, gemmKernels: [1024, 2048, 4096, 8192], gemmSweep: [512, 1024, 2048, 4096, 8192],
     convSweep: [1, 4, 16, 64], e2eBatch: 16, e2eInputs: [224], fcWidth: 4096,
     presetRows: false, // the kit's end-to-end rows are those with a PyTorch counterpart; `--only default` adds them
+  },
+  /** The demo's Bench page on a visitor's GPU: GEMM 1024³–4096³, AlexNet's layers at batch 16 @224, end to end at 224² and the default preset's step. */
+  web: {
+    name: 'web', batch: 16, width: 1, input: 224, gemm: 1024, gemmKernels: [1024, 2048, 4096], gemmSweep: [], convSweep: [],
+    e2eBatch: 16, e2eInputs: [224], fcWidth: 4096, presetRows: true,
   },
   tiny: {
     name: 'tiny', batch: 2, width: 0.125, input: 67, gemm: 64, gemmSweep: [32, 64], convSweep: [1, 2],

@@ -8,7 +8,7 @@ import {
   type BenchCase, type Maker, type PeerName, type Runner, type SizeConfig,
   hwioToOihw, nchwToNhwc, nhwcToNchw, oihwToHwio, prod, randomArray,
 } from './common.js';
-import { type TF, tfSync, wasmConvFilterGrad } from '../peers/tfjs.js';
+import { type TF, tfSync, wasmConvFilterGrad } from '../peers/tfjs-ops.js';
 import { Tensor, forwardBackwardRunner, forwardRunner, op, upload } from '../peers/ecgpu.js';
 import { conv2dBackwardData, conv2dBackwardWeights } from '../../src/kernels/conv2d.js';
 

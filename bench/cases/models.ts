@@ -13,7 +13,7 @@
  */
 import type { Tensor as TfTensor, Tensor4D, Variable } from '@tensorflow/tfjs';
 import { type BenchCase, type Maker, type PeerName, type Runner, type SizeConfig, hwioToOihw, nchwToNhwc, oihwToHwio, prod, randomArray } from './common.js';
-import { type TF, tfSync } from '../peers/tfjs.js';
+import { type TF, tfSync } from '../peers/tfjs-ops.js';
 import { Tensor, engine, op, tidy } from '../peers/ecgpu.js';
 import { autograd } from '../peers/ecgpu.js';
 import type { AlexNetConfig } from '../../src/models/alexnet.js';

@@ -3,7 +3,8 @@
  * given: the paper's protocol and both architectures, with an input layout (one image plane per lead)
  * and network size that 2 CPU cores with no GPU (SwiftShader) train in about 15 minutes; see README for
  * how it was chosen (ablation on the validation split).
- * `tiny` exists for tests.
+ * `demo` is the browser demo's Train page: the default's input kind at fewer pixels, sized to learn in a
+ * few minutes on SwiftShader (docs/demo-train-bench.md). `tiny` exists for tests.
  */
 import type { AlexNetConfig } from '../models/alexnet.js';
 import type { DatasetLevel } from '../ecg/dataset.js';
@@ -40,6 +41,15 @@ export const PRESETS: Record<string, Preset> = {
     render: { width: 256, height: 64, layout: 'lead-channels', channels: 13, leadSpanMv: 4, rhythmPlane: true },
     train: { epochs: 20, batchSize: 16, optimizer: 'adam', lr: 1e-3, momentum: 0.9, weightDecay: 1e-4, schedule: 'cosine', warmupEpochs: 1, augment: TIME_SHIFT_AUGMENT, bestBy: 'val-loss' },
     independentPerClass: 100,
+  },
+  demo: {
+    name: 'demo',
+    why: "the browser demo's Train page (docs/demo-train-bench.md): the default's input kind (a 64-px plane per lead plus the rhythm plane) at half its width, 64×128 (12.8 px/s over the 10 s), the default's eighth-width network with a 64-wide head and no dropout, Adam at 1e-3 over batches of 8 (a short run needs many small steps more than exact gradients; 3e-3 learned half as fast), cosine over 12 epochs of 20 records per class, no augmentation (the page draws 20 training records per class; the level, 29 per class, gives about 20 after the CLI's 70/15/15 split)",
+    level: 29,
+    model: { inputSize: 64, inputHeight: 64, inputWidth: 128, inChannels: 13, numClasses: 10, width: 0.125, fcWidth: 64, dropout: 0, seReduction: 8 },
+    render: { width: 128, height: 64, layout: 'lead-channels', channels: 13, leadSpanMv: 4, rhythmPlane: true },
+    train: { epochs: 12, batchSize: 8, optimizer: 'adam', lr: 1e-3, momentum: 0.9, weightDecay: 1e-4, schedule: 'cosine', warmupEpochs: 0, augment: NO_AUGMENT, bestBy: 'val-loss' },
+    independentPerClass: 0,
   },
   tiny: {
     name: 'tiny',

@@ -62,7 +62,7 @@ describe('bad options: exit 2 and one line naming the option', () => {
     [['train', '--weight-decay', '-0.5'], /--weight-decay must be a number ≥ 0/],
     [['prepare', '--seed', '-3'], /--seed must be an integer ≥ 0/],
     [['prepare', '--level', '0'], /--level must be paper204, paper440, all or a number/],
-    [['train', '--preset', 'nosuch'], /^ecgpu train: --preset nosuch: no such preset \(choose from paper, quick, tiny\)$/],
+    [['train', '--preset', 'nosuch'], /^ecgpu train: --preset nosuch: no such preset \(choose from paper, quick, demo, tiny\)$/],
     [['train', '--optimizer', 'rmsprop'], /--optimizer must be sgd, adam or adamw/],
     [['compare', '--best-by', 'f1'], /^ecgpu compare: --best-by f1: choose accuracy or loss$/],
     [['predict', 'x.hea', '--top', '0'], /^ecgpu predict: --top must be an integer ≥ 1, got '0'$/],

@@ -1,6 +1,6 @@
 /**
- * The demo (web/demo) built by scripts/build-demo.mjs into a temporary folder and served from 127.0.0.1,
- * for the browser tests, with pages opened in headless Chromium (console errors collected).
+ * The demo (web/demo) built by scripts/build-demo.mjs into a temporary folder and served from 127.0.0.1
+ * (WebGPU needs a secure context, which localhost is), for the Chromium tests of its pages.
  */
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -15,21 +15,30 @@ export const root = join(import.meta.dirname, '..', '..');
 export const SHOTS = join(root, 'dist', 'screenshots');
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.map': 'application/json' };
 
-export interface DemoServer { url: string; dir: string; close(): Promise<void> }
+export interface DemoServer {
+  /** http://127.0.0.1:PORT/ */
+  url: string;
+  /** The built demo's folder. */
+  dir: string;
+  /** Paths the browser asked for, in order (a test can tell which bundles a page loaded). */
+  requested: string[];
+  close(): Promise<void>;
+}
 
 export async function serveDemo(): Promise<DemoServer> {
   const { buildDemo } = (await import(join(root, 'scripts', 'build-demo.mjs'))) as { buildDemo: (o: { outdir: string }) => Promise<string> };
   const dir = await buildDemo({ outdir: mkdtempSync(join(tmpdir(), 'ecgpu-demo-')) });
+  const requested: string[] = [];
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0])).replace(/^(\.\.[/\\])+/, '');
+    requested.push(path);
     const file = join(dir, path === '/' ? 'index.html' : path);
     if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    dir,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, dir, requested,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

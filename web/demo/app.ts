@@ -1,17 +1,19 @@
 /**
  * The ecgpu demo page: Classify (the bundled model on a dropped record or a bundled sample; on the CPU
- * where the browser has no WebGPU) and Train (both architectures in Web Workers; WebGPU only). Built by
- * scripts/build-demo.mjs; `npm run demo` serves it.
+ * where the browser has no WebGPU), Train (both architectures in Web Workers) and Bench (ecgpu against
+ * tfjs-webgpu, in a Web Worker); Train and Bench need WebGPU. Built by scripts/build-demo.mjs; `npm run
+ * demo` serves it.
  */
+import { startBenchPage } from './bench-page.js';
 import { startClassifyPage } from './classify-page.js';
 import { hooks } from './hooks.js';
 import { startTrainPage } from './train-page.js';
 import { webGpuProblem } from './webgpu-check.js';
 
-const pages = ['classify', 'train'] as const;
+const pages = ['classify', 'train', 'bench'] as const;
 
 function route(): void {
-  const page = pages.find((p) => location.hash === `#${p}`) ?? 'classify';
+  const page = pages.find((p) => location.hash.split('?')[0] === `#${p}`) ?? 'classify'; // #bench?size=tiny: options after '?'
   for (const p of pages) {
     document.getElementById(`page-${p}`)!.hidden = p !== page;
     const link = document.getElementById(`nav-${p}`)!;
@@ -30,9 +32,12 @@ async function main(): Promise<void> {
     const box = document.getElementById('no-webgpu')!;
     box.innerHTML = problem;
     box.hidden = false;
-    document.querySelectorAll<HTMLButtonElement | HTMLInputElement>('#train-form button, #train-form input').forEach((el) => { el.disabled = true; });
+    document.querySelectorAll<HTMLButtonElement | HTMLInputElement | HTMLSelectElement>('#train-form button, #train-form input, #page-bench button, #page-bench input, #page-bench select').forEach((el) => { el.disabled = true; });
     document.getElementById('train-needs-webgpu')!.hidden = false;
-  } else startTrainPage();
+  } else {
+    startTrainPage();
+    startBenchPage();
+  }
   await startClassifyPage();
 }
 

@@ -1,8 +1,13 @@
-/** The Train page: one worker per architecture, live charts, progress with images/s and ETA, pause/stop, results. */
+/**
+ * The Train page: one worker per architecture, live charts, progress with images/s and ETA, pause/stop,
+ * results. After a run it offers the largest run this device trains in about three minutes, sized from
+ * the speed it measured (a fast GPU gets more records and epochs than the defaults, which fit SwiftShader).
+ */
 import { CLASS_NAMES } from '../../src/ecg/types.js';
 import type { EpochLog } from '../../src/train/trainer.js';
 import { drawChart } from './chart.js';
 import { hooks } from './hooks.js';
+import { LIMITS, OFFER_SECONDS, offerRun } from './offer.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const ARCHS = [['alexnet-m-se', 'AlexNet-M-SE', '#b4232c'], ['alexnet', 'AlexNet', '#1f5fa8']] as const;
@@ -74,23 +79,43 @@ export function startTrainPage(): void {
   const start = $<HTMLButtonElement>('train-start'), pause = $<HTMLButtonElement>('train-pause'), stop = $<HTMLButtonElement>('train-stop');
   let runs: Run[] = [];
   let isPaused = false;
+  let partsShared = 0;
   const send = (m: ToWorker) => runs.forEach((r) => r.worker?.postMessage(m));
   const finish = () => {
-    if (runs.every((r) => r.finished)) { start.disabled = false; pause.disabled = true; stop.disabled = true; isPaused = false; pause.textContent = 'Pause'; }
+    if (!runs.every((r) => r.finished)) return;
+    start.disabled = false; pause.disabled = true; stop.disabled = true; isPaused = false; pause.textContent = 'Pause';
+    offer();
+  };
+  /** Sizes the next run from this one's speed: the slower network's images/s while both trained. */
+  const offer = () => {
+    const done = runs.map((r) => hooks.train[r.arch]?.done).filter((d) => d && !d.stopped && d.history.length);
+    if (done.length !== runs.length) return;
+    const rate = Math.min(...done.map((d) => d!.history[d!.history.length - 1].imagesPerSecond));
+    const perClassInput = $<HTMLInputElement>('per-class'), epochsInput = $<HTMLInputElement>('epochs');
+    const next = offerRun(rate, Number(perClassInput.value), Number(epochsInput.value), CLASS_NAMES.length);
+    const note = $('train-offer');
+    hooks.trainOffer = { imagesPerSecond: rate, ...next };
+    if (!next) { note.textContent = `This device trained at ${rate.toFixed(1)} images/s per network.`; return; }
+    perClassInput.value = String(next.perClass);
+    epochsInput.value = String(next.epochs);
+    note.textContent = `This device trained at ${rate.toFixed(1)} images/s per network: ${next.perClass} records per class × ${next.epochs} epochs fit in about ${Math.round(OFFER_SECONDS / 60 + 0.5)} minutes, and the fields above now offer them (more data and epochs learn more).`;
   };
 
   start.addEventListener('click', () => {
-    const perClass = Math.max(2, Math.min(40, Math.round(Number($<HTMLInputElement>('per-class').value) || 12)));
-    const epochs = Math.max(1, Math.min(20, Math.round(Number($<HTMLInputElement>('epochs').value) || 6)));
+    const perClassInput = $<HTMLInputElement>('per-class'), epochsInput = $<HTMLInputElement>('epochs');
+    const perClass = Math.max(LIMITS.perClass[0], Math.min(LIMITS.perClass[1], Math.round(Number(perClassInput.value) || Number(perClassInput.defaultValue))));
+    const epochs = Math.max(LIMITS.epochs[0], Math.min(LIMITS.epochs[1], Math.round(Number(epochsInput.value) || Number(epochsInput.defaultValue))));
+    $('train-offer').textContent = '';
     start.disabled = true; pause.disabled = false; stop.disabled = false;
     runs = ARCHS.map(([arch, title, color]) => panel(arch, title, color));
-    for (const r of runs) {
+    partsShared = 0;
+    for (const [i, r] of runs.entries()) {
       hooks.train[r.arch] = { stepLosses: [] };
       const w = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
       r.worker = w;
       w.onmessage = (e: MessageEvent<FromWorker>) => onMessage(r, e.data);
       w.onerror = (e) => onMessage(r, { type: 'error', arch: r.arch, message: e.message || 'the training worker failed to start' });
-      w.postMessage({ type: 'start', arch: r.arch, perClass, epochs, seed: 1 } satisfies ToWorker);
+      w.postMessage({ type: 'start', arch: r.arch, perClass, epochs, seed: 1, part: i, parts: ARCHS.length } satisfies ToWorker);
       drawCharts(r);
     }
   });
@@ -105,6 +130,11 @@ export function startTrainPage(): void {
   const redraw = () => { frame = 0; runs.forEach(drawCharts); };
   const onMessage = (r: Run, m: FromWorker) => {
     if (m.type === 'status') r.el.status.textContent = m.text;
+    else if (m.type === 'data') {
+      partsShared++;
+      const { part, train, val, test } = m;
+      for (const other of runs) if (other !== r) other.worker?.postMessage({ type: 'data', part, train, val, test } satisfies ToWorker);
+    }
     else if (m.type === 'paused') r.el.status.textContent = 'paused';
     else if (m.type === 'step') {
       const s = m.step;
@@ -123,7 +153,7 @@ export function startTrainPage(): void {
       const { bytes, ...rest } = m;
       hooks.train[r.arch].done = rest;
       r.el.progress.value = m.stopped ? r.el.progress.value : 1;
-      r.el.status.textContent = `${m.stopped ? 'stopped' : 'done'}: test accuracy ${(100 * m.testAccuracy).toFixed(1)}% on ${m.testIds.length} records, temperature ${m.temperature.toFixed(2)}`;
+      r.el.status.textContent = `${m.stopped ? 'stopped' : 'done'}: test accuracy ${(100 * m.testAccuracy).toFixed(1)}% on ${m.testIds.length} records in ${clock(m.wallSeconds)} (min:s) on ${m.adapter}, temperature ${m.temperature.toFixed(2)}`;
       const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
       const a = Object.assign(document.createElement('a'), { href: url, download: `${r.arch}-demo.ecgpu`, className: 'download', textContent: `Download the ${r.title} model (${(bytes.byteLength / 1024).toFixed(0)} KB)` });
       const note = Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Loadable by Classifier.load(…) and by: ecgpu predict record.hea --model ' + a.download });
@@ -136,6 +166,8 @@ export function startTrainPage(): void {
       hooks.train[r.arch].error = m.message;
       r.el.status.textContent = `error: ${m.message}`;
       r.worker?.terminate();
+      // The others may still wait for the records this worker was drawing for them.
+      if (partsShared < runs.length) for (const other of runs) if (!other.finished) onMessage(other, { type: 'error', arch: other.arch, message: `no training data: the ${r.title} worker, which draws part of the records, failed` });
       finish();
     }
   };
