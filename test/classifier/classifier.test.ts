@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli-run.js';
 import { gpu } from '../helpers/gpu.js';
 import { createModel, type AlexNetConfig } from '../../src/models/alexnet.js';
 import { loadModel, saveModel, type ModelMeta } from '../../src/models/model-file.js';
@@ -24,7 +25,6 @@ import { CLASS_NAMES, type EcgRecord } from '../../src/ecg/types.js';
 import { BatchImageSet } from '../../src/train/prepare.js';
 import { predictLogits } from '../../src/train/trainer.js';
 import { softmax } from '../../src/train/eval/index.js';
-import { main } from '../../src/cli/main.js';
 
 const config: AlexNetConfig = {
   architecture: 'alexnet-m-se', inputSize: 64, inChannels: 1, numClasses: 10, width: 0.125, fcWidth: 16, dropout: 0, seReduction: 4, seed: 5,
@@ -209,16 +209,10 @@ describe('Classifier', () => {
 });
 
 describe('ecgpu predict on the Classifier', () => {
+  // The CLI in this process; its output without the final newline.
   const run = async (...argv: string[]) => {
-    const out: string[] = [], err: string[] = [];
-    const [log, error] = [console.log, console.error];
-    console.log = (...a) => out.push(a.join(' '));
-    console.error = (...a) => err.push(a.join(' '));
-    try {
-      return { code: await main(argv), out: out.join('\n'), err: err.join('\n') };
-    } finally {
-      [console.log, console.error] = [log, error];
-    }
+    const r = await runCli(...argv);
+    return { ...r, out: r.out.trimEnd(), err: r.err.trimEnd() };
   };
 
   it('prints calibrated probabilities, the decision and writes the saliency PNG', async () => {

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli-run.js';
 import { gpu } from '../helpers/gpu.js';
 import { engine } from '../../src/engine/engine.js';
 import { createModel, type AlexNetConfig } from '../../src/models/alexnet.js';
@@ -15,7 +16,6 @@ import { Classifier } from '../../src/classifier/classifier.js';
 import { readRecord } from '../../src/ecg/read-record.js';
 import { generateRecord } from '../../src/ecg/synthetic.js';
 import { CLASS_NAMES, type EcgRecord } from '../../src/ecg/types.js';
-import { main } from '../../src/cli/main.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const DEFAULT_MODEL = join(root, 'models', 'default.ecgpu');
@@ -138,16 +138,10 @@ describe('the CPU backend', () => {
 });
 
 describe('ecgpu predict --backend', () => {
+  // The CLI in this process; its output without the final newline.
   const run = async (...argv: string[]) => {
-    const out: string[] = [], err: string[] = [];
-    const [log, error] = [console.log, console.error];
-    console.log = (...a) => out.push(a.join(' '));
-    console.error = (...a) => err.push(a.join(' '));
-    try {
-      return { code: await main(argv), out: out.join('\n'), err: err.join('\n') };
-    } finally {
-      [console.log, console.error] = [log, error];
-    }
+    const r = await runCli(...argv);
+    return { ...r, out: r.out.trimEnd(), err: r.err.trimEnd() };
   };
 
   it('runs on the CPU with --backend cpu, saliency PNG included, and refuses an unknown backend in one line', async () => {

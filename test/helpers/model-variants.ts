@@ -5,7 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { crc32 } from '../../src/image/crc32.js';
+import { ModelFileError } from '../../src/models/model-file.js';
 
 export const bundledPath = fileURLToPath(new URL('../../models/default.ecgpu', import.meta.url));
 export const bundled = new Uint8Array(readFileSync(bundledPath));
@@ -42,3 +44,20 @@ export function fillTensor(name: string, value: number | ((i: number) => number)
   };
 }
 
+
+/**
+ * The problem `read` finds in `bytes` (a one-line ModelFileError naming the file 'm.ecgpu'), without
+ * the file name; a file that is accepted fails the test.
+ */
+export function problemOf(read: (bytes: Uint8Array, source: string) => void, bytes: Uint8Array): string {
+  try {
+    read(bytes, 'm.ecgpu');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ModelFileError);
+    const msg = (e as Error).message;
+    expect(msg.startsWith('m.ecgpu: ')).toBe(true);
+    expect(msg).not.toContain('\n');
+    return msg.slice('m.ecgpu: '.length);
+  }
+  throw new Error('the file was accepted');
+}

@@ -11,21 +11,10 @@ import { LEAD_PLANES, renderOptionsProblem } from '../../src/models/render-geome
 import { STANDARD_LEADS } from '../../src/ecg/types.js';
 import { PRESETS } from '../../src/train/presets.js';
 import { inputDims } from '../../src/models/alexnet.js';
-import { bundled, fillTensor, variant, type Json } from '../helpers/model-variants.js';
+import { bundled, fillTensor, problemOf, variant, type Json } from '../helpers/model-variants.js';
 
 
-const problem = (bytes: Uint8Array): string => {
-  try {
-    checkModelFile(bytes, 'm.ecgpu');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelFileError);
-    const msg = (e as Error).message;
-    expect(msg.startsWith('m.ecgpu: ')).toBe(true);
-    expect(msg).not.toContain('\n');
-    return msg.slice('m.ecgpu: '.length);
-  }
-  throw new Error('the file was accepted');
-};
+const problem = (bytes: Uint8Array): string => problemOf(checkModelFile, bytes);
 
 describe('files ecgpu writes pass every check', () => {
   it('the bundled default model', () => {
