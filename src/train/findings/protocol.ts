@@ -1,8 +1,9 @@
 /**
  * Findings recipes and the generalisation protocol for real records: leave one source database out.
- * For each source, a recipe is fitted on every other source (a seeded 80/20 split of them: the learned
- * head's early stopping and every class's threshold) and tested on the held-out source. Per-class and
- * macro AUROC with bootstrap intervals per held-out source (multilabel.ts).
+ * For each source, a recipe is fitted on every other source (fitRecipe: a learned head on a seeded 80%
+ * of them, early stopping and thresholds on the rest; a head-less recipe's thresholds on all of them) and
+ * tested on the held-out source. Per-class and macro AUROC with bootstrap intervals per held-out source
+ * (multilabel.ts).
  *
  * A recipe (FindingsSpec) blends the criterion scores (src/ecg/criteria.ts) with a learned head or
  * with the synthetic-trained image network's softmax. Beside the recipe, the protocol runs other
@@ -16,7 +17,7 @@ import { CLASS_NAMES } from '../../ecg/types.js';
 import { cnnInputName, criterionInputName, findingsInputs, type FindingsSpec, type NamedValues } from '../../models/findings-head.js';
 import type { HostEntry } from '../../models/model-file.js';
 import { findingsOf, headSources } from '../../inference/findings.js';
-import { mulberry32 } from '../eval/metrics.js';
+import { shuffled } from '../data.js';
 import { fitMultiLabelThresholds, multiLabelReport, truthMatrix, type MultiLabelReport } from '../eval/multilabel.js';
 import { SYNTHETIC_SOURCE, TRIVIAL_NAMES, type Example } from './examples.js';
 import { trainFindingsHead, type HeadData, type HeadOptions, type TrainedHead } from './train-head.js';
@@ -34,8 +35,6 @@ export const CRITERIA_MEASUREMENTS_CNN: HeadInputs = {
   inputs: (classNames) => [...criteria(), ...FEATURE_NAMES, ...classNames.map(cnnInputName)],
 };
 export const MEASUREMENTS_AND_CNN: HeadInputs = { name: 'measurements + image network', inputs: (classNames) => [...FEATURE_NAMES, ...classNames.map(cnnInputName)] };
-export const MEASUREMENTS_ONLY: HeadInputs = { name: 'measurements only', inputs: () => [...FEATURE_NAMES] };
-export const CNN_ONLY: HeadInputs = { name: 'image network logits only', inputs: (classNames) => classNames.map(cnnInputName) };
 const setupName = (n: string) => `setup:${n}`;
 export const SETUP_ONLY: HeadInputs = { name: 'recording setup only (confound probe)', inputs: () => TRIVIAL_NAMES.map(setupName) };
 
@@ -59,9 +58,7 @@ export function headData(examples: readonly Example[], inputs: readonly string[]
 
 /** A seeded split of `examples` into training and validation parts (`valFraction` of them validation). */
 export function splitTrainVal<T>(examples: readonly T[], valFraction: number, seed: number): { train: T[]; val: T[] } {
-  const rand = mulberry32(seed);
-  const order = examples.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
+  const order = shuffled(examples.length, seed);
   const nVal = Math.max(1, Math.round(valFraction * examples.length));
   return { val: order.slice(0, nVal).map((i) => examples[i]), train: order.slice(nVal).map((i) => examples[i]) };
 }
@@ -152,7 +149,7 @@ export async function leaveOneSourceOut(
     const fitted = await fitRecipe(rest, recipe, classNames, temperature);
     const probs = predictFindings(fitted, test, classNames, temperature);
     const report = multiLabelReport(truthMatrix(test.map((e) => e.classes), k), probs, test.length, k, fitted.spec.thresholds, { resamples: opts.resamples });
-    opts.log?.(`  ${recipe.name}: held out ${source} (${test.length} records, trained on ${rest.length}): macro AUROC ${report.macroAuroc.estimate.toFixed(3)}`);
+    opts.log?.(`  ${recipe.name}: held out ${source} (${test.length} records; fitted on ${rest.length}): macro AUROC ${report.macroAuroc.estimate.toFixed(3)}`);
     out.push({ source, records: test.length, trainRecords: rest.length, report });
   }
   return out;
