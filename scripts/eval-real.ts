@@ -1,14 +1,17 @@
 /**
  * `npm run eval:real`: how the findings recipe generalises to hospitals it has not seen. Every real
  * record in ../shared/data (or ECGPU_SHARED_DATA) goes once through the bundled synthetic-trained image
- * network and the measurements (cached under .cache/findings/); then, for each source database, the
- * findings head is trained on the other sources and tested on it (src/train/findings/protocol.ts).
+ * network and the measurements (cached under .cache/findings/); then, for each source database, each
+ * recipe is fitted on the other sources and tested on it (src/train/findings/protocol.ts); 200
+ * independent synthetic records are a further held-out column.
  * Printed, and written to runs/eval-real/results.md and results.json:
  *  - per held-out source: the recipe's macro AUROC [95% CI] and per-class AUROC / F1 at threshold;
- *  - the same for the measurements alone, the image network alone, recording-setup statistics alone
- *    (the confound probe), and the synthetic-only bundled network's own softmax (no real training);
+ *  - the same for the alternatives: criteria alone, the synthetic-trained network alone, another blend,
+ *    learned heads (on criteria, measurements, the network's logits) and a head on recording-setup
+ *    statistics alone (the confound probe);
  *  - how well the source database alone ranks each class (the confound itself).
- * Options: --resamples N (bootstrap draws, default 1000), --members N, --epochs N, --quick (recipe only).
+ * Options: --resamples N (bootstrap draws, default 1000), --members N and --epochs N (learned heads),
+ * --quick (the recipe only).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -19,7 +19,7 @@ import { renderDefaults } from '../ecg/render.js';
 import type { EcgRecord } from '../ecg/types.js';
 import { calibratedDecision } from '../inference/probabilities.js';
 import { saliencyPicture, type SaliencyMap } from '../inference/saliency.js';
-import { FEATURE_NAMES, measureRecord, type Measurements } from '../ecg/measurements.js';
+import { measureRecord, type Measurements } from '../ecg/measurements.js';
 import { findingsAbove, unknownFindingsInputs } from '../models/findings-head.js';
 import { findingsOf, knownHeadInputs } from '../inference/findings.js';
 import { openBackend, type BackendChoice, type BackendKind, type InferenceBackend } from './inference-backend.js';

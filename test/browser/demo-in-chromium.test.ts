@@ -12,14 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { Classifier } from '../../src/classifier/classifier.js';
 import { readRecord } from '../../src/ecg/read-record.js';
 import { generateRecord } from '../../src/ecg/synthetic.js';
 import { main } from '../../src/cli/main.js';
 import type { DemoHooks } from '../../web/demo/hooks.js';
 import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
-import { demoHooks, openDemo, root, serveDemo, SHOTS as shots, type DemoServer } from '../helpers/demo-server.js';
+import { demoHooks, openDemo, root, screenshotsAndClose, serveDemo, SHOTS as shots, type DemoServer } from '../helpers/demo-server.js';
 
 describe.skipIf(!existsSync(CHROMIUM))('the demo in headless Chromium', () => {
   let demo: DemoServer;
@@ -27,15 +27,6 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo in headless Chromium', () => {
   let nodeClf: Classifier;
 
   const open = (hash = '') => openDemo(browser, demo.url, { hash });
-  /** At 1280×800 and at phone width (390 px: nothing may stick out sideways); then no console errors. */
-  async function screenshotsAndClose(page: Page, name: string, errors: string[]): Promise<void> {
-    await page.screenshot({ path: join(shots, `demo-${name}-1280x800.png`), fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: join(shots, `demo-${name}-phone.png`), fullPage: true });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} page wider than a phone`).toBeLessThanOrEqual(390);
-    expect(errors).toEqual([]);
-    await page.close();
-  }
   const hooks = demoHooks;
 
   beforeAll(async () => {

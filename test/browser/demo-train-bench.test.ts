@@ -11,40 +11,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { markdown, type Report } from '../../bench/table.js';
 import type { DemoHooks } from '../../web/demo/hooks.js';
 import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
-import { serveDemo, type DemoServer } from '../helpers/demo-server.js';
+import { demoHooks, openDemo, screenshotsAndClose, serveDemo, SHOTS as shots, type DemoServer } from '../helpers/demo-server.js';
 import { descendantsCpuSeconds } from '../helpers/process-cpu.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'dist', 'screenshots');
-const demoHooks = (page: Page) => page.evaluate(() => (globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo);
 
 describe.skipIf(!existsSync(CHROMIUM))('the demo\'s Train and Bench pages in headless Chromium', () => {
   let server: DemoServer;
   let browser: Browser;
 
-  async function open(hash: string): Promise<{ page: Page; errors: string[]; origins: Set<string> }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    const errors: string[] = [];
-    const origins = new Set<string>();
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => { if (!r.url().startsWith('data:') && !r.url().startsWith('blob:')) origins.add(new URL(r.url()).origin); });
-    await page.goto(server.url + hash);
-    return { page, errors, origins };
-  }
-  /** At 1280×800 and at phone width (390 px: nothing may stick out sideways); then no console errors. */
-  async function screenshotsAndClose(page: Page, name: string, errors: string[]): Promise<void> {
-    await page.screenshot({ path: join(shots, `demo-${name}-1280x800.png`), fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: join(shots, `demo-${name}-phone.png`), fullPage: true });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} page wider than a phone`).toBeLessThanOrEqual(390);
-    expect(errors).toEqual([]);
-    await page.close();
-  }
+  const open = (hash: string) => openDemo(browser, server.url, { hash });
 
   beforeAll(async () => {
     server = await serveDemo();

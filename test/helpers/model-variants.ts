@@ -14,8 +14,22 @@ export const bundled = new Uint8Array(readFileSync(bundledPath));
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const headerLength = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset).getUint32(8, true);
-const headerOf = (b: Uint8Array): Json => JSON.parse(new TextDecoder().decode(b.subarray(12, 12 + headerLength(b))));
-const payloadOf = (b: Uint8Array) => Uint8Array.from(b.subarray(Math.ceil((12 + headerLength(b)) / 4) * 4));
+/** A model file's JSON header, parsed. */
+export const headerOf = (b: Uint8Array): Json => JSON.parse(new TextDecoder().decode(b.subarray(12, 12 + headerLength(b))));
+/** A copy of a model file's payload (the tensors). */
+export const payloadOf = (b: Uint8Array) => Uint8Array.from(b.subarray(Math.ceil((12 + headerLength(b)) / 4) * 4));
+
+/** A model file of `base`'s magic with header `h` and `payload` (the header is written as given: checksum included). */
+export function encodeModel(base: Uint8Array, h: Json, payload: Uint8Array): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(h));
+  const start = Math.ceil((12 + json.length) / 4) * 4;
+  const out = new Uint8Array(start + payload.length);
+  out.set(base.subarray(0, 8));
+  new DataView(out.buffer).setUint32(8, json.length, true);
+  out.set(json, 12);
+  out.set(payload, start);
+  return out;
+}
 
 /** The bundled model with its header edited and/or its payload changed; the checksum is made to match. */
 export function variant(edit: (h: Json) => void, editPayload: (p: Uint8Array, h: Json) => void = () => {}): Uint8Array {
@@ -24,14 +38,7 @@ export function variant(edit: (h: Json) => void, editPayload: (p: Uint8Array, h:
   editPayload(payload, h);
   h.payloadCrc32 = crc32(payload);
   edit(h);
-  const json = new TextEncoder().encode(JSON.stringify(h));
-  const start = Math.ceil((12 + json.length) / 4) * 4;
-  const out = new Uint8Array(start + payload.length);
-  out.set(bundled.subarray(0, 8));
-  new DataView(out.buffer).setUint32(8, json.length, true);
-  out.set(json, 12);
-  out.set(payload, start);
-  return out;
+  return encodeModel(bundled, h, payload);
 }
 
 /** Sets every value of tensor `name` to `value` (or to `fill(i)`). */

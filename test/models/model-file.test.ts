@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gpu } from '../helpers/gpu.js';
-import { problemOf } from '../helpers/model-variants.js';
+import { encodeModel, headerOf, payloadOf, problemOf, type Json } from '../helpers/model-variants.js';
 import { createModel, type AlexNetConfig } from '../../src/models/alexnet.js';
 import { crc32 } from '../../src/image/crc32.js';
 import { loadModel, ModelFileError, readModelHeader, saveModel } from '../../src/models/model-file.js';
@@ -29,24 +29,13 @@ beforeAll(async () => {
   model.dispose();
 });
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const headerLength = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset).getUint32(8, true);
-const headerOf = (b: Uint8Array): Json => JSON.parse(new TextDecoder().decode(b.subarray(12, 12 + headerLength(b))));
-const payloadOf = (b: Uint8Array) => b.subarray(Math.ceil((12 + headerLength(b)) / 4) * 4);
 
 /** Re-encodes a file with a changed header (and payload); the checksum follows unless `keepCrc`. */
 function rebuild(edit: (h: Json) => void, payload = payloadOf(good), keepCrc = false): Uint8Array {
   const h = headerOf(good);
   if (!keepCrc) h.payloadCrc32 = crc32(payload);
   edit(h);
-  const json = new TextEncoder().encode(JSON.stringify(h));
-  const start = Math.ceil((12 + json.length) / 4) * 4;
-  const out = new Uint8Array(start + payload.length);
-  out.set(good.subarray(0, 8));
-  new DataView(out.buffer).setUint32(8, json.length, true);
-  out.set(json, 12);
-  out.set(payload, start);
-  return out;
+  return encodeModel(good, h, payload);
 }
 const problem = (bytes: Uint8Array): string => problemOf((b, source) => loadModel(b, source).model.dispose(), bytes);
 

@@ -6,7 +6,7 @@
 import { Tensor } from '../../engine/tensor.js';
 import { tidy } from '../../engine/scope.js';
 import { backward, noGrad, sigmoidBinaryCrossEntropy } from '../../autograd/index.js';
-import { FindingsMlp, findingsProbabilities, type FindingsHeadSpec } from '../../models/findings-head.js';
+import { FindingsMlp, type FindingsHeadSpec } from '../../models/findings-head.js';
 import type { HostEntry } from '../../models/model-file.js';
 import { AdamW } from '../../optim/index.js';
 import { shuffled } from '../data.js';
