@@ -61,7 +61,10 @@ function showResult(name: string, r: Classification): void {
   const big = renderRecord(r.record, pictureOptions(modelRenderOptions(model.meta), DISPLAY_SIZE));
   shown = { result: r, plain: imageData(big.rgba, big.width, big.height) };
   $<HTMLCanvasElement>('ecg').setAttribute('aria-label', `Rendered ECG of ${name}, the 12 standard leads`);
-  $('decision').textContent = `${r.decision.name} (${(100 * r.decision.probability).toFixed(1)}%)${r.decision.thresholded ? ', after per-class thresholds' : ''}`;
+  // A multi-label model answers each class on its own: its "decision" is the most probable finding.
+  $('decision-title').textContent = r.multiLabel ? 'Most probable finding' : 'Decision';
+  $('bars-title').textContent = r.multiLabel ? 'Probability of each finding (independent per class)' : 'Calibrated probabilities';
+  $('decision').textContent = `${r.decision.name} (${(100 * r.decision.probability).toFixed(1)}%)${r.decision.thresholded && !r.multiLabel ? ', after per-class thresholds' : ''}`;
   const bars = $('bars');
   bars.replaceChildren(...r.top(r.classNames.length).map((c) => {
     const li = document.createElement('li');
