@@ -71,7 +71,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
     const hr = r.heartRate;
     console.log(hr ? `heart rate: ${hr.bpm.toFixed(0)} bpm (${hr.beats} beats, RR irregularity ${hr.rrIrregularity.toFixed(2)})` : 'heart rate: not measured (fewer than 3 QRS complexes found)');
     if (r.multiLabel) {
-      console.log('probability of each finding (independent per class; thresholds fitted on validation):');
+      console.log('probability of each finding (independent per class; a finding is at or above its own threshold):');
       for (const c of r.top(top)) console.log(`  ${String(c.index).padStart(2)} ${c.name.padEnd(22)} ${(100 * c.probability).toFixed(1).padStart(5)}%`);
       console.log(`findings: ${r.findings.length ? r.findings.map((f) => f.name).join(', ') : 'none of the classes'}`);
     } else {
