@@ -6,19 +6,31 @@
  * grounds than voltage), so a score learnt from some hospitals' labels carries their conventions to the
  * next hospital; a criterion measures the same thing everywhere.
  *
- *   P (sinus origin)   σ((P correlation − 0.5) / 0.1): a P wave that repeats before every QRS
- *   sinus rhythm       P · σ((rate − 60) / 3) · σ((100 − rate) / 3)
+ *   P (sinus origin)   σ((P correlation − 0.5) / 0.1) · σ((0.4 mV − P amplitude II) / 0.08): a P wave
+ *                      that repeats before every QRS, and is no taller than a P wave can be (< 0.25 mV;
+ *                      a taller repeating wave there is the previous beat's T wave at a fast rate)
+ *   regular            σ((0.16 s − underlying RR range) / 0.04 s): no sinus arrhythmia (P-P varying by
+ *                      more than 0.12-0.16 s), premature beats and their pauses left out of the range
+ *   sinus rhythm       P · regular · σ((rate − 60) / 3) · σ((100 − rate) / 3)
  *   sinus tachycardia  P · σ((rate − 100) / 3)
  *   sinus bradycardia  P · σ((60 − rate) / 3)
  *   wide QRS           σ((QRS − 90 ms) / 10 ms)       (complete bundle branch block: QRS ≥ 120 ms; see below)
+ *   late R in V1       σ((R-peak time V1 − 55 ms) / 8 ms)  (delayed intrinsicoid deflection, > 50 ms in RBBB)
  *   LBBB               wide · σ(−terminal V1 / 0.1 mV)  (terminal QRS negative in V1: no R')
- *   RBBB               wide · σ(terminal V1 / 0.1 mV)   (terminal R' in V1)
+ *   RBBB               (wide or late R in V1) · σ(terminal V1 / 0.1 mV)   (terminal R' in V1)
  *   LVH                σ((max(Sokolow-Lyon / 3.5, Cornell / 2.8) − 1) / 0.15)
  *   RVH                σ((R V1 − 0.7 mV) / 0.2) · σ(−cos(QRS axis) / 0.2)   (tall R in V1, right axis)
- *   ST elevation       σ((max ST − 0.1 mV) / 0.05)    over every lead but aVR (≥ 1 mm)
- *   ST depression      σ((0.05 − min ST) / 0.03)      over every lead but aVR (≥ 0.5 mm)
- *   ectopy             σ((premature fraction − 0.05) / 0.03)
+ *   ST elevation       σ((ST₂ − 0.1 mV) / 0.05)       ST₂: the 2nd highest ST of every lead but aVR (≥ 1 mm
+ *                                                      in two leads)
+ *   ST depression      σ((−0.05 mV − ST₂) / 0.03)     ST₂: the 2nd lowest (≥ 0.5 mm in two leads)
+ *   ectopy             P · σ((premature fraction − 0.05) / 0.03)   (premature beats on an organised atrial
+ *                                                      rhythm; in atrial fibrillation the irregularity is the AF)
  *
+ * ST changes discordant to the QRS (opposite to its main deflection in that lead) are secondary to the
+ * abnormal depolarisation when the QRS is wide (the ST-T of a bundle branch block): such a lead's ST is
+ * weighted by (1 − wide) before the two leads are chosen. Two leads, not one: one noisy lead's
+ * baseline is no finding.
+
  * The QRS cut-off is 90 ms of *measured* duration: measurements.ts finds QRS edges where the spatial
  * velocity falls to 10% of its peak, which reads 34 ms shorter on average than the cardiologists'
  * marked wave boundaries of LUDB (docs/measurements.md, scripts/measurements-vs-ludb.ts, which reads
@@ -32,17 +44,19 @@
 import { FEATURE_NAMES } from './measurements.js';
 import { CLASS_NAMES, STANDARD_LEADS } from './types.js';
 
+const ST_LEADS = STANDARD_LEADS.filter((l) => l !== 'aVR');
 const at = (name: string) => {
   const i = FEATURE_NAMES.indexOf(name);
   if (i < 0) throw new Error(`criteria: measurement '${name}' is not in FEATURE_NAMES`);
   return i;
 };
 const I = {
-  rhythm: at('rhythm_measured'), rate: at('heart_rate_bpm'), premature: at('premature_fraction'),
-  pCorrII: at('p_correlation_II'), pCorrV1: at('p_correlation_V1'),
+  rhythm: at('rhythm_measured'), rate: at('heart_rate_bpm'), premature: at('premature_fraction'), rrRange: at('underlying_rr_range_s'),
+  pCorrII: at('p_correlation_II'), pCorrV1: at('p_correlation_V1'), pAmpII: at('p_amp_II_mv'),
   qrsMeasured: at('qrs_measured'), qrs: at('qrs_duration_ms'), terminalV1: at('qrs_terminal_V1_mv'), axisCos: at('qrs_axis_cos'),
+  rPeakV1: at('r_peak_time_V1_ms'),
   sokolow: at('sokolow_lyon_mv'), cornell: at('cornell_mv'), rV1: at('r_amp_V1_mv'),
-  st: STANDARD_LEADS.filter((l) => l !== 'aVR').map((l) => at(`st_${l}_mv`)),
+  st: ST_LEADS.map((l) => ({ st: at(`st_${l}_mv`), r: at(`r_amp_${l}_mv`), s: at(`s_amp_${l}_mv`) })),
 };
 const σ = (z: number) => 1 / (1 + Math.exp(-z));
 
@@ -50,27 +64,39 @@ export const TACHYCARDIA_BPM = 100;
 export const BRADYCARDIA_BPM = 60;
 /** Measured QRS duration (ms) that corresponds to the clinical 120 ms (see the module comment). */
 export const WIDE_QRS_MEASURED_MS = 90;
+/** P-P variation (s) above which a sinus rhythm is sinus arrhythmia. */
+export const SINUS_ARRHYTHMIA_S = 0.16;
+
+/** Each lead's ST deviation (mV), a discordant one weighted by (1 − wide): see the module comment. */
+function primaryST(f: ArrayLike<number>, wide: number): number[] {
+  return I.st.map(({ st, r, s }) => {
+    const v = f[st], main = f[r] - f[s];
+    return Math.sign(v) === -Math.sign(main) ? v * (1 - wide) : v;
+  });
+}
 
 /** The criterion score of each class, in CLASS_NAMES order, from a feature vector in FEATURE_NAMES order. */
 export function criteriaScores(f: ArrayLike<number>): Float64Array {
   const out = new Float64Array(CLASS_NAMES.length);
   if (f[I.rhythm]) {
     const rate = f[I.rate];
-    const p = σ((Math.max(f[I.pCorrII], f[I.pCorrV1]) - 0.5) / 0.1);
-    out[0] = p * σ((rate - BRADYCARDIA_BPM) / 3) * σ((TACHYCARDIA_BPM - rate) / 3);
+    const p = σ((Math.max(f[I.pCorrII], f[I.pCorrV1]) - 0.5) / 0.1) * σ((0.4 - f[I.pAmpII]) / 0.08);
+    const regular = σ((SINUS_ARRHYTHMIA_S - f[I.rrRange]) / 0.04);
+    out[0] = p * regular * σ((rate - BRADYCARDIA_BPM) / 3) * σ((TACHYCARDIA_BPM - rate) / 3);
     out[1] = p * σ((rate - TACHYCARDIA_BPM) / 3);
     out[2] = p * σ((BRADYCARDIA_BPM - rate) / 3);
-    out[9] = σ((f[I.premature] - 0.05) / 0.03);
+    out[9] = p * σ((f[I.premature] - 0.05) / 0.03);
   }
   if (f[I.qrsMeasured]) {
     const wide = σ((f[I.qrs] - WIDE_QRS_MEASURED_MS) / 10);
     out[3] = wide * σ(-f[I.terminalV1] / 0.1);
-    out[4] = wide * σ(f[I.terminalV1] / 0.1);
+    const lateR = σ((f[I.rPeakV1] - 55) / 8);
+    out[4] = (1 - (1 - wide) * (1 - lateR)) * σ(f[I.terminalV1] / 0.1);
     out[5] = σ((Math.max(f[I.sokolow] / 3.5, f[I.cornell] / 2.8) - 1) / 0.15);
     out[6] = σ((f[I.rV1] - 0.7) / 0.2) * σ(-f[I.axisCos] / 0.2);
-    const st = I.st.map((i) => f[i]);
-    out[7] = σ((Math.max(...st) - 0.1) / 0.05);
-    out[8] = σ((0.05 - Math.min(...st)) / 0.03);
+    const st = primaryST(f, wide).sort((a, b) => a - b);
+    out[7] = σ((st[st.length - 2] - 0.1) / 0.05);
+    out[8] = σ((-0.05 - st[1]) / 0.03);
   }
   return out;
 }

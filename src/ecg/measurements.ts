@@ -70,7 +70,7 @@ const perLead = (prefix: string, unit: string) => STANDARD_LEADS.map((l) => `${p
 /** The feature vector's names, in order. Units in the name; `*_measured` are 0/1 flags. */
 export const FEATURE_NAMES: readonly string[] = [
   // rhythm
-  'rhythm_measured', 'heart_rate_bpm', 'rr_irregularity', 'rr_successive_median', 'premature_fraction', 'rr_min_max_ratio',
+  'rhythm_measured', 'heart_rate_bpm', 'rr_irregularity', 'rr_successive_median', 'premature_fraction', 'rr_min_max_ratio', 'underlying_rr_range_s',
   'beat_correlation_mean', 'beat_atypical_fraction',
   'p_wave_measured', 'p_correlation_II', 'p_correlation_V1', 'p_amp_II_mv', 'p_amp_V1_mv', 'pr_interval_ms',
   // conduction
@@ -112,6 +112,7 @@ export function measureRecord(record: EcgRecord): Measurements {
     f.rr_successive_median = rhythm.rrSuccessiveMedian;
     f.premature_fraction = rhythm.prematureFraction;
     f.rr_min_max_ratio = rhythm.rrMinMaxRatio;
+    f.underlying_rr_range_s = rhythm.underlyingRrRangeS;
   }
   const morph = beats.length ? measureMorphology(leads, beats, n, rhythm, f) : undefined;
   const features = new Float32Array(FEATURE_NAMES.length);

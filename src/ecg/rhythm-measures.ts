@@ -25,6 +25,10 @@ export interface RhythmStats {
   prematureFraction: number;
   /** Shortest RR / longest RR (1 for a perfectly regular rhythm). */
   rrMinMaxRatio: number;
+  /** Longest − shortest RR (s) over the intervals that neither end nor start at a premature beat: the
+   * P-P variation of the underlying rhythm, which defines sinus arrhythmia (> 0.12-0.16 s), unmoved by
+   * an ectopic beat and its pause. 0 with fewer than two such intervals. */
+  underlyingRrRangeS: number;
   /** QRS complexes the rate is measured from. */
   beats: number;
   /** Indices (into the beat list) of the beats that end a premature interval. */
@@ -45,12 +49,15 @@ export function rhythmStats(beats: readonly number[], fs: number): RhythmStats |
     const local = medianOf(rr.slice(Math.max(0, i - LOCAL_HALF_SPAN), i + LOCAL_HALF_SPAN + 1));
     if (rr[i] < PREMATURE_RATIO * local && rr[i + 1] > rr[i]) premature.push(i + 1);
   }
+  const isPremature = new Set(premature);
+  const underlying = rr.filter((_, i) => !isPremature.has(i + 1) && !isPremature.has(i));
   return {
     bpm: 60 / median,
     rrIrregularity: rmssd / median,
     rrSuccessiveMedian: medianOf(diffs.map(Math.abs)) / median,
     prematureFraction: premature.length / (rr.length - 1),
     rrMinMaxRatio: Math.min(...rr) / Math.max(...rr),
+    underlyingRrRangeS: underlying.length >= 2 ? Math.max(...underlying) - Math.min(...underlying) : 0,
     beats: beats.length,
     premature,
   };

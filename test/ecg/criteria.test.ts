@@ -30,6 +30,48 @@ describe('criterion scores', () => {
     expect(criteriaScores(features({ heart_rate_bpm: 130, p_correlation_II: 0.1 }))[1]).toBeLessThan(0.05);
   });
 
+  it('sinus arrhythmia is not normal sinus rhythm; a premature beat and its pause do not make it one', () => {
+    expect(criteriaScores(features({ underlying_rr_range_s: 0.05 }))[0]).toBeGreaterThan(0.85);
+    expect(criteriaScores(features({ underlying_rr_range_s: 0.3 }))[0]).toBeLessThan(0.05);
+    expect(criteriaScores(features({ underlying_rr_range_s: 0.05, premature_fraction: 0.2 }))[0]).toBeGreaterThan(0.85);
+  });
+
+  it('a repeating wave taller than any P wave (the previous T wave at a fast rate) is not sinus', () => {
+    expect(criteriaScores(features({ heart_rate_bpm: 170, p_amp_II_mv: 0.15 }))[1]).toBeGreaterThan(0.9);
+    expect(criteriaScores(features({ heart_rate_bpm: 170, p_amp_II_mv: 0.9 }))[1]).toBeLessThan(0.05);
+  });
+
+  it('ectopy needs premature beats on an organised atrial rhythm: the irregularity of atrial fibrillation is not ectopy', () => {
+    expect(criteriaScores(features({ premature_fraction: 0.2 }))[9]).toBeGreaterThan(0.9);
+    expect(criteriaScores(features({ premature_fraction: 0.2, p_correlation_II: 0.1 }))[9]).toBeLessThan(0.05);
+    expect(criteriaScores(features({ premature_fraction: 0 }))[9]).toBeLessThan(0.2);
+  });
+
+  it('ST depression and elevation need two leads beyond the limit, not one', () => {
+    const one = criteriaScores(features({ st_V5_mv: -0.2 })), two = criteriaScores(features({ st_V5_mv: -0.2, st_V6_mv: -0.15 }));
+    expect(one[8]).toBeLessThan(0.2);
+    expect(two[8]).toBeGreaterThan(0.9);
+    expect(criteriaScores(features({ st_V2_mv: 0.3 }))[7]).toBeLessThan(0.2);
+    expect(criteriaScores(features({ st_V2_mv: 0.3, st_V3_mv: 0.25 }))[7]).toBeGreaterThan(0.9);
+    // at the baseline: neither
+    const flat = criteriaScores(features({}));
+    expect(flat[7]).toBeLessThan(0.2);
+    expect(flat[8]).toBeLessThan(0.2);
+  });
+
+  it('ST changes discordant to a wide QRS are secondary (the ST-T of a bundle branch block), concordant ones are not', () => {
+    const wide = WIDE_QRS_MEASURED_MS + 40;
+    // LBBB: tall R in V5/V6 with ST depression there, deep S in V1-V3 with ST elevation there
+    const lbbb = features({ qrs_duration_ms: wide, qrs_terminal_V1_mv: -0.4, r_amp_V5_mv: 1.5, r_amp_V6_mv: 1.5, st_V5_mv: -0.2, st_V6_mv: -0.2, s_amp_V2_mv: 2, s_amp_V3_mv: 2, st_V2_mv: 0.3, st_V3_mv: 0.3 });
+    expect(criteriaScores(lbbb)[8]).toBeLessThan(0.2);
+    expect(criteriaScores(lbbb)[7]).toBeLessThan(0.2);
+    // the same ST shifts concordant with the QRS are primary
+    const concordant = features({ qrs_duration_ms: wide, s_amp_V5_mv: 1.5, s_amp_V6_mv: 1.5, st_V5_mv: -0.2, st_V6_mv: -0.2 });
+    expect(criteriaScores(concordant)[8]).toBeGreaterThan(0.9);
+    // and with a narrow QRS, discordant or not, they count
+    expect(criteriaScores(features({ r_amp_V5_mv: 1.5, r_amp_V6_mv: 1.5, st_V5_mv: -0.2, st_V6_mv: -0.2 }))[8]).toBeGreaterThan(0.9);
+  });
+
   it('no measured rhythm or QRS: every score 0 (nothing is claimed)', () => {
     expect(Array.from(criteriaScores(new Float32Array(FEATURE_NAMES.length)))).toEqual(new Array(CLASS_NAMES.length).fill(0));
   });
@@ -43,6 +85,9 @@ describe('criterion scores', () => {
     expect(lbbb[3]).toBeGreaterThan(0.9);
     expect(lbbb[4]).toBeLessThan(0.05);
     expect(criteriaScores(features({ qrs_terminal_V1_mv: 0.4 }))[4]).toBeLessThan(0.05); // narrow: no block
+    // a late R' in V1 (R-peak time 80 ms) is RBBB even where the measured QRS edges fall short of it
+    expect(criteriaScores(features({ qrs_terminal_V1_mv: 0.4, r_peak_time_V1_ms: 80 }))[4]).toBeGreaterThan(0.9);
+    expect(criteriaScores(features({ qrs_terminal_V1_mv: 0.4, r_peak_time_V1_ms: 30 }))[4]).toBeLessThan(0.1);
   });
 
   // Not asserted: LBBB on synthetic records. The generator's LBBB QRS runs into its ST plateau, so the

@@ -53,11 +53,18 @@ describe('rhythmStats', () => {
     expect(r.premature).toEqual([3]);
     expect(r.prematureFraction).toBeCloseTo(1 / 6, 6);
     expect(r.rrMinMaxRatio).toBeCloseTo(150 / 350, 6);
+    // the underlying rhythm without the premature beat's two intervals (150, 350): all 250 samples
+    expect(r.underlyingRrRangeS).toBeCloseTo(0, 6);
     // |successive differences| 0, 0, 0, 100, 100, 200 (sorted): the upper median, 100 samples = 0.2 s
     expect(r.rrSuccessiveMedian).toBeCloseTo(0.2 / 0.5, 6);
     // successive differences: 0, -100, +200, -100, 0, 0 samples → RMSSD √(60000/6) = 100 samples = 0.2 s
     expect(r.rrIrregularity).toBeCloseTo(0.2 / 0.5, 6);
     expect(rhythmStats([0, 250], 500)).toBeUndefined();
+    // sinus arrhythmia: intervals swing between 440 and 560 samples with no premature beat
+    const rr = [460, 500, 540, 560, 540, 500, 460, 440, 460, 500];
+    const drift = rhythmStats(rr.reduce((t, d) => [...t, t[t.length - 1] + d], [0]), 500)!;
+    expect(drift.premature).toEqual([]);
+    expect(drift.underlyingRrRangeS).toBeCloseTo((560 - 440) / 500, 6);
   });
 });
 
