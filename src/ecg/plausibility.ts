@@ -120,9 +120,12 @@ export function checkPlausibility(leads: readonly GateLead[], fs: number): Plaus
     // The ADC values obey Einthoven and the per-lead gains break it: the header's gains are at fault, not the
     // electrodes (all of LUDB 1.0.1). Kept as the header says, with the evidence.
     const gains = [...new Set(leads.filter((l) => l.recorded && l.gain !== undefined).map((l) => l.gain!))];
+    const normalised = perLeadNormalised(leads);
     warnings.push(`gain consistency check: ${limb.equation} is off by ${fmt(100 * limb.residual, 0)}% of the leads' RMS with the header's per-lead gains ` +
       `(${gains.length} different, ${Math.min(...gains)}-${Math.max(...gains)} adu/mV) but by ${fmt(100 * adc.residual, 0)}% in ADC units: ` +
-      `the gains, not the electrodes, look wrong; amplitudes are read as the header says`);
+      `the gains, not the electrodes, look wrong; amplitudes are read as the header says` +
+      (normalised ? `; every lead spans exactly ${fmt(normalised, 3)} mV peak-to-peak (each gain is its own lead's ADC range, a per-lead normalisation): ` +
+        'voltages are not the heart\'s, so voltage findings (LVH, RVH, ST elevation/depression) cannot be read from this record' : ''));
   } else if (limb && limb.residual > LIMB_RESIDUAL_MAX) {
     const fix = explainLimbLeads(leads.map((l) => l.signal), leads.map((l) => l.recorded), fs);
     return verdict(`lead consistency check (Einthoven/Goldberger): ${limb.equation} is off by ${fmt(100 * limb.residual, 0)}% of the leads' RMS ` +
@@ -133,6 +136,25 @@ export function checkPlausibility(leads: readonly GateLead[], fs: number): Plaus
   if (pol.scale !== 1) scale *= pol.scale;
   warnings.push(...pol.warnings);
   return verdict(undefined, scale);
+}
+
+/**
+ * The common peak-to-peak (mV) when every recorded lead with a header gain spans the same range to within
+ * one ADC unit — what a header whose every gain is its own lead's ADC range produces (LUDB 1.0.1: all
+ * 1692 of its 141 records' leads span exactly 1 mV); undefined otherwise. Over at least 8 leads a real
+ * recording never does this by chance. Reads the signals it is given (the gate's window: the whole
+ * record for 10-s records), so a longer record can only fail to match, never match wrongly.
+ */
+function perLeadNormalised(leads: readonly GateLead[]): number | undefined {
+  const withGain = leads.filter((l) => l.recorded && l.gain);
+  if (withGain.length < 8) return undefined;
+  const spans = withGain.map((l) => {
+    let lo = Infinity, hi = -Infinity;
+    for (const v of l.signal) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    return { span: hi - lo, unit: 1 / Math.abs(l.gain!) };
+  });
+  const ref = spans[0].span;
+  return ref > 0 && spans.every(({ span, unit }) => Math.abs(span - ref) <= 1.5 * unit) ? ref : undefined;
 }
 
 /** Amplitude range; an uncalibrated gain; a factor-1000 unit mistake rescaled with a warning. */

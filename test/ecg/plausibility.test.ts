@@ -238,5 +238,11 @@ describe.skipIf(!existsSync(shared))('real records (../shared/data)', () => {
   it('LUDB: the header gains break Einthoven while the ADC values obey it — a warning, not a refusal', () => {
     const rec = readRecord(join(shared, 'ludb', '1.hea'), { digital: false });
     expect(gateWarnings(rec).join()).toMatch(/gain consistency check: I \+ III − II is off by \d+% .*\d+ different, \d+-\d+ adu\/mV\) but by [01]% in ADC units/);
+    // and why: every lead's gain is its own ADC range, so every lead spans 1 mV and voltages cannot be read
+    expect(gateWarnings(rec).join()).toMatch(/every lead spans exactly 1\.000 mV peak-to-peak .* voltage findings \(LVH, RVH, ST elevation\/depression\) cannot be read/);
+  });
+  it('a CPSC record with real per-lead amplitudes is not taken for a normalised one', () => {
+    const rec = readRecord(join(shared, 'real-ecg', 'A0001.hea'), { digital: false });
+    expect(gateWarnings(rec).join()).not.toMatch(/peak-to-peak/);
   });
 });
