@@ -20,7 +20,7 @@ import type { EcgRecord } from '../ecg/types.js';
 import { calibratedDecision } from '../inference/probabilities.js';
 import { saliencyPicture, type SaliencyMap } from '../inference/saliency.js';
 import { measureRecord, type Measurements } from '../ecg/measurements.js';
-import { findingsAbove, unknownFindingsInputs } from '../models/findings-head.js';
+import { findingsAbove, sinusRateGroup, unknownFindingsInputs } from '../models/findings-head.js';
 import { findingsOf, knownHeadInputs } from '../inference/findings.js';
 import { openBackend, type BackendChoice, type BackendKind, type InferenceBackend } from './inference-backend.js';
 import { modelInput, modelRenderOptions, type ModelInput } from './model-input.js';
@@ -163,7 +163,7 @@ export class Classifier {
     const single = head ? undefined : calibratedDecision(logits, classNames.length, calibration);
     const probabilities = single?.probabilities ?? findingsOf(head!, this.findingsWeights, measured.features, logits, classNames, T);
     const order = single?.order ?? [...probabilities.keys()].sort((a, b) => probabilities[b] - probabilities[a]);
-    const found = head ? findingsAbove(probabilities, head.thresholds) : [];
+    const found = head ? findingsAbove(probabilities, head.thresholds, sinusRateGroup(classNames)) : [];
     const decided = single?.decided ?? found[0] ?? order[0];
     const thresholded = single?.thresholded ?? true;
     const score = (index: number): ClassScore => ({ index, name: classNames[index], probability: probabilities[index] });

@@ -109,12 +109,32 @@ export function findingsProbabilities(spec: FindingsHeadSpec, weights: ReadonlyM
   return p;
 }
 
-/** The classes whose probability reaches their threshold, most probable first (may be empty: none of the classes). */
-export function findingsAbove(probabilities: ArrayLike<number>, thresholds: readonly number[]): number[] {
+/**
+ * The classes whose probability reaches their threshold, most probable first (may be empty: none of the
+ * classes). Of each group of mutually exclusive classes (a heart is in normal sinus rhythm, sinus
+ * tachycardia or sinus bradycardia, never two at once) only the one furthest above its threshold stays:
+ * near a rate limit both neighbours can pass their own thresholds.
+ */
+export function findingsAbove(probabilities: ArrayLike<number>, thresholds: readonly number[], exclusive: readonly (readonly number[])[] = []): number[] {
+  const above = (c: number) => probabilities[c] >= thresholds[c];
+  const margin = (c: number) => probabilities[c] - thresholds[c];
+  const dropped = new Set<number>();
+  for (const group of exclusive) {
+    const passing = group.filter(above);
+    const keep = passing.reduce((best, c) => (margin(c) > margin(best) ? c : best), passing[0]);
+    for (const c of passing) if (c !== keep) dropped.add(c);
+  }
   const out: number[] = [];
-  for (let c = 0; c < thresholds.length; c++) if (probabilities[c] >= thresholds[c]) out.push(c);
+  for (let c = 0; c < thresholds.length; c++) if (above(c) && !dropped.has(c)) out.push(c);
   return out.sort((a, b) => probabilities[b] - probabilities[a]);
 }
+
+/** Indices into `classNames` of the sinus rate classes present (mutually exclusive findings). */
+export function sinusRateGroup(classNames: readonly string[]): number[][] {
+  const group = SINUS_RATE_CLASSES.map((n) => classNames.indexOf(n)).filter((i) => i >= 0);
+  return group.length > 1 ? [group] : [];
+}
+const SINUS_RATE_CLASSES = ['normal sinus rhythm', 'sinus tachycardia', 'sinus bradycardia'];
 
 /** Name of the head input that carries the image network's logit for class `name`. */
 export const cnnInputName = (name: string) => `cnn:${name}`;

@@ -8,7 +8,7 @@ import { gpu } from '../helpers/gpu.js';
 import { Tensor } from '../../src/engine/tensor.js';
 import { noGrad } from '../../src/autograd/index.js';
 import { createModel, type AlexNetConfig } from '../../src/models/alexnet.js';
-import { FindingsMlp, findingsAbove, findingsInputs, findingsProbabilities, type FindingsHeadSpec, type FindingsSpec } from '../../src/models/findings-head.js';
+import { FindingsMlp, findingsAbove, findingsInputs, sinusRateGroup, findingsProbabilities, type FindingsHeadSpec, type FindingsSpec } from '../../src/models/findings-head.js';
 import { loadModel, ModelFileError, saveModel } from '../../src/models/model-file.js';
 import { CLASS_NAMES } from '../../src/ecg/types.js';
 import { mulberry32 } from '../../src/reference/random.js';
@@ -57,6 +57,11 @@ describe('findings head', () => {
     expect(() => findingsInputs(['nope'], [{ names: ['qrs'], values: [1] }])).toThrow(/nope/);
     expect(findingsAbove([0.2, 0.9, 0.6, 0.5], [0.5, 0.5, 0.5, 0.5])).toEqual([1, 2, 3]);
     expect(findingsAbove([0.2, 0.1], [0.5, 0.5])).toEqual([]);
+    // mutually exclusive classes: only the one furthest above its own threshold (0.9 − 0.8 < 0.6 − 0.4)
+    expect(findingsAbove([0.9, 0.6, 0.7], [0.8, 0.4, 0.5], [[0, 1]])).toEqual([2, 1]);
+    expect(findingsAbove([0.9, 0.3, 0.7], [0.8, 0.4, 0.5], [[0, 1]])).toEqual([0, 2]);
+    expect(sinusRateGroup(['LBBB', 'sinus bradycardia', 'normal sinus rhythm', 'sinus tachycardia'])).toEqual([[2, 3, 1]]);
+    expect(sinusRateGroup(['LBBB', 'normal sinus rhythm'])).toEqual([]);
   });
 
   it('trains on a toy problem (validation loss falls), survives the model file, and a damaged head is refused', async () => {
