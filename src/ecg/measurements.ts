@@ -70,7 +70,7 @@ const perLead = (prefix: string, unit: string) => STANDARD_LEADS.map((l) => `${p
 /** The feature vector's names, in order. Units in the name; `*_measured` are 0/1 flags. */
 export const FEATURE_NAMES: readonly string[] = [
   // rhythm
-  'rhythm_measured', 'heart_rate_bpm', 'rr_irregularity', 'rr_successive_median', 'premature_fraction', 'rr_min_max_ratio', 'underlying_rr_range_s',
+  'rhythm_measured', 'heart_rate_bpm', 'rr_irregularity', 'rr_successive_median', 'premature_fraction', 'rr_min_max_ratio',
   'beat_correlation_mean', 'beat_atypical_fraction',
   'p_wave_measured', 'p_correlation_II', 'p_correlation_V1', 'p_amp_II_mv', 'p_amp_V1_mv', 'pr_interval_ms',
   // conduction
@@ -81,6 +81,8 @@ export const FEATURE_NAMES: readonly string[] = [
   // repolarisation
   ...perLead('st', 'mv'), ...perLead('t_amp', 'mv'),
   'leads_measured_fraction',
+  // rhythm, added later (appended: earlier indices stay valid)
+  'underlying_rr_range_s',
 ];
 
 /** Value used where a feature cannot be measured (its flag says so): a typical adult value, or 0 for
