@@ -20,6 +20,7 @@ import type { EcgRecord } from '../ecg/types.js';
 import { calibratedDecision } from '../inference/probabilities.js';
 import { saliencyPicture, type SaliencyMap } from '../inference/saliency.js';
 import { measureRecord, type Measurements } from '../ecg/measurements.js';
+import { VOLTAGE_CLASSES } from '../ecg/criteria.js';
 import { findingsAbove, sinusRateGroup, unknownFindingsInputs } from '../models/findings-head.js';
 import { findingsOf, knownHeadInputs } from '../inference/findings.js';
 import { openBackend, type BackendChoice, type BackendKind, type InferenceBackend } from './inference-backend.js';
@@ -163,11 +164,15 @@ export class Classifier {
     const single = head ? undefined : calibratedDecision(logits, classNames.length, calibration);
     const probabilities = single?.probabilities ?? findingsOf(head!, this.findingsWeights, measured.features, logits, classNames, T);
     const order = single?.order ?? [...probabilities.keys()].sort((a, b) => probabilities[b] - probabilities[a]);
-    const found = head ? findingsAbove(probabilities, head.thresholds, sinusRateGroup(classNames)) : [];
+    const unreadable = head && input.voltagesUnreadable ? classNames.flatMap((n, c) => (VOLTAGE_CLASSES.includes(n) ? [c] : [])) : [];
+    const found = head ? findingsAbove(probabilities, head.thresholds, sinusRateGroup(classNames)).filter((c) => !unreadable.includes(c)) : [];
     const decided = single?.decided ?? found[0] ?? order[0];
     const thresholded = single?.thresholded ?? true;
     const score = (index: number): ClassScore => ({ index, name: classNames[index], probability: probabilities[index] });
     const warnings = [...input.warnings];
+    if (unreadable.length) {
+      warnings.push(`findings: ${unreadable.map((c) => classNames[c]).join(', ')} not reported: this record's leads are normalised per lead, so its voltages cannot be read (their probabilities rest on those voltages)`);
+    }
     const net = this.net, render = modelRenderOptions(this.meta);
     return {
       classNames, logits, probabilities, temperature: T, warnings, record: input.record, milliseconds, backend: net.kind,

@@ -16,6 +16,8 @@ export interface ModelInput {
   /** The 12 standard leads in order, as rendered. */
   record: EcgRecord;
   warnings: string[];
+  /** The record's amplitudes are normalised per lead (ecg/plausibility.ts): voltage findings cannot be read. */
+  voltagesUnreadable: boolean;
 }
 
 /** The render options of a model (what its images were drawn with), channels included. */
@@ -27,7 +29,7 @@ export function modelRenderOptions(meta: ModelMeta): RenderOptions & { channels:
 /** Refuses what the model cannot read (see ecg/quality.ts), renders and normalises the rest. */
 export function modelInput(rec: EcgRecord, meta: ModelMeta): ModelInput {
   const render = modelRenderOptions(meta);
-  const { record, warnings } = readableTwelveLead(rec, render);
+  const { record, warnings, plausibility } = readableTwelveLead(rec, render);
   const o = renderDefaults(render);
   const c = meta.config.inChannels;
   const { data: raw, beats } = renderTensor(record, render);
@@ -39,5 +41,5 @@ export function modelInput(rec: EcgRecord, meta: ModelMeta): ModelInput {
   }
   const data = new Float32Array(raw.length);
   normaliseInto(raw, meta.input, o.height * o.width, data);
-  return { data, shape: [c, o.height, o.width], record, warnings };
+  return { data, shape: [c, o.height, o.width], record, warnings, voltagesUnreadable: plausibility?.perLeadNormalisedMv !== undefined };
 }

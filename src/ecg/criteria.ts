@@ -101,6 +101,9 @@ export function criteriaScores(f: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/** Classes read from voltages (mV), which a record with per-lead normalised amplitudes cannot show. */
+export const VOLTAGE_CLASSES: readonly string[] = ['LVH', 'RVH', 'ST elevation', 'ST depression'];
+
 /** Index in CLASS_NAMES of every class a model names (−1 for a class name outside the ten). */
 const standardIndex = (classNames: readonly string[]) => classNames.map((n) => (CLASS_NAMES as readonly string[]).indexOf(n));
 

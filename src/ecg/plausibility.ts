@@ -78,6 +78,8 @@ export interface PlausibilityStats {
   coherence?: number;
   rateBpm?: number;
   qrsWidthMs?: number;
+  /** Set (the common span, mV) when every lead's header gain is its own ADC range: amplitudes carry no voltage. */
+  perLeadNormalisedMv?: number;
 }
 
 export interface PlausibilityVerdict {
@@ -121,6 +123,7 @@ export function checkPlausibility(leads: readonly GateLead[], fs: number): Plaus
     // electrodes (all of LUDB 1.0.1). Kept as the header says, with the evidence.
     const gains = [...new Set(leads.filter((l) => l.recorded && l.gain !== undefined).map((l) => l.gain!))];
     const normalised = perLeadNormalised(leads);
+    if (normalised) stats.perLeadNormalisedMv = normalised;
     warnings.push(`gain consistency check: ${limb.equation} is off by ${fmt(100 * limb.residual, 0)}% of the leads' RMS with the header's per-lead gains ` +
       `(${gains.length} different, ${Math.min(...gains)}-${Math.max(...gains)} adu/mV) but by ${fmt(100 * adc.residual, 0)}% in ADC units: ` +
       `the gains, not the electrodes, look wrong; amplitudes are read as the header says` +

@@ -4,12 +4,13 @@
  * thresholds, probabilities = the blend the model file describes (inference/findings.ts), and a CSV row
  * that carries the same findings.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Classifier } from '../../src/classifier/classifier.js';
-import { criteriaScores } from '../../src/ecg/criteria.js';
+import { criteriaScores, VOLTAGE_CLASSES } from '../../src/ecg/criteria.js';
+import { readRecord } from '../../src/ecg/read-record.js';
 import { generateRecord, syntheticBeats } from '../../src/ecg/synthetic.js';
 import { writeRecord } from '../../src/ecg/wfdb-writer.js';
 import { softmax } from '../../src/inference/probabilities.js';
@@ -66,5 +67,18 @@ describe('the bundled model: multi-label findings', () => {
     expect(row.findings).toEqual(r.findings.map((f) => f.name));
     expect(row.heart_rate_bpm).toBeCloseTo(r.heartRate!.bpm, 3);
     expect(row['sinus tachycardia']).toBeCloseTo(r.probabilities[1], 6);
+  });
+});
+
+const ludb = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'ludb');
+describe.skipIf(!existsSync(ludb))('a record whose leads are normalised per lead (LUDB 1.0.1)', () => {
+  it('reports no voltage finding and says why; a record with real amplitudes keeps them', async () => {
+    // LUDB 1: sinus bradycardia, LVH by its cardiologists; every lead spans exactly 1 mV as read
+    const r = await clf.classify(readRecord(join(ludb, '1.hea')));
+    expect(r.findings.map((f) => f.name).filter((n) => VOLTAGE_CLASSES.includes(n))).toEqual([]);
+    expect(r.warnings.join('\n')).toMatch(/findings: LVH, RVH, ST elevation, ST depression not reported: .*normalised per lead/);
+    expect(r.findings.map((f) => f.name)).toContain('sinus bradycardia');
+    const cpsc = await clf.classify(readRecord(join(ludb, '..', 'real-ecg', 'A0001.hea')));
+    expect(cpsc.warnings.join('\n')).not.toMatch(/not reported/);
   });
 });
