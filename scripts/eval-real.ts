@@ -9,6 +9,8 @@
  *  - the same for the alternatives: criteria alone, the synthetic-trained network alone, another blend,
  *    learned heads (on criteria, measurements, the network's logits) and a head on recording-setup
  *    statistics alone (the confound probe);
+ *  - adapting to one hospital: each source with ≥ 100 records split 70/30, the recipe and the local
+ *    recipe (a head fitted on that hospital's own records) fitted on its 70%, scored on its 30%;
  *  - how well the source database alone ranks each class (the confound itself).
  * Options: --resamples N (bootstrap draws, default 1000), --members N and --epochs N (learned heads),
  * --quick (the recipe only).
@@ -21,8 +23,8 @@ import { listRealRecords, SOURCE_GROUPS } from '../src/ecg/sources.js';
 import type { MultiLabelReport } from '../src/train/eval/multilabel.js';
 import { extractExamples, SYNTHETIC_SOURCE, syntheticExamples } from '../src/train/findings/examples.js';
 import {
-  CRITERIA_MEASUREMENTS_CNN, CRITERIA_ONLY, leaveOneSourceOut, MEASUREMENTS_AND_CNN, RATE_CLASSES, RECIPE, SETUP_ONLY, sourcePrevalenceAuroc,
-  type HeadInputs, type HeldOutResult, type Recipe,
+  adaptWithinSource, CRITERIA_MEASUREMENTS_CNN, CRITERIA_ONLY, leaveOneSourceOut, LOCAL_RECIPE, MEASUREMENTS_AND_CNN, RATE_CLASSES, RECIPE, SETUP_ONLY, sourcePrevalenceAuroc,
+  type HeadInputs, type HeldOutResult, type Recipe, type WithinSourceResult,
 } from '../src/train/findings/protocol.js';
 
 const { values } = parseArgs({ options: { resamples: { type: 'string' }, members: { type: 'string' }, epochs: { type: 'string' }, quick: { type: 'boolean' } } });
@@ -69,6 +71,16 @@ if (!values.quick) {
     headRecipe(MEASUREMENTS_AND_CNN, []), headRecipe(SETUP_ONLY, []),
   ]) await runRecipe(r);
 }
+// Adapting to one hospital: its own records split 70/30 (3 seeds), the recipe and the local recipe
+// fitted on the 70% of that hospital alone, both scored on its 30%.
+const within: WithinSourceResult[] = [];
+if (!values.quick) {
+  console.log('within one source (adapting to a hospital\'s own labelled records):');
+  for (const s of SOURCE_GROUPS) {
+    if (real.filter((e) => e.source === s && !e.refused).length < 100) continue;
+    within.push(...await adaptWithinSource(real, s, [RECIPE, { ...LOCAL_RECIPE, head: { ...LOCAL_RECIPE.head!, options: head } }], classNames, T, { resamples, log }));
+  }
+}
 const confound = sourcePrevalenceAuroc(real, k);
 clf.dispose();
 
@@ -88,6 +100,11 @@ for (let c = 0; c < k; c++) {
     return `${r.auroc.toFixed(2)} [${Number.isFinite(r.ci.lower) ? r.ci.lower.toFixed(2) : '?'}, ${Number.isFinite(r.ci.upper) ? r.ci.upper.toFixed(2) : '?'}] / ${r.f1.toFixed(2)} / ${r.positives}`;
   }).join(' | ')} |`);
 }
+if (within.length) {
+  md.push('', 'Adapting to one hospital (sources with ≥ 100 records): its records split 70/30 (seeds 1-3), each recipe fitted on that hospital\'s 70% alone and scored on its 30%; macro AUROC [95% CI]:', '');
+  md.push(`| source, seed (fitted / scored) | ${RECIPE.name} | ${LOCAL_RECIPE.name} |`, '|---|---|---|');
+  for (const w of within) md.push(`| ${w.source}, ${w.seed} (${w.trainRecords} / ${w.testRecords}) | ${w.reports.map(ci).join(' | ')} |`);
+}
 md.push('', 'The confound: AUROC of scoring each record with its source database\'s prevalence of the class (all records pooled; 0.5 = the class is spread evenly over the sources):', '');
 md.push(`| ${classNames.map((n, c) => `${n} (${confound.perClass[c].positives})`).join(' | ')} |`);
 md.push(`|${classNames.map(() => '---').join('|')}|`);
@@ -97,6 +114,6 @@ console.log(`\n${text}`);
 const out = join('runs', 'eval-real');
 if (!existsSync(out)) mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'results.md'), `${text}\n`);
-writeFileSync(join(out, 'results.json'), JSON.stringify({ resamples, sources, refused: refused.map((e) => ({ name: e.name, source: e.source, reason: e.refused })), variants, confound }, null, 1));
+writeFileSync(join(out, 'results.json'), JSON.stringify({ resamples, sources, refused: refused.map((e) => ({ name: e.name, source: e.source, reason: e.refused })), variants, within, confound }, null, 1));
 console.log(`\nwritten: ${join(out, 'results.md')}, ${join(out, 'results.json')} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 process.exit(0);

@@ -17,30 +17,9 @@ import { readRecord } from '../../ecg/read-record.js';
 import { crc32 } from '../../image/crc32.js';
 import type { EcgRecord } from '../../ecg/types.js';
 import { ProgressBar } from '../progress-bar.js';
+import { SYNTHETIC_SOURCE, TRIVIAL_NAMES, type Example, type LabelledRecord } from './example.js';
 
-/** A record to learn from or evaluate on: where it is, which database group it comes from, its classes. */
-export interface LabelledRecord {
-  path: string;
-  name: string;
-  source: string;
-  classes: number[];
-}
-
-export interface Example extends LabelledRecord {
-  /** The image network's raw scores (empty when refused). */
-  logits: number[];
-  /** Measured features in FEATURE_NAMES order (empty when refused). */
-  features: number[];
-  /** Recording statistics in TRIVIAL_NAMES order. */
-  trivial: number[];
-  /** Why the classifier refused the record (too few leads, flat, …). */
-  refused?: string;
-}
-
-export const TRIVIAL_NAMES = [
-  'sampling rate (Hz)', 'duration (s)', 'leads in the file', 'median ADC gain (units/mV)',
-  'median lead SD (mV)', 'median first-difference SD (mV)', 'median 1-s baseline SD (mV)',
-] as const;
+export { SYNTHETIC_SOURCE, TRIVIAL_NAMES, type Example, type LabelledRecord };
 
 const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s.length ? s[s.length >> 1] : 0; };
 const sd = (x: ArrayLike<number>) => {
@@ -143,8 +122,6 @@ export async function extractExamples(records: readonly LabelledRecord[], clf: R
   return out;
 }
 
-/** The source name of synthetic examples (never a held-out source: synthetic pretraining data). */
-export const SYNTHETIC_SOURCE = 'synthetic';
 
 /**
  * Examples of `perClass` synthetic records per class (src/ecg/synthetic.ts, seeds from `seed` on), their

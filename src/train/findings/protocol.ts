@@ -19,7 +19,7 @@ import type { HostEntry } from '../../models/model-file.js';
 import { findingsOf, headSources } from '../../inference/findings.js';
 import { shuffled } from '../data.js';
 import { fitMultiLabelThresholds, multiLabelReport, truthMatrix, type MultiLabelReport } from '../eval/multilabel.js';
-import { SYNTHETIC_SOURCE, TRIVIAL_NAMES, type Example } from './examples.js';
+import { SYNTHETIC_SOURCE, TRIVIAL_NAMES, type Example } from './example.js';
 import { trainFindingsHead, type HeadData, type HeadOptions, type TrainedHead } from './train-head.js';
 
 /** A choice of head inputs, by name (see inference/findings.ts headSources). */
@@ -82,6 +82,19 @@ export interface Recipe {
  * and the synthetic records, where it beat every learned head tried (docs/real-records.md).
  */
 export const RECIPE: Recipe = { name: 'criteria + image network, ½ each; rate classes by criteria', criteriaWeight: 0.5, criteriaClasses: RATE_CLASSES };
+
+/**
+ * The recipe for adapting the findings to one hospital's own labelled records (the demo's Adapt page):
+ * half criteria, half a head learned on that hospital's records from the criterion scores, the
+ * measurements and the image network's logits — every class, the rate classes included, since a
+ * hospital's own conventions (PTB-XL's 50-59 bpm "sinus rhythm") are what it is adapted to. Across
+ * hospitals such a head loses to the criteria (docs/real-records.md); within one it wins
+ * (`adaptWithinSource`, the same table).
+ */
+export const LOCAL_RECIPE: Recipe = {
+  name: 'adapted: ½ criteria + ½ head on criterion scores, measurements and image network, fitted on the hospital\'s own records',
+  criteriaWeight: 0.5, criteriaClasses: [], head: { inputs: CRITERIA_MEASUREMENTS_CNN },
+};
 
 /** A fitted recipe: the model file's findings and the head's tensors (none without a head). */
 export interface FittedFindings {
@@ -180,4 +193,40 @@ export function sourcePrevalenceAuroc(examples: readonly Example[], k: number): 
   const probs = new Float64Array(usable.length * k);
   usable.forEach((e, i) => probs.set(prevalence.get(e.source)!, i * k));
   return multiLabelReport(truthMatrix(usable.map((e) => e.classes), k), probs, usable.length, k, new Array(k).fill(0.5), { resamples: 200 });
+}
+
+export interface WithinSourceResult {
+  source: string;
+  seed: number;
+  trainRecords: number;
+  testRecords: number;
+  /** Per recipe, in the order given: the report on the source's held part. */
+  reports: MultiLabelReport[];
+}
+
+/**
+ * Adaptation within one source: the source's records split (seeded, `testFraction` held out), each recipe
+ * fitted on the rest of that source only and scored on the held part: what a hospital gets from fitting
+ * on its own labelled records. A head-less recipe learns only thresholds there, so its AUROC is what it
+ * scores wherever it was fitted: the baseline an adapted head must beat on the same held part.
+ */
+export async function adaptWithinSource(
+  examples: readonly Example[], source: string, recipes: readonly Recipe[], classNames: readonly string[], temperature: number,
+  opts: { seeds?: readonly number[]; testFraction?: number; resamples?: number; log?: (s: string) => void } = {},
+): Promise<WithinSourceResult[]> {
+  const k = classNames.length;
+  const own = examples.filter((e) => !e.refused && e.source === source);
+  const out: WithinSourceResult[] = [];
+  for (const seed of opts.seeds ?? [1, 2, 3]) {
+    const { train, val: test } = splitTrainVal(own, opts.testFraction ?? 0.3, seed);
+    const truth = truthMatrix(test.map((e) => e.classes), k);
+    const reports: MultiLabelReport[] = [];
+    for (const r of recipes) {
+      const fitted = await fitRecipe(train, r, classNames, temperature);
+      reports.push(multiLabelReport(truth, predictFindings(fitted, test, classNames, temperature), test.length, k, fitted.spec.thresholds, { resamples: opts.resamples }));
+    }
+    opts.log?.(`  within ${source}, seed ${seed} (fitted on ${train.length}, scored on ${test.length}): ${reports.map((r) => r.macroAuroc.estimate.toFixed(3)).join(' / ')}`);
+    out.push({ source, seed, trainRecords: train.length, testRecords: test.length, reports });
+  }
+  return out;
 }
