@@ -14,7 +14,7 @@
  * records, no added refusal).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -75,7 +75,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasReal)('the Adapt page in headless C
       mkdirSync(join(dir, 'extra'));
       copyFileSync(join(REAL, 'A0002.hea'), join(dir, 'extra', 'A0002.hea'));
     }
-    const { page, errors } = await open({ hash: '#adapt' });
+    const { page, errors, origins } = await open({ hash: '#adapt' });
     await ready(page);
     await page.setInputFiles('#adapt-folder', dir);
     await waitFor(page, 'summary', 120_000);
@@ -154,14 +154,24 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasReal)('the Adapt page in headless C
       adapted.dispose();
       bundled.dispose();
     }
+    // Nothing left the page: every request went to the demo's own origin.
+    expect([...origins]).toEqual([new URL(demo.url).origin]);
     await screenshotsAndClose(page, 'adapt', errors);
   }, 1_800_000);
 
-  it('too few labelled records: one clear line, and Start stays off', async () => {
+  it('too few labelled records, dropped on the page: one clear line, and Start stays off', async () => {
     const dir = recordFolder(6, 'small');
     const { page, errors } = await open({ hash: '#adapt' });
     await ready(page);
-    await page.setInputFiles('#adapt-folder', dir);
+    // A drop of the folder's files (a page script cannot build a dropped directory; the page reads dropped folders with webkitGetAsEntry).
+    const files = readdirSync(dir).map((name) => ({ name, b64: readFileSync(join(dir, name)).toString('base64') }));
+    const dt = await page.evaluateHandle((fs) => {
+      const t = new DataTransfer();
+      for (const f of fs) t.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name));
+      return t;
+    }, files);
+    await page.dispatchEvent('#adapt-drop', 'dragover', { dataTransfer: dt });
+    await page.dispatchEvent('#adapt-drop', 'drop', { dataTransfer: dt });
     await waitFor(page, 'summary', 60_000);
     const { summary } = await adaptHooks(page);
     expect(summary!.problem).toMatch(/^Too few labelled records to fine-tune: \d+ usable of 6 read/);

@@ -115,6 +115,7 @@ export function startAdaptPage(): void {
 
   const idle = (canStart: boolean) => { busy = false; start.disabled = !canStart; stop.disabled = true; input.disabled = false; };
   const redraw = () => drawChart(chart, [{ label: 'step', color: '#b4232c', points: steps }], { title: 'fine-tuning loss (binary cross-entropy)', xLabel: 'step' });
+  addEventListener('resize', () => { if (steps.length) redraw(); }); // the canvas follows the page's width (a phone turned, a window resized)
   const onMessage = (m: FromAdaptWorker) => {
     if (m.type === 'status') say(m.text);
     else if (m.type === 'summary') {
