@@ -3,10 +3,12 @@
  * (prepareFolder), and adapt the bundled model on them (adaptModel). DOM-free, so that Node runs the
  * very same steps (scripts/adapt-probe.ts) and the page's figures can be checked and explored there.
  */
-import { modelInput } from '../../src/classifier/model-input.js';
+import { modelInput, modelRenderOptions } from '../../src/classifier/model-input.js';
 import { measureRecord } from '../../src/ecg/measurements.js';
+import { renderDefaults } from '../../src/ecg/render.js';
 import { readFolderRecord, scanFolder, type FolderFile } from '../../src/ecg/record-folder.js';
 import { loadModel, type ModelMeta } from '../../src/models/model-file.js';
+import { shuffled } from '../../src/train/data.js';
 import { adaptedModelBytes } from '../../src/train/finetune/adapted-model.js';
 import { compareValidation, findingsProbabilities, MIN_VALIDATION_POSITIVES, refitThresholds, type ValidationComparison } from '../../src/train/finetune/compare.js';
 import { DEFAULT_FINE_TUNE, fineTuneNetwork, networkLogits, type AdaptExample, type FineTuneOptions } from '../../src/train/finetune/finetune.js';
@@ -15,8 +17,20 @@ import type { FolderSummary } from './adapt-protocol.js';
 
 /** Fewer usable labelled records than this: nothing runs (a split of fewer says nothing either way). */
 export const MIN_RECORDS = 20;
+/**
+ * At most this many labelled records are read: each is held as the model's input image (13×64×256
+ * floats, 0.85 MB for the bundled model), so 500 take about 430 MB of the tab's memory. A larger folder
+ * gives a seeded sample of this many (a line says so).
+ */
+export const MAX_RECORDS = 500;
 /** The validation part's share of each primary class. */
 export const VAL_FRACTION = 0.3;
+
+/** Pixels per plane of the model's input. */
+function renderSize(meta: ModelMeta): number {
+  const o = renderDefaults(modelRenderOptions(meta));
+  return o.height * o.width;
+}
 
 export interface PreparedSplit { train: AdaptExample[]; val: AdaptExample[]; seed: number; shape: [number, number, number] }
 
@@ -25,16 +39,23 @@ export interface PreparedSplit { train: AdaptExample[]; val: AdaptExample[]; see
  * as `meta`'s model takes them (refusals with the classifier's one-line reason), and splits the usable
  * ones. `split` is undefined when nothing can run (summary.problem says why).
  */
-export async function prepareFolder(files: readonly FolderFile[], meta: ModelMeta, seed: number, status: (text: string) => void = () => {}): Promise<{ summary: FolderSummary; split?: PreparedSplit }> {
+export async function prepareFolder(files: readonly FolderFile[], meta: ModelMeta, seed: number, status: (text: string) => void = () => {}, maxRecords = MAX_RECORDS): Promise<{ summary: FolderSummary; split?: PreparedSplit }> {
   const k = meta.classNames.length;
   status(`reading the headers of ${files.length} files…`);
   const scan = await scanFolder(files);
   const labelled = scan.records.filter((r) => r.classes.length > 0);
+  const notes = [...scan.notes];
+  let toRead = labelled;
+  if (labelled.length > maxRecords) {
+    const keep = new Set(shuffled(labelled.length, seed).slice(0, maxRecords));
+    toRead = labelled.filter((_, i) => keep.has(i));
+    notes.push(`${labelled.length - maxRecords} of the ${labelled.length} labelled records left out: the page holds at most ${maxRecords} (a seeded sample; each takes ${((4 * meta.config.inChannels * renderSize(meta)) / 1e6).toFixed(2)} MB as the model's input)`);
+  }
   const refused = [...scan.bad];
   const usable: AdaptExample[] = [];
   let shape: [number, number, number] | undefined;
-  for (const [i, r] of labelled.entries()) {
-    if (i % 5 === 0) status(`reading, rendering and measuring labelled record ${i + 1} of ${labelled.length}…`);
+  for (const [i, r] of toRead.entries()) {
+    if (i % 5 === 0) status(`reading, rendering and measuring labelled record ${i + 1} of ${toRead.length}…`);
     try {
       const input = modelInput(await readFolderRecord(r), meta);
       shape = input.shape;
@@ -52,7 +73,7 @@ export async function prepareFolder(files: readonly FolderFile[], meta: ModelMet
     : scorable === 0 ? `No class has ${MIN_VALIDATION_POSITIVES} or more positives in the validation part (${parts.val.length} records), so before and after cannot be compared; add records.` : undefined;
   const summary: FolderSummary = {
     files: scan.files, records: scan.records.length, labelled: labelled.length, usable: usable.length, refused, classCounts: count(usable),
-    notes: scan.notes, seed, train: parts.train.length, val: parts.val.length, valRecords: parts.val.map((e) => e.name), valPositives, ...(problem ? { problem } : {}),
+    notes, seed, train: parts.train.length, val: parts.val.length, valRecords: parts.val.map((e) => e.name), valPositives, ...(problem ? { problem } : {}),
   };
   return { summary, ...(!problem && shape ? { split: { ...parts, seed, shape } } : {}) };
 }
