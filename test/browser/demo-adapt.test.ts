@@ -77,6 +77,10 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasReal)('the Adapt page in headless C
     }
     const { page, errors, origins } = await open({ hash: '#adapt' });
     await ready(page);
+    const unlabelled = await page.evaluate(() => Array.from(document.querySelectorAll<HTMLElement>('#page-adapt input, #page-adapt button, #page-adapt progress'))
+      .filter((el) => !((el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent!.trim())))
+      .map((el) => el.id));
+    expect(unlabelled).toEqual([]);
     await page.setInputFiles('#adapt-folder', dir);
     await waitFor(page, 'summary', 120_000);
     const { summary, error } = await adaptHooks(page);
