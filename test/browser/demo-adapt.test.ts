@@ -158,7 +158,18 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasReal)('the Adapt page in headless C
       adapted.dispose();
       bundled.dispose();
     }
-    // Nothing left the page: every request went to the demo's own origin.
+    // Start a 20-epoch run and stop it at its first step: it ends after the step running, and says so.
+    await page.fill('#adapt-epochs', '20');
+    await page.click('#adapt-start');
+    await page.waitForFunction(() => ((globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo.adapt?.stepLosses?.length ?? 0) > 0, undefined, { timeout: 300_000 });
+    await page.click('#adapt-stop');
+    await waitFor(page, 'done', 1_500_000);
+    const again = await adaptHooks(page);
+    expect(again.done!.stopped).toBe(true);
+    expect(again.stepLosses!.length).toBeLessThan(10); // of 20 epochs × ⌊train / 8⌋ steps
+    await expect(page.locator('#adapt-status').textContent()).resolves.toMatch(/^Stopped: validation macro AUROC/);
+    // The worker's bundle imports nothing of Node; nothing left the page: every request went to the demo's own origin.
+    expect(readFileSync(join(demo.dir, 'adapt-worker.js'), 'utf8')).not.toMatch(/\bfrom\s*["']node:/);
     expect([...origins]).toEqual([new URL(demo.url).origin]);
     await screenshotsAndClose(page, 'adapt', errors);
   }, 1_800_000);

@@ -81,7 +81,7 @@ export function startAdaptPage(): void {
     return worker;
   };
   const read = (files: Picked[]) => {
-    if (busy) return;
+    if (busy) { say('Busy with the folder already given: wait for it, or stop the fine-tuning, before giving another.', true); return; }
     if (!files.length) { say('The folder holds no files.', true); return; }
     busy = true;
     start.disabled = true;

@@ -42,11 +42,10 @@ async function start(epochs: number): Promise<void> {
   const { bytes } = await bundledModel();
   const a = (await init()).adapter;
   const adapter = a.description || [a.vendor, a.architecture].filter(Boolean).join(' ') || 'this GPU';
-  const t0 = performance.now();
   const r = await adaptModel(bytes, split, {
     epochs,
     onStep: (s) => {
-      const done = (s.epoch - 1) * s.total + s.seen, rate = done / ((performance.now() - t0) / 1000);
+      const done = (s.epoch - 1) * s.total + s.seen, rate = done / s.seconds;
       post({ type: 'step', step: s, imagesPerSecond: rate, etaSeconds: (s.epochs * s.total - done) / rate });
       return stopRequested ? 'stop' : undefined;
     },

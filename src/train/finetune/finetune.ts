@@ -34,7 +34,8 @@ export interface FineTuneOptions {
   onStep?: (s: FineTuneStep) => void | 'stop' | Promise<void | 'stop'>;
 }
 
-export interface FineTuneStep { epoch: number; epochs: number; batch: number; batches: number; step: number; loss: number; seen: number; total: number }
+/** One step's report: `seen` of the epoch's `total` records so far, `seconds` since the fine-tuning began. */
+export interface FineTuneStep { epoch: number; epochs: number; batch: number; batches: number; step: number; loss: number; seen: number; total: number; seconds: number }
 
 export const DEFAULT_FINE_TUNE: Omit<FineTuneOptions, 'onStep'> = { epochs: 4, lr: 3e-4, batchSize: 8, seed: 1 };
 
@@ -63,6 +64,7 @@ export async function fineTuneNetwork(model: AlexNet, shape: readonly [number, n
   const optimizer = new Adam(model.parameters(), { lr: o.lr, weightDecay: 0 });
   const epochLosses: number[] = [];
   let step = 0, stopped = false;
+  const t0 = performance.now();
   model.train();
   try {
     for (let epoch = 0; epoch < o.epochs && !stopped; epoch++) {
@@ -86,7 +88,7 @@ export async function fineTuneNetwork(model: AlexNet, shape: readonly [number, n
         step++;
         sum += lv * idx.length;
         seen += idx.length;
-        const asked = await o.onStep?.({ epoch: epoch + 1, epochs: o.epochs, batch: b + 1, batches: batches.length, step, loss: lv, seen, total: train.length });
+        const asked = await o.onStep?.({ epoch: epoch + 1, epochs: o.epochs, batch: b + 1, batches: batches.length, step, loss: lv, seen, total: train.length, seconds: (performance.now() - t0) / 1000 });
         if (asked === 'stop') { stopped = true; break; }
       }
       if (seen) epochLosses.push(sum / seen);
