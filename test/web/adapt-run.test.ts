@@ -53,7 +53,7 @@ describe('the Adapt page\'s folder step', () => {
     let why = '';
     try { modelInput(readRecord(join(dir, 'FLAT.hea'), { digital: false }), meta); } catch (e) { why = (e as EcgInputError).problem; }
     expect(why).not.toBe('');
-    expect(s.refused).toEqual([{ path: 'site/FLAT.hea', reason: `FLAT.hea: ${why}` }]);
+    expect(s.refused).toEqual([{ path: 'site/FLAT.hea', reason: `site/FLAT.hea: ${why}` }]);
     expect(s.classCounts).toEqual([24, 0, 0, 0, 6, 0, 0, 6, 0, 6]); // the generator's records of 4, 7 and 9 are in sinus rhythm too
     expect(s.valPositives).toEqual([8, 0, 0, 0, 2, 0, 0, 2, 0, 2]); // round(0.3 · 6) = 2 of each of the 4 primary classes, all in sinus rhythm
     expect([s.train, s.val]).toEqual([16, 8]);

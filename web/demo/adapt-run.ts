@@ -6,6 +6,7 @@
 import { modelInput, modelRenderOptions } from '../../src/classifier/model-input.js';
 import { measureRecord } from '../../src/ecg/measurements.js';
 import { renderDefaults } from '../../src/ecg/render.js';
+import { EcgInputError } from '../../src/ecg/types.js';
 import { readFolderRecord, scanFolder, type FolderFile } from '../../src/ecg/record-folder.js';
 import { loadModel, type ModelMeta } from '../../src/models/model-file.js';
 import { shuffled } from '../../src/train/data.js';
@@ -25,6 +26,16 @@ export const MIN_RECORDS = 20;
 export const MAX_RECORDS = 500;
 /** The validation part's share of each primary class. */
 export const VAL_FRACTION = 0.3;
+
+/**
+ * A reader's or the classifier's refusal of a record, naming its file by its path in the folder (as the
+ * scan's refusals do; the record was decoded from bytes named by their file names alone).
+ */
+function inFolder(e: unknown, headerPath: string): string {
+  if (!(e instanceof EcgInputError)) return e instanceof Error ? e.message : String(e);
+  const dir = headerPath.includes('/') ? headerPath.slice(0, headerPath.lastIndexOf('/') + 1) : '';
+  return `${e.file.includes('/') ? e.file : dir + e.file}: ${e.problem}`;
+}
 
 /** Pixels per plane of the model's input. */
 function renderSize(meta: ModelMeta): number {
@@ -61,7 +72,7 @@ export async function prepareFolder(files: readonly FolderFile[], meta: ModelMet
       shape = input.shape;
       usable.push({ name: r.path, image: input.data, features: measureRecord(input.record).features, classes: r.classes });
     } catch (e) {
-      refused.push({ path: r.path, reason: e instanceof Error ? e.message : String(e) });
+      refused.push({ path: r.path, reason: inFolder(e, r.path) });
     }
   }
   const parts = stratifiedSplit(usable, VAL_FRACTION, seed);
