@@ -1,7 +1,7 @@
 /**
  * The Adapt page (#adapt) in headless Chromium (WebGPU on SwiftShader), as a visitor uses it, with a small
- * folder of real records from ../shared (the first 36 CPSC records of real-ecg, plus a header whose signal
- * file is missing): the folder picked through the folder input (setInputFiles on a directory); the page
+ * folder of real records from ../shared (the first 36 CPSC records of real-ecg, 8 PTB-XL records with
+ * their ptbxl_database.csv, and a header whose signal file is missing): the folder picked through the folder input (setInputFiles on a directory); the page
  * lists what it read, labelled and refused (the refusal in the Node scan's words), starts by keyboard,
  * fine-tunes 1 epoch; the AUROC table shows numbers; the page's before and after AUROCs are those Node's
  * Classifier gives with the bundled and the downloaded model on the same validation records; the
@@ -30,6 +30,7 @@ import { demoHooks, openDemo, root, screenshotsAndClose, serveDemo, type DemoSer
 
 const REAL = join(root, '..', 'shared', 'data', 'real-ecg');
 const hasReal = existsSync(join(REAL, 'A0001.hea'));
+const PTBXL = join(root, '..', 'shared', 'data', 'ptb-xl');
 const NO_GPU = "Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });";
 type Adapt = NonNullable<DemoHooks['adapt']>;
 const FOLDER = process.env.ECGPU_ADAPT_FOLDER;
@@ -74,6 +75,13 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasReal)('the Adapt page in headless C
     if (!FOLDER) {
       mkdirSync(join(dir, 'extra'));
       copyFileSync(join(REAL, 'A0002.hea'), join(dir, 'extra', 'A0002.hea'));
+      // PTB-XL records in their layout, labelled by the ptbxl_database.csv beside them.
+      if (existsSync(PTBXL)) {
+        const sub = join(dir, 'ptbxl', 'records500', '00000');
+        mkdirSync(sub, { recursive: true });
+        copyFileSync(join(PTBXL, 'ptbxl_database.csv'), join(dir, 'ptbxl', 'ptbxl_database.csv'));
+        for (const f of readdirSync(join(PTBXL, 'records500', '00000')).sort().slice(0, 16)) copyFileSync(join(PTBXL, 'records500', '00000', f), join(sub, f));
+      }
     }
     const { page, errors, origins } = await open({ hash: '#adapt' });
     await ready(page);
@@ -97,6 +105,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasReal)('the Adapt page in headless C
     }
     expect(s.problem).toBeUndefined();
     expect(s.train + s.val).toBe(s.usable);
+    if (!FOLDER && existsSync(PTBXL)) expect(s.notes).toEqual(['PTB-XL hospital/ptbxl/ptbxl_database.csv: 8 records labelled by scp_codes']);
     await expect(page.locator('#adapt-counts').textContent()).resolves.toBe(`${s.files} files: ${s.records} records read, ${s.labelled} labelled with one of the 10 classes, ${s.usable} usable, ${s.refused.length} refused.`);
     await expect(page.locator('#adapt-split').textContent()).resolves.toContain(`${s.train} train / ${s.val} validation`);
     console.log(`folder: ${s.files} files, ${s.records} records, ${s.labelled} labelled, ${s.usable} usable, refused: ${s.refused.map((r) => r.reason).join(' | ')}; split ${s.train}/${s.val}; validation positives ${s.valPositives.join(' ')}`);
@@ -153,7 +162,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasReal)('the Adapt page in headless C
       const cli = await runCli('predict', val[0], '--model', modelPath, '--backend', 'cpu');
       expect(cli.code, cli.err).toBe(0);
       expect(cli.out).toContain(basename(val[0], '.hea'));
-      console.log(`adapted (${EPOCHS} epoch(s) on ${s.train} records of ${FOLDER ?? '36 real-ecg records'}): validation macro AUROC ${done.comparison.macroBefore.toFixed(3)} → ${done.comparison.macroAfter.toFixed(3)} over ${done.comparison.macroClasses.length} classes on ${s.val} records; per class (positives: before → after) ${done.comparison.perClass.filter((r) => Number.isFinite(r.before)).map((r) => `${r.name} (${r.positives}: ${r.before.toFixed(3)} → ${r.after.toFixed(3)})`).join(', ')}; fine-tuning ${done.trainSeconds.toFixed(1)} s, Start → done ${wall.toFixed(0)} s on ${done.adapter}; max |Δp| adapted vs bundled on validation ${maxDiff.toFixed(3)}; thresholds ${done.thresholdsBefore.join(' ')} → ${done.thresholdsAfter.join(' ')}`);
+      console.log(`adapted (${EPOCHS} epoch(s) on ${s.train} records of ${FOLDER ?? 'the test folder'}): validation macro AUROC ${done.comparison.macroBefore.toFixed(3)} → ${done.comparison.macroAfter.toFixed(3)} over ${done.comparison.macroClasses.length} classes on ${s.val} records; per class (positives: before → after) ${done.comparison.perClass.filter((r) => Number.isFinite(r.before)).map((r) => `${r.name} (${r.positives}: ${r.before.toFixed(3)} → ${r.after.toFixed(3)})`).join(', ')}; fine-tuning ${done.trainSeconds.toFixed(1)} s, Start → done ${wall.toFixed(0)} s on ${done.adapter}; max |Δp| adapted vs bundled on validation ${maxDiff.toFixed(3)}; thresholds ${done.thresholdsBefore.join(' ')} → ${done.thresholdsAfter.join(' ')}`);
     } finally {
       adapted.dispose();
       bundled.dispose();
