@@ -11,9 +11,6 @@ import { backward, noGrad, softmaxCrossEntropy } from '../autograd/index.js';
 import type { AlexNet } from '../models/alexnet.js';
 import { SGD, Adam, AdamW, cosine, stepDecay, constant, warmup, type Optimizer, type Schedule } from '../optim/index.js';
 import { balancedOrder, batchesOf, makeBatch, shuffled, type ImageSet, type Normalisation } from './data.js';
-
-// Here since the trainer's first days; data.ts holds it now (browser-safe, for the fine-tuning loop).
-export { batchesOf };
 import { DEFAULT_AUGMENT, type AugmentOptions } from './augment.js';
 import { CheckpointError, loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint.js';
 import { ProgressBar } from './progress-bar.js';
