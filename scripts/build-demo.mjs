@@ -2,6 +2,7 @@
  * Builds the browser demo (web/demo) into a static folder any static host can serve:
  *   app.js, train-worker.js   the page and its training worker (browser bundles, WGSL inlined)
  *   bench-worker.js           the Bench page's worker: the bench with tfjs (only that page loads it)
+ *   adapt-worker.js           the Adapt page's worker: reads a folder of records, fine-tunes the bundled model
  *   index.html, style.css     copied
  *   default.ecgpu             models/default.ecgpu (Classifier.load() looks for it next to app.js)
  *   samples/                  the ten bundled synthetic records (npm run demo:samples)
@@ -28,7 +29,7 @@ export async function demoOptions(outdir, { minify = false, browserOptions } = {
   delete o.outfile;
   return {
     ...o, outdir,
-    entryPoints: { app: join(demo, 'app.ts'), 'train-worker': join(demo, 'train-worker.ts'), 'bench-worker': join(demo, 'bench-worker.ts') },
+    entryPoints: { app: join(demo, 'app.ts'), 'train-worker': join(demo, 'train-worker.ts'), 'bench-worker': join(demo, 'bench-worker.ts'), 'adapt-worker': join(demo, 'adapt-worker.ts') },
     define: { ...o.define, ECGPU_BUILD_COMMIT: JSON.stringify(buildCommit()) },
   };
 }

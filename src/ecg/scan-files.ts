@@ -3,10 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { chapmanRecordLabels } from './diagnostics-sheet.js';
 import type { PhraseTable } from './label-phrases.js';
-import { headerLabels } from './labels.js';
-import { headerProblem } from './quality.js';
-import { EcgInputError } from './types.js';
-import { parseHeader } from './wfdb-header.js';
+import { scanHeaderText } from './scan-header.js';
 
 export interface ScannedRecord {
   /** Header (.hea) or .csv path. */
@@ -36,20 +33,16 @@ export function scanFile(path: string, phrases?: PhraseTable): ScanEntry {
       const l = chapmanRecordLabels(path);
       return { ok: true, record: { path, name: basename(path, ext), fs: 500, nSamples: 0, nSignals: 12, dx: l.codes, classes: l.classes, unknownDx: l.unknown, mtimeMs: st.mtimeMs } };
     }
-    const h = parseHeader(readFileSync(path, 'utf8'), path);
+    const text = readFileSync(path, 'utf8');
     let mtimeMs = statSync(path).mtimeMs;
-    for (const f of new Set(h.signals.map((s) => s.fileName))) {
+    const { header: h, classes, unknownDx } = scanHeaderText(text, path, (f) => {
       const p = join(dirname(path), f);
-      if (!existsSync(p)) throw new EcgInputError(p, `signal file not found (named in ${path})`);
+      if (!existsSync(p)) return { path: p, size: undefined };
       const st = statSync(p);
-      if (st.size === 0) throw new EcgInputError(p, 'signal file is empty');
       mtimeMs = Math.max(mtimeMs, st.mtimeMs);
-    }
-    // What the header alone shows a 12-lead model cannot read (lead names, duration) never enters a dataset.
-    const unreadable = headerProblem(h.signals.map((s) => s.description), h.fs, h.nSamples > 0 ? h.nSamples : Infinity, path);
-    if (unreadable) throw new EcgInputError(path, unreadable);
-    const labels = headerLabels(h, phrases);
-    return { ok: true, record: { path, name: h.name, fs: h.fs, nSamples: h.nSamples, nSignals: h.nSignals, dx: h.dx, classes: labels.classes, unknownDx: labels.unknown, mtimeMs } };
+      return { path: p, size: st.size };
+    }, phrases);
+    return { ok: true, record: { path, name: h.name, fs: h.fs, nSamples: h.nSamples, nSignals: h.nSignals, dx: h.dx, classes, unknownDx, mtimeMs } };
   } catch (e) {
     return { ok: false, path, reason: e instanceof Error ? e.message : String(e) };
   }

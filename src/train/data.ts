@@ -82,3 +82,11 @@ export function makeBatch(
   });
   return { x, y };
 }
+
+/** Batch-norm cannot normalise a batch of one: such a trailing batch is folded into the previous. */
+export function batchesOf(order: number[], size: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < order.length; i += size) out.push(order.slice(i, i + size));
+  if (out.length > 1 && out[out.length - 1].length < 2) out[out.length - 2].push(...out.pop()!);
+  return out;
+}

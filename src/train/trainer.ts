@@ -10,7 +10,7 @@ import { tidy } from '../engine/scope.js';
 import { backward, noGrad, softmaxCrossEntropy } from '../autograd/index.js';
 import type { AlexNet } from '../models/alexnet.js';
 import { SGD, Adam, AdamW, cosine, stepDecay, constant, warmup, type Optimizer, type Schedule } from '../optim/index.js';
-import { balancedOrder, makeBatch, shuffled, type ImageSet, type Normalisation } from './data.js';
+import { balancedOrder, batchesOf, makeBatch, shuffled, type ImageSet, type Normalisation } from './data.js';
 import { DEFAULT_AUGMENT, type AugmentOptions } from './augment.js';
 import { CheckpointError, loadCheckpoint, readCheckpointState, saveCheckpoint } from './checkpoint.js';
 import { ProgressBar } from './progress-bar.js';
@@ -103,14 +103,6 @@ export function makeSchedule(o: TrainOptions, stepsPerEpoch: number): Schedule {
     : o.schedule === 'step' ? stepDecay(o.lr, Math.max(1, Math.round(total / 3)), 0.1)
     : constant(o.lr);
   return o.warmupEpochs > 0 ? warmup(Math.round(o.warmupEpochs * stepsPerEpoch), base, 0.1) : base;
-}
-
-/** Batch-norm cannot normalise a batch of one: such a trailing batch is folded into the previous. */
-export function batchesOf(order: number[], size: number): number[][] {
-  const out: number[][] = [];
-  for (let i = 0; i < order.length; i += size) out.push(order.slice(i, i + size));
-  if (out.length > 1 && out[out.length - 1].length < 2) out[out.length - 2].push(...out.pop()!);
-  return out;
 }
 
 /** Logits of a whole set, eval mode, no graph. */

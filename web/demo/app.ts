@@ -1,16 +1,18 @@
 /**
  * The ecgpu demo page: Classify (the bundled model on a dropped record or a bundled sample; on the CPU
- * where the browser has no WebGPU), Train (both architectures in Web Workers) and Bench (ecgpu against
- * tfjs-webgpu, in a Web Worker); Train and Bench need WebGPU. Built by scripts/build-demo.mjs; `npm run
+ * where the browser has no WebGPU), Train (both architectures in Web Workers), Bench (ecgpu against
+ * tfjs-webgpu, in a Web Worker) and Adapt (fine-tuning the bundled model on the visitor's own labelled
+ * records, in a Web Worker); Train, Bench and Adapt need WebGPU. Built by scripts/build-demo.mjs; `npm run
  * demo` serves it.
  */
+import { startAdaptPage } from './adapt-page.js';
 import { startBenchPage } from './bench-page.js';
 import { startClassifyPage } from './classify-page.js';
 import { hooks } from './hooks.js';
 import { startTrainPage } from './train-page.js';
 import { webGpuProblem } from './webgpu-check.js';
 
-const pages = ['classify', 'train', 'bench'] as const;
+const pages = ['classify', 'train', 'bench', 'adapt'] as const;
 
 function route(): void {
   const page = pages.find((p) => location.hash.split('?')[0] === `#${p}`) ?? 'classify'; // #bench?size=tiny: options after '?'
@@ -32,11 +34,13 @@ async function main(): Promise<void> {
     const box = document.getElementById('no-webgpu')!;
     box.innerHTML = problem;
     box.hidden = false;
-    document.querySelectorAll<HTMLButtonElement | HTMLInputElement | HTMLSelectElement>('#train-form button, #train-form input, #page-bench button, #page-bench input, #page-bench select').forEach((el) => { el.disabled = true; });
+    document.querySelectorAll<HTMLButtonElement | HTMLInputElement | HTMLSelectElement>('#train-form button, #train-form input, #page-bench button, #page-bench input, #page-bench select, #adapt-form button, #adapt-form input').forEach((el) => { el.disabled = true; });
     document.getElementById('train-needs-webgpu')!.hidden = false;
+    document.getElementById('adapt-needs-webgpu')!.hidden = false;
   } else {
     startTrainPage();
     startBenchPage();
+    startAdaptPage();
   }
   await startClassifyPage();
 }

@@ -3,6 +3,7 @@
  * the last classification's numbers and each training run's history and test logits.
  */
 import type { Report } from '../../bench/table.js';
+import type { AdaptDone, FolderSummary } from './adapt-protocol.js';
 import type { DoneMessage } from './protocol.js';
 
 export interface DemoHooks {
@@ -16,6 +17,8 @@ export interface DemoHooks {
   trainOffer?: { imagesPerSecond: number; perClass?: number; epochs?: number };
   /** The Bench page's report so far (after every row), and how the run ended. */
   bench?: { running?: boolean; report?: Report; done?: boolean; error?: string };
+  /** The Adapt page: what the folder held, the fine-tuning's step losses, the comparison (done) or the error. */
+  adapt?: { reading?: boolean; summary?: FolderSummary; stepLosses?: number[]; done?: Omit<AdaptDone, 'bytes'>; error?: string };
 }
 
 export const hooks: DemoHooks = { train: {} };

@@ -1,0 +1,78 @@
+/**
+ * The Adapt page's folder step (web/demo/adapt-run.ts prepareFolder) in Node, on written synthetic
+ * records: the counts the page lists, refusals in the classifier's words, the seeded stratified split,
+ * a large folder sampled down to the cap with a line saying so, and too few records refused in one line.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import type { FolderFile } from '../../src/ecg/record-folder.js';
+import { generateRecord } from '../../src/ecg/synthetic.js';
+import { writeRecord } from '../../src/ecg/wfdb-writer.js';
+import { checkModelFile } from '../../src/models/model-file.js';
+import { modelInput } from '../../src/classifier/model-input.js';
+import { readRecord } from '../../src/ecg/read-record.js';
+import type { EcgInputError } from '../../src/ecg/types.js';
+import { MIN_RECORDS, prepareFolder } from '../../web/demo/adapt-run.js';
+
+const { meta } = checkModelFile(new Uint8Array(readFileSync(join(import.meta.dirname, '..', '..', 'models', 'default.ecgpu'))));
+
+function folderFiles(dir: string): FolderFile[] {
+  const out: FolderFile[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push({ path: relative(dirname(dir), p), size: statSync(p).size, read: async () => new Uint8Array(readFileSync(p)) });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** `n` synthetic records of classes 0, 4, 7, 9 in turn, one flat-lined record and one unlabelled header. */
+function folder(n: number): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'ecgpu-adapt-run-')), 'site');
+  for (let i = 0; i < n; i++) writeRecord(dir, generateRecord([0, 4, 7, 9][i % 4], 500 + i), `R${String(i).padStart(3, '0')}`);
+  const flat = generateRecord(4, 999);
+  writeRecord(dir, { ...flat, digital: undefined, signals: flat.signals.map((s) => new Float32Array(s.length)) }, 'FLAT');
+  const unlabelled = writeRecord(dir, generateRecord(0, 998), 'NOLABEL');
+  writeFileSync(unlabelled, readFileSync(unlabelled, 'utf8').replace(/^#\s*Dx:.*$/m, '#Dx: 164889003'));
+  return dir;
+}
+
+describe('the Adapt page\'s folder step', () => {
+  const dir = folder(24);
+
+  it('lists what it read, refuses in the classifier\'s words what the model cannot read, and splits by primary class', async () => {
+    const statuses: string[] = [];
+    const { summary: s, split } = await prepareFolder(folderFiles(dir), meta, 1, (t) => statuses.push(t));
+    expect(statuses[0]).toBe('reading the headers of 52 files…');
+    expect(s).toMatchObject({ files: 52, records: 26, labelled: 25, usable: 24, seed: 1, notes: [] });
+    let why = '';
+    try { modelInput(readRecord(join(dir, 'FLAT.hea'), { digital: false }), meta); } catch (e) { why = (e as EcgInputError).problem; }
+    expect(why).not.toBe('');
+    expect(s.refused).toEqual([{ path: 'site/FLAT.hea', reason: `site/FLAT.hea: ${why}` }]);
+    expect(s.classCounts).toEqual([24, 0, 0, 0, 6, 0, 0, 6, 0, 6]); // the generator's records of 4, 7 and 9 are in sinus rhythm too
+    expect(s.valPositives).toEqual([8, 0, 0, 0, 2, 0, 0, 2, 0, 2]); // round(0.3 · 6) = 2 of each of the 4 primary classes, all in sinus rhythm
+    expect([s.train, s.val]).toEqual([16, 8]);
+    expect(split!.val.map((e) => e.name)).toEqual(s.valRecords);
+    expect(s.problem).toBeUndefined();
+  });
+
+  it('samples a folder larger than the cap down to it, seeded, and says so', async () => {
+    const a = await prepareFolder(folderFiles(dir), meta, 1, undefined, 20);
+    const b = await prepareFolder(folderFiles(dir), meta, 1, undefined, 20);
+    expect(a.summary.labelled).toBe(25);
+    expect(a.summary.usable + a.summary.refused.length).toBe(20);
+    expect(a.summary.notes).toEqual(['5 of the 25 labelled records left out: the page holds at most 20 (a seeded sample; each takes 0.85 MB as the model\'s input)']);
+    expect(b.summary).toEqual(a.summary);
+  });
+
+  it(`refuses fewer than ${MIN_RECORDS} usable records in one line`, async () => {
+    const { summary: s, split } = await prepareFolder(folderFiles(folder(8)), meta, 1);
+    expect(s.problem).toBe(`Too few labelled records to fine-tune: 8 usable of 10 read (9 labelled with one of the 10 classes); at least ${MIN_RECORDS} are needed.`);
+    expect(split).toBeUndefined();
+  });
+});
