@@ -4,7 +4,10 @@
  * and after, of the model's answer (criteria blended with the network, as the page shows) and of the
  * network alone (its softmax, and the per-class sigmoid it was fine-tuned with).
  *
- *   npx tsx scripts/adapt-probe.ts --folder ../shared/data/ludb [--epochs N] [--lr X] [--batch N] [--seed N] [--out adapted.ecgpu]
+ *   npx tsx scripts/adapt-probe.ts --folder ../shared/data/ludb [--what findings|network] [--epochs N] [--lr X] [--batch N] [--seed N] [--out adapted.ecgpu]
+ *
+ * --what: 'findings' (the page's default: a findings head learned on the folder, the network unchanged)
+ * or 'network' (every weight of the network fine-tuned; --epochs, --lr, --batch apply to it).
  *
  * Figures: docs/demo-finetune.md.
  */
@@ -15,7 +18,7 @@ import type { FolderFile } from '../src/ecg/record-folder.js';
 import { checkModelFile } from '../src/models/model-file.js';
 import { softmax } from '../src/inference/probabilities.js';
 import { compareValidation } from '../src/train/finetune/compare.js';
-import { adaptModel, prepareFolder } from '../web/demo/adapt-run.js';
+import { adaptModel, prepareFolder, type AdaptWhat } from '../web/demo/adapt-run.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
@@ -45,7 +48,9 @@ for (const r of s.refused.slice(0, 10)) console.log(`  refused: ${r.reason}`);
 console.log(`split (seed ${s.seed}): ${s.train} train / ${s.val} validation; usable per class ${s.classCounts.join(' ')}; validation positives ${s.valPositives.join(' ')}`);
 if (!split) { console.log(s.problem); process.exit(1); }
 await init();
-const r = await adaptModel(bytes, split, { epochs: num('epochs', 4), ...(args.has('lr') ? { lr: num('lr', 0) } : {}), ...(args.has('batch') ? { batchSize: num('batch', 0) } : {}) }, (t) => console.log(t));
+const what = (args.get('what') ?? 'findings') as AdaptWhat;
+if (what !== 'findings' && what !== 'network') { console.error(`adapt-probe: --what must be findings or network, not '${what}'`); process.exit(2); }
+const r = await adaptModel(bytes, split, { what, epochs: num('epochs', 4), ...(args.has('lr') ? { lr: num('lr', 0) } : {}), ...(args.has('batch') ? { batchSize: num('batch', 0) } : {}) }, (t) => console.log(t));
 const k = meta.classNames.length, T = meta.calibration.temperature;
 const rows = (logits: Float32Array, f: (z: Float64Array) => Float64Array) => {
   const out = new Float64Array(logits.length);

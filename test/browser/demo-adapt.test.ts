@@ -142,7 +142,10 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasReal)('the Adapt page in headless C
     const bundled = await Classifier.load(join(root, 'models', 'default.ecgpu'));
     try {
       expect(adapted.meta.findings!.thresholds).toEqual(done.thresholdsAfter);
-      expect(adapted.meta.info?.fineTuned).toMatchObject({ trainRecords: s.train, validationRecords: s.val, epochs: Number(EPOCHS) });
+      // The default adapts the findings: a head learned on the folder, the network unchanged.
+      expect(done.what).toBe('findings');
+      expect(adapted.meta.findings!.head).toBeDefined();
+      expect(adapted.meta.info?.adapted).toMatchObject({ trainRecords: s.train, validationRecords: s.val });
       // Honest comparison: the page's before/after equal Node's on the same validation records.
       const val = s.valRecords.map((p) => join(dir, '..', p));
       const probs = async (clf: Classifier) => {
@@ -162,12 +165,13 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasReal)('the Adapt page in headless C
       const cli = await runCli('predict', val[0], '--model', modelPath, '--backend', 'cpu');
       expect(cli.code, cli.err).toBe(0);
       expect(cli.out).toContain(basename(val[0], '.hea'));
-      console.log(`adapted (${EPOCHS} epoch(s) on ${s.train} records of ${FOLDER ?? 'the test folder'}): validation macro AUROC ${done.comparison.macroBefore.toFixed(3)} → ${done.comparison.macroAfter.toFixed(3)} over ${done.comparison.macroClasses.length} classes on ${s.val} records; per class (positives: before → after) ${done.comparison.perClass.filter((r) => Number.isFinite(r.before)).map((r) => `${r.name} (${r.positives}: ${r.before.toFixed(3)} → ${r.after.toFixed(3)})`).join(', ')}; fine-tuning ${done.trainSeconds.toFixed(1)} s, Start → done ${wall.toFixed(0)} s on ${done.adapter}; max |Δp| adapted vs bundled on validation ${maxDiff.toFixed(3)}; thresholds ${done.thresholdsBefore.join(' ')} → ${done.thresholdsAfter.join(' ')}`);
+      console.log(`adapted (the findings, on ${s.train} records of ${FOLDER ?? 'the test folder'}): validation macro AUROC ${done.comparison.macroBefore.toFixed(3)} → ${done.comparison.macroAfter.toFixed(3)} over ${done.comparison.macroClasses.length} classes on ${s.val} records; per class (positives: before → after) ${done.comparison.perClass.filter((r) => Number.isFinite(r.before)).map((r) => `${r.name} (${r.positives}: ${r.before.toFixed(3)} → ${r.after.toFixed(3)})`).join(', ')}; findings head ${done.trainSeconds.toFixed(1)} s, Start → done ${wall.toFixed(0)} s on ${done.adapter}; max |Δp| adapted vs bundled on validation ${maxDiff.toFixed(3)}; thresholds ${done.thresholdsBefore.join(' ')} → ${done.thresholdsAfter.join(' ')}`);
     } finally {
       adapted.dispose();
       bundled.dispose();
     }
-    // Start a 20-epoch run and stop it at its first step: it ends after the step running, and says so.
+    // The image network instead: a 20-epoch run stopped at its first step ends after the step running, and says so.
+    await page.selectOption('#adapt-what', 'network');
     await page.fill('#adapt-epochs', '20');
     await page.click('#adapt-start');
     await page.waitForFunction(() => ((globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo.adapt?.stepLosses?.length ?? 0) > 0, undefined, { timeout: 300_000 });
@@ -175,6 +179,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasReal)('the Adapt page in headless C
     await waitFor(page, 'done', 1_500_000);
     const again = await adaptHooks(page);
     expect(again.done!.stopped).toBe(true);
+    expect(again.done!.what).toBe('network');
     expect(again.stepLosses!.length).toBeLessThan(10); // of 20 epochs × ⌊train / 8⌋ steps
     await expect(page.locator('#adapt-status').textContent()).resolves.toMatch(/^Stopped: validation macro AUROC/);
     // The worker's bundle imports nothing of Node; nothing left the page: every request went to the demo's own origin.

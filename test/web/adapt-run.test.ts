@@ -1,7 +1,9 @@
 /**
  * The Adapt page's folder step (web/demo/adapt-run.ts prepareFolder) in Node, on written synthetic
  * records: the counts the page lists, refusals in the classifier's words, the seeded stratified split,
- * a large folder sampled down to the cap with a line saying so, and too few records refused in one line.
+ * a large folder sampled down to the cap with a line saying so, and too few records refused in one line;
+ * then the default adaptation (the findings: a head learned on the folder) through to a model file that
+ * Classifier.load answers with as the page said, and its Stop.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,10 @@ import { checkModelFile } from '../../src/models/model-file.js';
 import { modelInput } from '../../src/classifier/model-input.js';
 import { readRecord } from '../../src/ecg/read-record.js';
 import type { EcgInputError } from '../../src/ecg/types.js';
-import { MIN_RECORDS, prepareFolder } from '../../web/demo/adapt-run.js';
+import { adaptModel, MIN_RECORDS, prepareFolder } from '../../web/demo/adapt-run.js';
+import { init } from '../../src/engine/engine.js';
+import { Classifier } from '../../src/classifier/classifier.js';
+import { compareValidation } from '../../src/train/finetune/compare.js';
 
 const { meta } = checkModelFile(new Uint8Array(readFileSync(join(import.meta.dirname, '..', '..', 'models', 'default.ecgpu'))));
 
@@ -75,4 +80,56 @@ describe('the Adapt page\'s folder step', () => {
     expect(s.problem).toBe(`Too few labelled records to fine-tune: 8 usable of 10 read (9 labelled with one of the 10 classes); at least ${MIN_RECORDS} are needed.`);
     expect(split).toBeUndefined();
   });
+});
+
+describe('adapting the findings (the page\'s default)', () => {
+  const dir = folder(24);
+  const bytes = new Uint8Array(readFileSync(join(import.meta.dirname, '..', '..', 'models', 'default.ecgpu')));
+
+  it('learns a head on the training part, the network unchanged; the file answers as the comparison says; Stop keeps what was learnt', async () => {
+    await init();
+    const { split } = await prepareFolder(folderFiles(dir), meta, 1);
+    const epochs: number[] = [];
+    const r = await adaptModel(bytes, split!, { what: 'findings', onHeadEpoch: (e) => { epochs.push(e.valLoss); } });
+    expect(r.stopped).toBe(false);
+    expect(epochs.length).toBe(5 * 150); // every epoch of every member reported
+    expect(epochs.every(Number.isFinite)).toBe(true);
+    expect(Array.from(r.logitsAfter)).toEqual(Array.from(r.logitsBefore)); // the network is not touched
+    const path = join(mkdtempSync(join(tmpdir(), 'ecgpu-adapted-')), 'adapted.ecgpu');
+    writeFileSync(path, r.file);
+    const adapted = await Classifier.load(path);
+    const bundled = await Classifier.load(join(import.meta.dirname, '..', '..', 'models', 'default.ecgpu'));
+    try {
+      expect(adapted.meta.findings!.head!.members).toBe(5);
+      expect(adapted.meta.findings!.criteriaWeight).toBe(0.5);
+      expect(adapted.meta.findings!.thresholds).toEqual(r.thresholdsAfter);
+      expect(adapted.meta.info?.adapted).toMatchObject({ trainRecords: split!.train.length, validationRecords: split!.val.length, stopped: false });
+      // what the comparison reports is what the two files answer on the validation records
+      const val = split!.val.map((e) => join(dirname(dir), e.name));
+      const probs = async (clf: Classifier) => {
+        const out = new Float64Array(val.length * 10);
+        for (const [i, p] of val.entries()) out.set((await clf.classify(readRecord(p, { digital: false }))).probabilities, i * 10);
+        return out;
+      };
+      const inNode = compareValidation(split!.val, await probs(bundled), await probs(adapted), meta.classNames);
+      for (const c of r.comparison.macroClasses) {
+        expect(inNode.perClass[c].before).toBeCloseTo(r.comparison.perClass[c].before, 6);
+        expect(inNode.perClass[c].after).toBeCloseTo(r.comparison.perClass[c].after, 6);
+      }
+    } finally {
+      adapted.dispose();
+      bundled.dispose();
+    }
+    // Stop after the first epoch: one member, its best (only) epoch, still a loadable model.
+    const stopped = await adaptModel(bytes, split!, { what: 'findings', onHeadEpoch: () => 'stop' });
+    expect(stopped.stopped).toBe(true);
+    const path2 = join(dirname(path), 'stopped.ecgpu');
+    writeFileSync(path2, stopped.file);
+    const one = await Classifier.load(path2);
+    try {
+      expect(one.meta.findings!.head!.members).toBe(1);
+    } finally {
+      one.dispose();
+    }
+  }, 600_000);
 });

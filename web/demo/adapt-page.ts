@@ -7,6 +7,7 @@
  */
 import { CLASS_NAMES } from '../../src/ecg/types.js';
 import type { AdaptDone, FromAdaptWorker, ToAdaptWorker } from './adapt-protocol.js';
+import type { AdaptWhat } from './adapt-run.js';
 import { drawChart } from './chart.js';
 import { hooks } from './hooks.js';
 
@@ -70,6 +71,7 @@ export function startAdaptPage(): void {
   let worker: Worker | undefined;
   let busy = false;
   let steps: [number, number][] = [];
+  let what: AdaptWhat = 'findings';
   const say = (text: string, error = false) => { status.textContent = text; status.classList.toggle('error', error); };
   hooks.adapt = {};
 
@@ -103,18 +105,21 @@ export function startAdaptPage(): void {
   start.addEventListener('click', () => {
     const epochsInput = $<HTMLInputElement>('adapt-epochs');
     const epochs = Math.max(1, Math.min(20, Math.round(Number(epochsInput.value) || Number(epochsInput.defaultValue))));
+    what = $<HTMLSelectElement>('adapt-what').value === 'network' ? 'network' : 'findings';
     busy = true;
     start.disabled = true; stop.disabled = false; input.disabled = true;
     steps = [];
     result.replaceChildren();
     progress.value = 0;
     hooks.adapt = { ...hooks.adapt, stepLosses: [], done: undefined, error: undefined };
-    ensureWorker().postMessage({ type: 'start', epochs } satisfies ToAdaptWorker);
+    ensureWorker().postMessage({ type: 'start', epochs, what } satisfies ToAdaptWorker);
   });
   stop.addEventListener('click', () => { worker?.postMessage({ type: 'stop' } satisfies ToAdaptWorker); stop.disabled = true; say('stopping after this step…'); });
 
   const idle = (canStart: boolean) => { busy = false; start.disabled = !canStart; stop.disabled = true; input.disabled = false; };
-  const redraw = () => drawChart(chart, [{ label: 'step', color: '#b4232c', points: steps }], { title: 'fine-tuning loss (binary cross-entropy)', xLabel: 'step' });
+  const redraw = () => drawChart(chart, [{ label: what === 'network' ? 'step' : 'epoch', color: '#b4232c', points: steps }], what === 'network'
+    ? { title: 'fine-tuning loss (binary cross-entropy)', xLabel: 'step' }
+    : { title: 'findings head: validation loss (binary cross-entropy), epoch by epoch of each ensemble member', xLabel: 'epoch' });
   addEventListener('resize', () => { if (steps.length) redraw(); }); // the canvas follows the page's width (a phone turned, a window resized)
   const onMessage = (m: FromAdaptWorker) => {
     if (m.type === 'status') say(m.text);
@@ -123,7 +128,7 @@ export function startAdaptPage(): void {
       hooks.adapt = { summary: s };
       summary.innerHTML = summaryHtml(s);
       if (s.problem) say(s.problem, true);
-      else say(`Ready: ${s.usable} records (${s.train} to fine-tune on, ${s.val} to validate on). Press Start.`);
+      else say(`Ready: ${s.usable} records (${s.train} to adapt on, ${s.val} to validate on). Press Start.`);
       idle(!s.problem);
     } else if (m.type === 'step') {
       const s = m.step;
@@ -132,12 +137,19 @@ export function startAdaptPage(): void {
       progress.value = ((s.epoch - 1) * s.total + s.seen) / (s.epochs * s.total);
       line.textContent = `epoch ${s.epoch}/${s.epochs} · step ${s.batch}/${s.batches} · loss ${s.loss.toFixed(4)} · ${m.imagesPerSecond.toFixed(1)} records/s · ETA ${clock(m.etaSeconds)}`;
       redraw();
+    } else if (m.type === 'headEpoch') {
+      const e = m.epoch, done = (e.member - 1) * e.epochs + e.epoch;
+      steps.push([done, e.valLoss]);
+      hooks.adapt?.stepLosses?.push(e.valLoss);
+      progress.value = done / (e.members * e.epochs);
+      line.textContent = `findings head: member ${e.member}/${e.members} · epoch ${e.epoch}/${e.epochs} · validation loss ${e.valLoss.toFixed(4)} · ETA ${clock(m.etaSeconds)}`;
+      redraw();
     } else if (m.type === 'done') {
       const { bytes, ...rest } = m;
       hooks.adapt = { ...hooks.adapt, done: rest };
       progress.value = m.stopped ? progress.value : 1;
       const c = m.comparison;
-      say(`${m.stopped ? 'Stopped' : 'Done'}: validation macro AUROC ${auc(c.macroBefore)} before, ${auc(c.macroAfter)} after (${c.macroClasses.length} classes, ${c.records} records); fine-tuning took ${clock(m.trainSeconds)} (min:s) on ${m.adapter}.`);
+      say(`${m.stopped ? 'Stopped' : 'Done'}: validation macro AUROC ${auc(c.macroBefore)} before, ${auc(c.macroAfter)} after (${c.macroClasses.length} classes, ${c.records} records); ${m.what === 'network' ? 'fine-tuning the network' : 'learning the findings head'} took ${clock(m.trainSeconds)} (min:s) on ${m.adapter}.`);
       const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
       const a = Object.assign(document.createElement('a'), { id: 'adapt-download', href: url, download: 'adapted.ecgpu', className: 'download', textContent: `Download the adapted model (${(bytes.byteLength / 1024).toFixed(0)} KB)` });
       const note = Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Loadable by Classifier.load(…) and by: ecgpu predict record.hea --model adapted.ecgpu. Made in this page; nothing was uploaded.' });

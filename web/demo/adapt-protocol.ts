@@ -1,6 +1,8 @@
 /** Messages between the Adapt page and its worker (reading the folder, fine-tuning, comparing). */
 import type { FineTuneStep } from '../../src/train/finetune/finetune.js';
 import type { ValidationComparison } from '../../src/train/finetune/compare.js';
+import type { HeadEpoch } from '../../src/train/findings/train-head.js';
+import type { AdaptWhat } from './adapt-run.js';
 
 /** What the folder held, as the page lists it before anything trains. */
 export interface FolderSummary {
@@ -32,7 +34,7 @@ export interface FolderSummary {
 
 export type ToAdaptWorker =
   | { type: 'read'; files: { file: File; path: string }[]; seed: number }
-  | { type: 'start'; epochs: number }
+  | { type: 'start'; epochs: number; what: AdaptWhat }
   | { type: 'stop' };
 
 export interface AdaptDone {
@@ -44,7 +46,9 @@ export interface AdaptDone {
   epochLosses: number[];
   /** The adapted model file (loadable by Classifier.load and `ecgpu predict --model`). */
   bytes: ArrayBuffer;
-  /** Seconds of fine-tuning, and from Start to the result. */
+  /** What was adapted. */
+  what: AdaptWhat;
+  /** Seconds of training (the network's fine-tuning or the findings head's), and from Start to the result. */
   trainSeconds: number;
   wallSeconds: number;
   adapter: string;
@@ -54,5 +58,6 @@ export type FromAdaptWorker =
   | { type: 'status'; text: string }
   | { type: 'summary'; summary: FolderSummary }
   | { type: 'step'; step: FineTuneStep; imagesPerSecond: number; etaSeconds: number }
+  | { type: 'headEpoch'; epoch: HeadEpoch; etaSeconds: number }
   | AdaptDone
   | { type: 'error'; message: string };

@@ -10,7 +10,10 @@ import { EcgInputError } from '../../src/ecg/types.js';
 import { readFolderRecord, scanFolder, type FolderFile } from '../../src/ecg/record-folder.js';
 import { loadModel, type ModelMeta } from '../../src/models/model-file.js';
 import { shuffled } from '../../src/train/data.js';
-import { adaptedModelBytes } from '../../src/train/finetune/adapted-model.js';
+import { adaptedFindingsBytes, adaptedModelBytes } from '../../src/train/finetune/adapted-model.js';
+import type { Example } from '../../src/train/findings/example.js';
+import { fitRecipe, LOCAL_RECIPE } from '../../src/train/findings/protocol.js';
+import type { HeadEpoch } from '../../src/train/findings/train-head.js';
 import { compareValidation, findingsProbabilities, MIN_VALIDATION_POSITIVES, refitThresholds, type ValidationComparison } from '../../src/train/finetune/compare.js';
 import { DEFAULT_FINE_TUNE, fineTuneNetwork, networkLogits, type AdaptExample, type FineTuneOptions } from '../../src/train/finetune/finetune.js';
 import { stratifiedSplit } from '../../src/train/finetune/split.js';
@@ -107,9 +110,24 @@ export interface Adapted {
  * on the training part, scores the validation part again, refits the thresholds there and writes the
  * adapted model file.
  */
+/**
+ * What is adapted: 'findings' learns a head on the criterion scores, the measurements and the bundled
+ * network's scores from the training part, blended half and half with the criteria (LOCAL_RECIPE: within
+ * one hospital it beats the bundled findings, docs/real-records.md), the network unchanged; 'network'
+ * fine-tunes every weight of the network (fineTuneNetwork) and keeps the findings' blend.
+ */
+export type AdaptWhat = 'findings' | 'network';
+
+export interface AdaptOptions extends Partial<Omit<FineTuneOptions, 'seed'>> {
+  what?: AdaptWhat;
+  /** 'findings': after each epoch of each ensemble member; 'stop' ends the training there. */
+  onHeadEpoch?: (e: HeadEpoch) => void | 'stop' | Promise<void | 'stop'>;
+}
+
 export async function adaptModel(
-  bytes: Uint8Array, split: PreparedSplit, options: Partial<Omit<FineTuneOptions, 'seed'>>, status: (text: string) => void = () => {}, adapter = 'this GPU',
+  bytes: Uint8Array, split: PreparedSplit, options: AdaptOptions, status: (text: string) => void = () => {}, adapter = 'this GPU',
 ): Promise<Adapted> {
+  if ((options.what ?? 'network') === 'findings') return adaptFindings(bytes, split, options, status, adapter);
   const { model: net, meta, findingsWeights } = loadModel(bytes, 'default.ecgpu');
   try {
     const spec = meta.findings;
@@ -119,7 +137,8 @@ export async function adaptModel(
     status(`scoring the ${val.length} validation records with the bundled model on ${adapter}…`);
     const logitsBefore = await networkLogits(net, shape, val);
     const before = findingsProbabilities(spec, findingsWeights, val, logitsBefore, meta.classNames, T);
-    const o = { ...DEFAULT_FINE_TUNE, ...options, seed };
+    const { what: _what, onHeadEpoch: _onHeadEpoch, ...fineTune } = options;
+    const o = { ...DEFAULT_FINE_TUNE, ...fineTune, seed };
     status(`fine-tuning ${net.paramCount.toLocaleString('en')} weights on ${train.length} records, ${o.epochs} epoch${o.epochs === 1 ? '' : 's'}, on ${adapter}`);
     const t0 = performance.now();
     const result = await fineTuneNetwork(net, shape, train, o);
@@ -136,6 +155,59 @@ export async function adaptModel(
       validationMacroAuroc: { before: comparison.macroBefore, after: comparison.macroAfter, classes: comparison.macroClasses.length },
     });
     return { stopped: result.stopped, comparison, thresholdsBefore: [...spec.thresholds], thresholdsAfter: thresholds, epochLosses: result.epochLosses, file, trainSeconds, logitsBefore, logitsAfter };
+  } finally {
+    net.dispose();
+  }
+}
+
+/** adaptModel's 'findings' path: the head learned on the training part, the network unchanged. */
+async function adaptFindings(bytes: Uint8Array, split: PreparedSplit, options: AdaptOptions, status: (text: string) => void, adapter: string): Promise<Adapted> {
+  const { model: net, meta, findingsWeights } = loadModel(bytes, 'default.ecgpu');
+  try {
+    const spec = meta.findings;
+    if (!spec) throw new Error('the bundled model has no findings to compare');
+    const { train, val, seed, shape } = split;
+    const T = meta.calibration.temperature, k = meta.classNames.length;
+    status(`scoring the ${train.length + val.length} records with the bundled model on ${adapter}…`);
+    const logitsBefore = await networkLogits(net, shape, val);
+    const trainLogits = await networkLogits(net, shape, train);
+    const before = findingsProbabilities(spec, findingsWeights, val, logitsBefore, meta.classNames, T);
+    const examples: Example[] = train.map((e, i) => ({
+      path: e.name, name: e.name, source: 'this folder', classes: [...e.classes],
+      logits: Array.from(trainLogits.subarray(i * k, (i + 1) * k)), features: Array.from(e.features), trivial: [],
+    }));
+    const epochLosses: number[] = [];
+    let stopped = false;
+    const recipe = {
+      ...LOCAL_RECIPE, splitSeed: seed,
+      head: {
+        ...LOCAL_RECIPE.head!,
+        options: {
+          onEpoch: async (e: HeadEpoch) => {
+            epochLosses.push(e.valLoss);
+            const r = await options.onHeadEpoch?.(e);
+            if (r === 'stop') stopped = true;
+            return r;
+          },
+        },
+      },
+    };
+    status(`learning the findings head on ${train.length} records (criterion scores, measurements and the network's scores) on ${adapter}`);
+    const t0 = performance.now();
+    const fitted = await fitRecipe(examples, recipe, meta.classNames, T);
+    const trainSeconds = (performance.now() - t0) / 1000;
+    status('scoring the validation records with the adapted findings, refitting the thresholds…');
+    const after = findingsProbabilities(fitted.spec, fitted.weights, val, logitsBefore, meta.classNames, T);
+    const comparison = compareValidation(val, before, after, meta.classNames);
+    // Classes with too few validation positives keep the threshold fitted with the head (on the training part's held fifth).
+    const thresholds = refitThresholds(val, after, fitted.spec.thresholds);
+    const findings = { ...fitted.spec, thresholds, info: { ...fitted.spec.info, thresholdsRefittedOn: 'the validation part of the folder' } };
+    const file = await adaptedFindingsBytes(net, meta, findings, fitted.entries, {
+      trainedIn: 'ecgpu demo, Adapt page', from: 'the bundled default model', what: LOCAL_RECIPE.name, trainRecords: train.length,
+      validationRecords: val.length, stopped, splitSeed: seed,
+      validationMacroAuroc: { before: comparison.macroBefore, after: comparison.macroAfter, classes: comparison.macroClasses.length },
+    });
+    return { stopped, comparison, thresholdsBefore: [...spec.thresholds], thresholdsAfter: thresholds, epochLosses, file, trainSeconds, logitsBefore, logitsAfter: logitsBefore };
   } finally {
     net.dispose();
   }

@@ -29,7 +29,13 @@ export interface HeadOptions {
   /** Targets pulled towards 0.5 by this amount (0: hard 0/1 labels). */
   labelSmoothing: number;
   seed: number;
+  /** After each member's epoch (validation loss included); resolve to 'stop' to end the training there:
+   * the members finished so far and this one's best epoch are kept. */
+  onEpoch?: (e: HeadEpoch) => void | 'stop' | Promise<void | 'stop'>;
 }
+
+/** One epoch of one member: `seconds` since the head's training began. */
+export interface HeadEpoch { member: number; members: number; epoch: number; epochs: number; valLoss: number; seconds: number }
 
 export const DEFAULT_HEAD: HeadOptions = {
   hidden: 32, dropout: 0.2, members: 5, epochs: 150, batchSize: 64, lr: 3e-3, weightDecay: 1e-2, labelSmoothing: 0.02, seed: 1,
@@ -83,8 +89,10 @@ export async function trainFindingsHead(inputs: readonly string[], k: number, tr
   const entries: HostEntry[] = [];
   const members: TrainedHead['members'] = [];
   const valInput = Tensor.from(xVal, [nVal, d]).keep();
+  const t0 = performance.now();
+  let stopped = false;
   try {
-    for (let m = 0; m < o.members; m++) {
+    for (let m = 0; m < o.members && !stopped; m++) {
       const seed = o.seed * 101 + m;
       const mlp = new FindingsMlp(d, o.hidden, k, o.dropout, seed);
       const opt = new AdamW(mlp.parameters(), { lr: o.lr, weightDecay: o.weightDecay });
@@ -116,6 +124,8 @@ export async function trainFindingsHead(inputs: readonly string[], k: number, tr
             best = { bestEpoch: epoch + 1, valLoss: loss };
             bestEntries = await memberEntries(mlp, m);
           }
+          const report = { member: m + 1, members: o.members, epoch: epoch + 1, epochs: o.epochs, valLoss: loss, seconds: (performance.now() - t0) / 1000 };
+          if ((await o.onEpoch?.(report)) === 'stop') { stopped = true; break; }
         }
       } finally {
         mlp.dispose();
@@ -128,6 +138,6 @@ export async function trainFindingsHead(inputs: readonly string[], k: number, tr
     valInput.dispose();
   }
   const weights = new Map(entries.map((e) => [e.name, e.data]));
-  const spec: FindingsHeadSpec = { inputs: [...inputs], mean, std, hidden: o.hidden, members: o.members };
+  const spec: FindingsHeadSpec = { inputs: [...inputs], mean, std, hidden: o.hidden, members: members.length };
   return { spec, entries, weights, members };
 }

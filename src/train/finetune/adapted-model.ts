@@ -23,3 +23,15 @@ export async function adaptedModelBytes(
     info: { ...info, fineTuned },
   }, head);
 }
+
+/**
+ * The model adapted by its findings alone: the original network and input unchanged, the findings
+ * replaced by `findings` (a head learned on the visitor's records, with its tensors `entries`), and what
+ * was done in `info.adapted`.
+ */
+export async function adaptedFindingsBytes(
+  model: AlexNet, original: ModelMeta, findings: NonNullable<ModelMeta['findings']>, entries: readonly HostEntry[], adapted: Record<string, unknown>,
+): Promise<Uint8Array> {
+  const { config: _config, findings: _old, info, ...rest } = original;
+  return saveModel(model, { ...rest, findings, info: { ...info, adapted } }, [...entries]);
+}
