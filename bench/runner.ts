@@ -7,7 +7,7 @@
  */
 import { SIZES, crossCheck, measure, type BenchCase, type FrameworkName, type PeerName, type Runner, type SizeName } from './cases/common.js';
 import { CEILING_GROUP, ceilingCases } from './cases/ceiling.js';
-import { growthCases, kernelCases } from './cases/kernels.js';
+import { growthCases, kernelCases, presetConvCases } from './cases/kernels.js';
 import { e2eCases, loadModels } from './cases/models.js';
 import { initEcgpu } from './peers/ecgpu.js';
 import { peerInfo, workarounds, type TF } from './peers/tfjs-ops.js';
@@ -98,7 +98,7 @@ export function selectCases(tf: TF, opts: Pick<BenchOptions, 'size' | 'only' | '
   const only = new Set(opts.only);
   const want = (c: BenchCase) => !only.size || only.has(c.group) || (only.has('kernels') && c.section === 'kernels') || (only.has('e2e') && c.section === 'e2e');
   const presetRows = size.presetRows || only.has('default');
-  const chosen = [...kernelCases(tf, size), ...e2eCases(tf, size, opts.archs, { webgpuTrain: opts.webgpuTrain, modes: opts.e2eModes, presetRows }), ...growthCases(tf, size)].filter(want);
+  const chosen = [...kernelCases(tf, size), ...(presetRows ? presetConvCases(tf) : []), ...e2eCases(tf, size, opts.archs, { webgpuTrain: opts.webgpuTrain, modes: opts.e2eModes, presetRows }), ...growthCases(tf, size)].filter(want);
   // The ceiling rows come first whenever a selected row has a GFLOP/s figure to rate (or on --only ceiling).
   const rated = only.has(CEILING_GROUP) || (opts.ceiling && chosen.some((c) => c.flops > 0));
   return [...(rated ? ceilingCases(size) : []), ...chosen];
