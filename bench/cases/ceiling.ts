@@ -21,7 +21,7 @@ export { CEILING_GROUP };
 function probeSize(size: SizeConfig, looped: boolean): FmaProbeSize {
   const wide = size.name === 'gpu' || size.name === 'web';
   const s = wide ? { workgroups: 4096, iters: 32 } : { workgroups: 64, iters: 2048 };
-  // The short-body probe is 5-10× slower on SwiftShader: an eighth of the work.
+  // The short-body probe is 3-5× slower on SwiftShader: an eighth of the work.
   return looped ? { ...s, iters: s.iters / 8, looped } : s;
 }
 

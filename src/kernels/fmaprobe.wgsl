@@ -6,8 +6,8 @@
 //                      loop's own cost is small beside them: the rate of the multiply-adds themselves.
 //   fma_chains_looped: 1 step per loop iteration (8 vec4 FMAs), the same work: what a kernel whose
 //                      loop body is short gets. On SwiftShader each loop iteration costs about as much
-//                      as ~50 vec4 FMAs (measured: 8 steps per iteration ran 5-6× faster than 1), so
-//                      this is the ceiling of a loop body, not of the arithmetic.
+//                      as 15-25 vec4 FMAs (measured: 8 steps per iteration ran 3-4× faster than 1), so
+//                      this is the ceiling of a short loop body, not of the arithmetic.
 // Both compute the same sequence of roundings (a ← fma(a, m, c), iters·STEPS times per chain): their
 // outputs are bit-identical, which also shows that no compiler folded the unrolled steps. The multiplier
 // and addend come from the uniform, so nothing is known at compile time.
