@@ -67,9 +67,12 @@ const fmtErr = (x: number) => (Number.isNaN(x) ? 'NaN' : x === 0 ? '0' : x.toExp
  * (bench/cases/ceiling.ts); undefined when the run has none.
  */
 export function ceilingGflops(rows: RowResult[]): number | undefined {
-  const g = rows.filter((r) => r.group === CEILING_GROUP && r.flops > 0 && r.ecgpu?.timing).map((r) => r.flops / r.ecgpu!.timing!.medianMs / 1e6);
+  const g = probeGflops(rows);
   return g.length ? Math.max(...g) : undefined;
 }
+
+/** GFLOP/s of each ecgpu row of group `ceiling` that has a time. */
+const probeGflops = (rows: RowResult[]) => rows.filter((r) => r.group === CEILING_GROUP && r.flops > 0 && r.ecgpu?.timing).map((r) => r.flops / r.ecgpu!.timing!.medianMs / 1e6);
 
 /** ecgpu's GFLOP/s on a row as a percentage of the ceiling ('' where either is missing). */
 function ofCeiling(r: RowResult, ceiling?: number): string {
@@ -201,8 +204,11 @@ export function headline(report: Report): string[] {
   const out: string[] = [];
   const ceiling = ceilingGflops(report.rows);
   if (ceiling) {
+    // The slower probe row (one multiply-add per accumulator per loop iteration) is the shape of the
+    // kernels' own loops: the step's share of it is given beside the share of the ceiling.
+    const shortBody = Math.min(...probeGflops(report.rows));
     const steps = report.rows.filter((r) => r.section === 'e2e' && r.name.includes('train step') && r.ecgpu?.timing)
-      .map((r) => `${r.name} ${ofCeiling(r, ceiling)}`);
+      .map((r) => `${r.name} ${ofCeiling(r, ceiling)}${shortBody < ceiling ? ` (${ofCeiling(r, shortBody)} of the 1-step-per-iteration probe's ${shortBody.toFixed(2)})` : ''}`);
     out.push(`- arithmetic ceiling (FMA-chain probe, same run): ${ceiling.toFixed(2)} GFLOP/s${steps.length ? `; training steps at ${steps.join(', ')} of it` : ''}`);
   }
   const peers = [...new Set(report.rows.flatMap((r) => r.peers.map((p) => p.framework)))];
