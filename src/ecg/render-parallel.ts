@@ -8,7 +8,7 @@
 import { cpus } from 'node:os';
 import { renderBatch, renderOutcome, type DatasetItem, type RenderItemsOptions, type RenderOutcome, type TensorBatch, type TensorOptions } from './dataset.js';
 import type { RenderReply, RenderRequest } from './render-worker.js';
-import { startWorker } from './start-worker.js';
+import { startWorker, workerModuleAvailable } from './start-worker.js';
 
 export interface ParallelRenderOptions {
   /** Worker threads (default: the number of cores). 0 or 1: render in this thread. */
@@ -23,13 +23,25 @@ export async function renderItemsParallel(items: DatasetItem[], opts: RenderItem
   const nWorkers = par.workers ?? cpus().length;
   const { cacheDir: _c, progress: _p, ...render } = opts;
   return renderBatch(items, opts, async (misses, done) => {
-    if (nWorkers <= 1 || misses.length < (par.minParallel ?? 32)) {
-      for (const i of misses) done(i, renderOutcome(items[i].path, render));
+    const inThread = (todo: number[]) => { for (const i of todo) done(i, renderOutcome(items[i].path, render)); };
+    if (nWorkers <= 1 || misses.length < (par.minParallel ?? 32) || !workerModuleAvailable(import.meta.url, 'render-worker')) {
+      inThread(misses);
       return;
     }
-    await renderInWorkers(items, misses, render, nWorkers, par.batch ?? 8, done);
+    const finished = new Set<number>();
+    try {
+      await renderInWorkers(items, misses, render, nWorkers, par.batch ?? 8, (i, r) => { finished.add(i); done(i, r); });
+    } catch (e) {
+      if (e instanceof RenderFailure) throw e;
+      // The workers themselves failed (not a record): render what is left in this thread, as the scanner does.
+      process.stderr.write(`render: worker threads failed (${(e as Error).message}); rendering in-process\n`);
+      inThread(misses.filter((i) => !finished.has(i)));
+    }
   });
 }
+
+/** A record whose rendering threw an error that is not a reason to skip it (renderSkipReason): it stops the run. */
+class RenderFailure extends Error {}
 
 async function renderInWorkers(items: DatasetItem[], misses: number[], render: TensorOptions, nWorkers: number, batch: number, done: (i: number, r: RenderOutcome) => void): Promise<void> {
   const chunks: number[][] = [];
@@ -45,7 +57,7 @@ async function renderInWorkers(items: DatasetItem[], misses: number[], render: T
       };
       w.on('message', (m: RenderReply) => {
         for (const [k, o] of m.outcomes.entries()) {
-          if ('error' in o) { rej(new Error(`rendering ${items[chunks[m.id][k]].path} in a worker thread failed: ${o.error}`)); return; }
+          if ('error' in o) { rej(new RenderFailure(`rendering ${items[chunks[m.id][k]].path} in a worker thread failed: ${o.error}`)); return; }
           done(chunks[m.id][k], o);
         }
         send();

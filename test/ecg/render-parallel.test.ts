@@ -3,12 +3,14 @@
  * same tensors bit for bit, the same items, labels and skipped records in the same order, at the
  * default preset's input (13 planes of 64 × 256, rhythm plane); and it goes through the same cache.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareSynthetic, renderItems, type DatasetItem } from '../../src/ecg/dataset.js';
 import { renderItemsParallel } from '../../src/ecg/render-parallel.js';
+import { workerModuleAvailable } from '../../src/ecg/start-worker.js';
 import { PRESETS } from '../../src/train/presets.js';
 
 let root: string, items: DatasetItem[];
@@ -50,4 +52,16 @@ describe('renderItemsParallel', () => {
     expect([serial.cacheHits, serial.rendered]).toEqual([10, 0]);
     expect(Buffer.from(second.data.buffer).equals(Buffer.from(serial.data.buffer))).toBe(true);
   }, 120_000);
+
+  it('uses workers only where their module can be started (a bundle without render-worker.js renders in-thread)', () => {
+    const sources = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '../../src/ecg/render-parallel.ts')).href;
+    expect(workerModuleAvailable(sources, 'render-worker')).toBe(true);
+    expect(workerModuleAvailable(sources, 'no-such-worker')).toBe(false);
+    // As the GPU kit's check.mjs: a bundle with no worker file beside it, then with one.
+    const bundle = pathToFileURL(join(root, 'check.mjs')).href;
+    expect(workerModuleAvailable(bundle, 'render-worker')).toBe(false);
+    writeFileSync(join(root, 'render-worker.js'), '');
+    expect(workerModuleAvailable(bundle, 'render-worker')).toBe(true);
+    expect(workerModuleAvailable('https://example.org/app.js', 'render-worker')).toBe(false);
+  });
 });
