@@ -3,7 +3,7 @@
  * every result. See bench/README.md for the options, what is measured and the workarounds.
  *
  *   npm run bench -- [--size full|small|tiny|gpu|web] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu]
- *                    [--only gemm,conv,pool,lrn,bn,se,e2e,default,growth,ecg] [--runs N] [--budget S] [--no-write]
+ *                    [--only gemm,conv,pool,lrn,bn,se,e2e,default,growth,ceiling,ecg] [--runs N] [--budget S] [--no-ceiling] [--no-write]
  *
  * `--only ecg` runs the CPU-side benches of the ECG data path (benchmark.js, bench/cases/ecg.ts) and
  * needs no GPU; it is not part of the default run.
@@ -32,6 +32,7 @@ export const DEFAULTS: BenchOptions = {
   only: [],
   runs: 5,
   budgetS: 10,
+  ceiling: true,
 };
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,10 +83,11 @@ function parseArgs(argv: string[]): BenchOptions & { write: boolean } {
     else if (flag === '--runs') o.runs = Math.max(1, Number(val()));
     else if (flag === '--budget') o.budgetS = Number(val());
     else if (flag === '--no-write') o.write = false;
+    else if (flag === '--no-ceiling') o.ceiling = false;
     else if (flag === '--webgpu-train') o.webgpuTrain = true;
     else if (flag === '--archs') o.archs = val().split(',') as BenchOptions['archs'];
     else if (flag === '--help' || flag === '-h') {
-      console.log('npm run bench -- [--size full|small|tiny] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu] [--only gemm,conv,pool,lrn,bn,se,e2e,default,growth,ecg] [--runs N] [--budget S] [--archs alexnet,alexnet-m-se] [--webgpu-train] [--no-write] | --render [results.json]');
+      console.log('npm run bench -- [--size full|small|tiny] [--peers ecgpu,tfjs-webgpu,tfjs-wasm,tfjs-cpu] [--only gemm,conv,pool,lrn,bn,se,e2e,default,growth,ceiling,ecg] [--runs N] [--budget S] [--archs alexnet,alexnet-m-se] [--webgpu-train] [--no-ceiling] [--no-write] | --render [results.json]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }

@@ -6,7 +6,8 @@
  * description, the git commit) comes in as a `BenchHost`.
  */
 import { SIZES, crossCheck, measure, type BenchCase, type FrameworkName, type PeerName, type Runner, type SizeName } from './cases/common.js';
-import { growthCases, kernelCases } from './cases/kernels.js';
+import { CEILING_GROUP, ceilingCases } from './cases/ceiling.js';
+import { growthCases, kernelCases, presetConvCases } from './cases/kernels.js';
 import { e2eCases, loadModels } from './cases/models.js';
 import { initEcgpu } from './peers/ecgpu.js';
 import { peerInfo, workarounds, type TF } from './peers/tfjs-ops.js';
@@ -16,7 +17,7 @@ export interface BenchOptions {
   size: SizeName;
   /** Frameworks to run; 'ecgpu' is the baseline of every ratio. */
   peers: FrameworkName[];
-  /** Groups: gemm, conv, pool, lrn, bn, se, e2e, default, growth (empty: all; `e2e` includes `default`). */
+  /** Groups: gemm, conv, pool, lrn, bn, se, e2e, default, growth, ceiling (empty: all; `e2e` includes `default`). */
   only: string[];
   runs: number;
   /** Seconds of timed runs per cell before stopping early (the warm-up run is not counted). */
@@ -34,6 +35,12 @@ export interface BenchOptions {
   e2eModes?: ('forward' | 'train')[];
   /** The commit to report (default: `git rev-parse` of the checkout; a bundle away from git passes its own). */
   commit?: string;
+  /**
+   * Add the arithmetic-ceiling rows (bench/cases/ceiling.ts) before the others whenever a selected row has
+   * FLOPs, so that the tables give each its share of the ceiling measured in the same run (`npm run bench`
+   * does; the demo's Bench page, which compares against tfjs, does not).
+   */
+  ceiling?: boolean;
   /** Stops before the next case when it returns true (the Bench page's Stop button). */
   cancelled?: () => boolean;
 }
@@ -85,13 +92,16 @@ async function runOne(make: (() => Promise<Runner | { na: string }>) | undefined
 }
 
 /** The cases a run makes: the size's kernel, end-to-end and growth rows, narrowed by `only`. */
-export function selectCases(tf: TF, opts: Pick<BenchOptions, 'size' | 'only' | 'archs' | 'webgpuTrain' | 'e2eModes'>): BenchCase[] {
+export function selectCases(tf: TF, opts: Pick<BenchOptions, 'size' | 'only' | 'archs' | 'webgpuTrain' | 'e2eModes' | 'ceiling'>): BenchCase[] {
   const size = SIZES[opts.size];
   if (!size) throw new Error(`unknown --size ${opts.size} (${Object.keys(SIZES).join(', ')})`);
   const only = new Set(opts.only);
   const want = (c: BenchCase) => !only.size || only.has(c.group) || (only.has('kernels') && c.section === 'kernels') || (only.has('e2e') && c.section === 'e2e');
   const presetRows = size.presetRows || only.has('default');
-  return [...kernelCases(tf, size), ...e2eCases(tf, size, opts.archs, { webgpuTrain: opts.webgpuTrain, modes: opts.e2eModes, presetRows }), ...growthCases(tf, size)].filter(want);
+  const chosen = [...kernelCases(tf, size), ...(presetRows ? presetConvCases(tf) : []), ...e2eCases(tf, size, opts.archs, { webgpuTrain: opts.webgpuTrain, modes: opts.e2eModes, presetRows }), ...growthCases(tf, size)].filter(want);
+  // The ceiling rows come first whenever a selected row has a GFLOP/s figure to rate (or on --only ceiling).
+  const rated = only.has(CEILING_GROUP) || (opts.ceiling && chosen.some((c) => c.flops > 0));
+  return [...(rated ? ceilingCases(size) : []), ...chosen];
 }
 
 export async function runBenchIn(opts: BenchOptions, host: BenchHost): Promise<Report> {

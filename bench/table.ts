@@ -1,5 +1,5 @@
 /** The bench report: result types and the markdown tables (results.md) built from them. */
-import type { BenchCase, CrossCheck, FrameworkName, MemoryInfo, Timing } from './cases/common.js';
+import { CEILING_GROUP, type BenchCase, type CrossCheck, type FrameworkName, type MemoryInfo, type Timing } from './cases/common.js';
 
 export interface FrameworkResult {
   framework: FrameworkName;
@@ -62,6 +62,24 @@ const fmtG = (flops: number, ms: number) => (flops > 0 ? (flops / ms / 1e6).toFi
 const fmtBytes = (b?: number) => (b === undefined ? '' : b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(0)} MB`);
 const fmtErr = (x: number) => (Number.isNaN(x) ? 'NaN' : x === 0 ? '0' : x.toExponential(1));
 
+/**
+ * GFLOP/s of the arithmetic ceiling measured in the same run: the fastest ecgpu row of group `ceiling`
+ * (bench/cases/ceiling.ts); undefined when the run has none.
+ */
+export function ceilingGflops(rows: RowResult[]): number | undefined {
+  const g = probeGflops(rows);
+  return g.length ? Math.max(...g) : undefined;
+}
+
+/** GFLOP/s of each ecgpu row of group `ceiling` that has a time. */
+const probeGflops = (rows: RowResult[]) => rows.filter((r) => r.group === CEILING_GROUP && r.flops > 0 && r.ecgpu?.timing).map((r) => r.flops / r.ecgpu!.timing!.medianMs / 1e6);
+
+/** ecgpu's GFLOP/s on a row as a percentage of the ceiling ('' where either is missing). */
+function ofCeiling(r: RowResult, ceiling?: number): string {
+  const t = r.ecgpu?.timing;
+  return ceiling && t && r.flops > 0 ? `${((100 * r.flops) / t.medianMs / 1e6 / ceiling).toFixed(0)}%` : '';
+}
+
 function time(r?: FrameworkResult): string {
   if (!r) return '';
   if (r.timing) return fmtMs(r.timing.medianMs) + (r.timing.warmupOnly ? '²' : r.timing.runs.length < 2 ? '¹' : '');
@@ -95,31 +113,31 @@ function notes(row: RowResult, p: FrameworkResult): string {
   return out.join('; ').replace(/\|/g, '/');
 }
 
-function kernelTable(rows: RowResult[]): string[] {
+function kernelTable(rows: RowResult[], ceiling?: number): string[] {
   const lines = [
-    '| case | shape | ecgpu ms | ecgpu GFLOP/s | peer | peer ms | peer GFLOP/s | ecgpu speed-up (peer ms ÷ ecgpu ms) | max abs err | max rel err | notes |',
-    '|---|---|--:|--:|---|--:|--:|--:|--:|--:|---|',
+    `| case | shape | ecgpu ms | ecgpu GFLOP/s | ${ceiling ? 'ecgpu % of ceiling | ' : ''}peer | peer ms | peer GFLOP/s | ecgpu speed-up (peer ms ÷ ecgpu ms) | max abs err | max rel err | notes |`,
+    `|---|---|--:|--:|${ceiling ? '--:|' : ''}---|--:|--:|--:|--:|--:|---|`,
   ];
   for (const r of rows) {
     const peers = r.peers.length ? r.peers : [{ framework: '—' } as unknown as FrameworkResult];
     for (const p of peers) {
       const e = r.ecgpu;
-      lines.push(`| ${r.name} | ${r.shape} | ${time(e)} | ${e?.timing ? fmtG(r.flops, e.timing.medianMs) : ''} | ${p.framework} | ${time(p)} | ${p.timing ? fmtG(r.flops, p.timing.medianMs) : ''} | ${fmtRatio(speedup(r, p))} | ${p.check ? fmtErr(p.check.maxAbs) : ''} | ${p.check ? fmtErr(p.check.maxRel) : ''} | ${notes(r, p)} |`);
+      lines.push(`| ${r.name} | ${r.shape} | ${time(e)} | ${e?.timing ? fmtG(r.flops, e.timing.medianMs) : ''} | ${ceiling ? `${ofCeiling(r, ceiling)} | ` : ''}${p.framework} | ${time(p)} | ${p.timing ? fmtG(r.flops, p.timing.medianMs) : ''} | ${fmtRatio(speedup(r, p))} | ${p.check ? fmtErr(p.check.maxAbs) : ''} | ${p.check ? fmtErr(p.check.maxRel) : ''} | ${notes(r, p)} |`);
     }
   }
   return lines;
 }
 
-function e2eTable(rows: RowResult[]): string[] {
+function e2eTable(rows: RowResult[], ceiling?: number): string[] {
   const lines = [
-    '| case | shape | ecgpu ms | ecgpu img/s | ecgpu GFLOP/s | ecgpu memory | peer | peer ms | peer img/s | peer GFLOP/s | peer memory | ecgpu speed-up (peer ms ÷ ecgpu ms) | max abs err | max rel err | notes |',
-    '|---|---|--:|--:|--:|---|---|--:|--:|--:|---|--:|--:|--:|---|',
+    `| case | shape | ecgpu ms | ecgpu img/s | ecgpu GFLOP/s | ${ceiling ? 'ecgpu % of ceiling | ' : ''}ecgpu memory | peer | peer ms | peer img/s | peer GFLOP/s | peer memory | ecgpu speed-up (peer ms ÷ ecgpu ms) | max abs err | max rel err | notes |`,
+    `|---|---|--:|--:|--:|${ceiling ? '--:|' : ''}---|---|--:|--:|--:|---|--:|--:|--:|---|`,
   ];
   const ips = (r: RowResult, f?: FrameworkResult) => (f?.timing && r.images ? (r.images / (f.timing.medianMs / 1000)).toFixed(1) : '');
   for (const r of rows) {
     const e = r.ecgpu;
     for (const p of r.peers.length ? r.peers : [{ framework: '—' } as unknown as FrameworkResult]) {
-      lines.push(`| ${r.name} | ${r.shape} | ${time(e)} | ${ips(r, e)} | ${e?.timing ? fmtG(r.flops, e.timing.medianMs) : ''} | ${memory(e?.memory)} | ${p.framework} | ${time(p)} | ${ips(r, p)} | ${p.timing ? fmtG(r.flops, p.timing.medianMs) : ''} | ${memory(p.memory)} | ${fmtRatio(speedup(r, p))} | ${p.check ? fmtErr(p.check.maxAbs) : ''} | ${p.check ? fmtErr(p.check.maxRel) : ''} | ${notes(r, p)} |`);
+      lines.push(`| ${r.name} | ${r.shape} | ${time(e)} | ${ips(r, e)} | ${e?.timing ? fmtG(r.flops, e.timing.medianMs) : ''} | ${ceiling ? `${ofCeiling(r, ceiling)} | ` : ''}${memory(e?.memory)} | ${p.framework} | ${time(p)} | ${ips(r, p)} | ${p.timing ? fmtG(r.flops, p.timing.medianMs) : ''} | ${memory(p.memory)} | ${fmtRatio(speedup(r, p))} | ${p.check ? fmtErr(p.check.maxAbs) : ''} | ${p.check ? fmtErr(p.check.maxRel) : ''} | ${notes(r, p)} |`);
     }
   }
   return lines;
@@ -184,6 +202,15 @@ function profileSection(rows: RowResult[]): string[] {
 /** Ratios for the summary line: geometric mean of ecgpu's speed-up per peer and section. */
 export function headline(report: Report): string[] {
   const out: string[] = [];
+  const ceiling = ceilingGflops(report.rows);
+  if (ceiling) {
+    // The slower probe row (one multiply-add per accumulator per loop iteration) is the shape of the
+    // kernels' own loops: the step's share of it is given beside the share of the ceiling.
+    const shortBody = Math.min(...probeGflops(report.rows));
+    const steps = report.rows.filter((r) => r.section === 'e2e' && r.name.includes('train step') && r.ecgpu?.timing)
+      .map((r) => `${r.name} ${ofCeiling(r, ceiling)}${shortBody < ceiling ? ` (${ofCeiling(r, shortBody)} of the 1-step-per-iteration probe's ${shortBody.toFixed(2)})` : ''}`);
+    out.push(`- arithmetic ceiling (FMA-chain probe, same run): ${ceiling.toFixed(2)} GFLOP/s${steps.length ? `; training steps at ${steps.join(', ')} of it` : ''}`);
+  }
   const peers = [...new Set(report.rows.flatMap((r) => r.peers.map((p) => p.framework)))];
   for (const section of ['kernels', 'e2e'] as const) {
     for (const peer of peers) {
@@ -239,10 +266,11 @@ export function markdown(report: Report): string {
     '',
   ];
   const k = sect('kernels');
-  if (k.length) lines.push('## Kernels', '', ...kernelTable(k), '');
+  const ceiling = ceilingGflops(report.rows);
+  if (k.length) lines.push('## Kernels', '', ...(ceiling ? [`% of ceiling: ecgpu's GFLOP/s ÷ the FMA-chain probe's ${ceiling.toFixed(2)} GFLOP/s in this run (bench/cases/ceiling.ts).`, ''] : []), ...kernelTable(k, ceiling), '');
   const e = sect('e2e');
   if (e.length) {
-    lines.push('## End to end', '', 'GFLOP/s counts conv and FC multiply-adds ×2 plus BatchNorm, LRN, pooling and SE (AlexNet.flopsPerImage; a training step as 3× the forward). ecgpu memory: bytes of live tensors and of the buffer pool after a step (the pool keeps freed buffers, so live + pool is the high-water mark); tfjs: `tf.profile` peakBytes of one step.', '', ...e2eTable(e), '');
+    lines.push('## End to end', '', 'GFLOP/s counts conv and FC multiply-adds ×2 plus BatchNorm, LRN, pooling and SE (AlexNet.flopsPerImage; a training step as 3× the forward). ecgpu memory: bytes of live tensors and of the buffer pool after a step (the pool keeps freed buffers, so live + pool is the high-water mark); tfjs: `tf.profile` peakBytes of one step.', '', ...e2eTable(e, ceiling), '');
     const prof = profileSection(e);
     if (prof.length) lines.push('### ecgpu per-kernel GPU time (timestamp queries)', '', ...prof);
   }

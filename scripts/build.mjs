@@ -7,6 +7,7 @@
  *                          Tensor from the same dist/chunks/ files (one engine, one op table, not two copies)
  *   dist/cli.js            Node ESM bundle of src/cli/main.ts (bin/ecgpu.mjs runs it)
  *   dist/scan-worker.js    the record scanner's worker thread, started by dist/cli.js
+ *   dist/render-worker.js  the renderer's worker thread (records missing from the render cache), started by dist/cli.js
  *   dist/ecgpu.browser.js  browser ESM bundle of src/index.ts: no Node built-ins (they are stubbed)
  *   dist/wgsl/*.wgsl       the kernels' WGSL sources (the `ecgpu/wgsl/*` subpath)
  *   dist/types/            .d.ts declarations (tsc -p tsconfig.build.json)
@@ -170,6 +171,8 @@ export const targets = [
   },
   // The CLI's record scanner starts this file as a worker thread, next to dist/cli.js (src/ecg/scan.ts).
   { name: 'scan-worker', out: 'dist/scan-worker.js', run: nodeBundle('src/ecg/scan-worker.ts', 'scan-worker.js') },
+  // Training renders the records missing from the render cache in these worker threads (src/ecg/render-parallel.ts).
+  { name: 'render-worker', out: 'dist/render-worker.js', run: nodeBundle('src/ecg/render-worker.ts', 'render-worker.js') },
   {
     name: 'browser', out: 'dist/ecgpu.browser.js',
     run: ({ minify }) => build(browserOptions(join(root, 'src/index.ts'), join(distDir, 'ecgpu.browser.js'), { minify })),

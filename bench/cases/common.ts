@@ -12,6 +12,9 @@ export type PeerName = 'tfjs-webgpu' | 'tfjs-wasm' | 'tfjs-cpu';
 export type FrameworkName = 'ecgpu' | PeerName;
 export const ALL_PEERS: PeerName[] = ['tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'];
 
+/** Group of the arithmetic-ceiling rows (bench/cases/ceiling.ts); the tables rate GFLOP/s against the fastest of them. */
+export const CEILING_GROUP = 'ceiling';
+
 export type SizeName = 'full' | 'small' | 'tiny' | 'gpu' | 'web';
 
 export interface SizeConfig {

@@ -11,6 +11,7 @@ import {
 import { type TF, tfSync, wasmConvFilterGrad } from '../peers/tfjs-ops.js';
 import { Tensor, forwardBackwardRunner, forwardRunner, op, upload } from '../peers/ecgpu.js';
 import { conv2dBackwardData, conv2dBackwardWeights } from '../../src/kernels/conv2d.js';
+import { PRESETS } from '../../src/train/presets.js';
 
 const convOut = (size: number, k: number, s: number, p: number) => Math.floor((size + 2 * p - k) / s) + 1;
 const poolOut = (size: number) => convOut(size, 3, 2, 0);
@@ -116,6 +117,8 @@ export interface ConvGeom {
   stride: number;
   pad: number;
   h: number;
+  /** Input width where it differs from the height (the default preset's 64 × 256 planes). */
+  w?: number;
 }
 
 export function alexnetConvs(size: SizeConfig): ConvGeom[] {
@@ -136,12 +139,46 @@ export function alexnetConvs(size: SizeConfig): ConvGeom[] {
 
 type ConvPass = 'forward' | 'backward-data' | 'backward-weights';
 
+/**
+ * The default preset's five convolutions (`quick`, what `npm start` trains) at its training batch: the
+ * shapes of the training step's rows (AlexNet and AlexNet-M-SE share them), as kernel rows of group
+ * `default`, so each gets its own GFLOP/s and share of the ceiling.
+ */
+export function presetConvs(name = 'quick'): ConvGeom[] {
+  const p = PRESETS[name];
+  const m = p.model;
+  const ch = [96, 256, 384, 384, 256].map((c) => Math.max(4, Math.round(c * m.width)));
+  const n = p.train.batchSize;
+  const [h1, w1] = [m.inputHeight ?? m.inputSize, m.inputWidth ?? m.inputSize];
+  const after = (h: number, w: number, k: number, s: number, pad: number) => [poolOut(convOut(h, k, s, pad)), poolOut(convOut(w, k, s, pad))];
+  const [h2, w2] = after(h1, w1, 11, 4, 2);
+  const [h3, w3] = after(h2, w2, 5, 1, 2);
+  return [
+    { name: 'default conv1', n, cin: m.inChannels, cout: ch[0], k: 11, stride: 4, pad: 2, h: h1, w: w1 },
+    { name: 'default conv2', n, cin: ch[0], cout: ch[1], k: 5, stride: 1, pad: 2, h: h2, w: w2 },
+    { name: 'default conv3', n, cin: ch[1], cout: ch[2], k: 3, stride: 1, pad: 1, h: h3, w: w3 },
+    { name: 'default conv4', n, cin: ch[2], cout: ch[3], k: 3, stride: 1, pad: 1, h: h3, w: w3 },
+    { name: 'default conv5', n, cin: ch[3], cout: ch[4], k: 3, stride: 1, pad: 1, h: h3, w: w3 },
+  ];
+}
+
+/**
+ * The default preset's convolution rows: each layer's forward, backward-data (not conv1's: the input
+ * needs no gradient) and backward-weights, as the training step runs them.
+ */
+export function presetConvCases(tf: TF): BenchCase[] {
+  return presetConvs().flatMap((g) => (['forward', 'backward-data', 'backward-weights'] as ConvPass[])
+    .filter((pass) => !(g.name.endsWith('conv1') && pass === 'backward-data'))
+    .map((pass) => ({ ...convCase(tf, g, pass), group: 'default' })));
+}
+
 export function convCase(tf: TF, g: ConvGeom, pass: ConvPass, section: 'kernels' | 'growth' = 'kernels'): BenchCase {
-  const o = convOut(g.h, g.k, g.stride, g.pad);
-  const xS = [g.n, g.cin, g.h, g.h], wS = [g.cout, g.cin, g.k, g.k], yS = [g.n, g.cout, o, o];
+  const gw = g.w ?? g.h;
+  const o = convOut(g.h, g.k, g.stride, g.pad), ow = convOut(gw, g.k, g.stride, g.pad);
+  const xS = [g.n, g.cin, g.h, gw], wS = [g.cout, g.cin, g.k, g.k], yS = [g.n, g.cout, o, ow];
   const X = randomArray(prod(xS), 11), Wt = randomArray(prod(wS), 12, Math.sqrt(3 / (g.cin * g.k * g.k)));
   const Bs = randomArray(g.cout, 13, 0.1), DY = randomArray(prod(yS), 14);
-  const flops = 2 * g.n * g.cout * o * o * g.cin * g.k * g.k;
+  const flops = 2 * g.n * g.cout * o * ow * g.cin * g.k * g.k;
   const attrs = { stride: g.stride, pad: g.pad };
   const tfPad = g.pad;
   const ecgpu: Maker = async () => {
@@ -155,10 +192,10 @@ export function convCase(tf: TF, g: ConvGeom, pass: ConvPass, section: 'kernels'
     return forwardRunner(run, [x, w, b, dy]);
   };
   const tfMake = (peer: PeerName): Runner | { na: string } => {
-    const x = tf.tensor4d(nchwToNhwc(X, xS), [g.n, g.h, g.h, g.cin]);
+    const x = tf.tensor4d(nchwToNhwc(X, xS), [g.n, g.h, gw, g.cin]);
     const w = tf.tensor4d(oihwToHwio(Wt, wS), [g.k, g.k, g.cin, g.cout]);
     const b = tf.tensor1d(Bs);
-    const dy = tf.tensor4d(nchwToNhwc(DY, yS), [g.n, o, o, g.cout]);
+    const dy = tf.tensor4d(nchwToNhwc(DY, yS), [g.n, o, ow, g.cout]);
     const owned = [x, w, b, dy];
     if (pass === 'forward') {
       return tfRunner(tf, () => tf.fused.conv2d({ x, filter: w, bias: b, strides: g.stride, pad: tfPad }), fromNhwc, owned);

@@ -314,38 +314,98 @@ export interface TensorBatch {
   rendered: number;
 }
 
+/** One record read and rendered to its tensor (C × H × W); throws what the reader and renderer throw. */
+export function renderRecordTensor(path: string, opts: TensorOptions): Float32Array {
+  return renderToTensorData(readableTwelveLead(readRecord(path, { digital: false }), renderDefaults(opts)).record, { ...opts, channels: tensorChannels(opts) });
+}
+
 /**
- * Reads and renders `items` to one tensor (through `cacheDir` when given). Records the reader
- * rejects, and those a 12-lead model cannot read (ecg/quality.ts: too few leads, too short, flat or
- * saturated; all EcgInputErrors), are skipped and listed in `bad`; other errors propagate.
+ * Why a record that failed to render is skipped: records the reader rejects, and those a 12-lead model
+ * cannot read (ecg/quality.ts: too few leads, too short, flat or saturated; all EcgInputErrors), and
+ * missing files. Undefined for any other error, which must propagate.
  */
-export function renderItems(items: DatasetItem[], opts: TensorOptions & { cacheDir?: string; progress?: boolean } = {}): TensorBatch {
+export function renderSkipReason(e: unknown, path: string): string | undefined {
+  if (e instanceof EcgInputError) return e.message;
+  if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') return `${path}: file not found`;
+  return undefined;
+}
+
+/** A rendered tensor, or why the record is skipped. */
+export type RenderOutcome = Float32Array | { bad: string };
+
+/** Render options with the batch's cache folder and progress bar. */
+export type RenderItemsOptions = TensorOptions & { cacheDir?: string; progress?: boolean };
+
+/**
+ * The part of a render that is the same however the records not in the cache are rendered: the cache
+ * look-ups, then `renderMisses` (given the indices of the misses in `items`; it reports each outcome
+ * through `done`, in any order), then the cache writes and the batch in the order of `items`.
+ */
+export function renderBatch(items: DatasetItem[], opts: RenderItemsOptions, renderMisses: (misses: number[], done: (i: number, r: RenderOutcome) => void) => void): TensorBatch;
+export function renderBatch(items: DatasetItem[], opts: RenderItemsOptions, renderMisses: (misses: number[], done: (i: number, r: RenderOutcome) => void) => Promise<void>): Promise<TensorBatch>;
+export function renderBatch(items: DatasetItem[], opts: RenderItemsOptions, renderMisses: (misses: number[], done: (i: number, r: RenderOutcome) => void) => void | Promise<void>): TensorBatch | Promise<TensorBatch> {
   const o = renderDefaults(opts), c = tensorChannels(opts), per = c * o.width * o.height;
   const cache = opts.cacheDir ? new RenderCache(opts.cacheDir) : undefined;
-  const kept: DatasetItem[] = [], bad: BadRecord[] = [], parts: Float32Array[] = [];
-  let hits = 0, rendered = 0;
+  const outcomes: RenderOutcome[] = new Array(items.length);
+  const keys: (string | undefined)[] = new Array(items.length);
+  const misses: number[] = [];
+  let hits = 0, finished = 0;
   const bar = new Progress('render', items.length, opts.progress ?? false);
-  for (const it of items) {
+  items.forEach((it, i) => {
+    let key: string | undefined;
     try {
-      const key = cache?.key(it.path, opts);
-      let t = key ? cache!.get(key, per) : undefined;
-      if (t) hits++;
-      else {
-        t = renderToTensorData(readableTwelveLead(readRecord(it.path, { digital: false }), o).record, { ...opts, channels: c });
-        rendered++;
-        if (key) cache!.put(key, t);
-      }
-      parts.push(t);
-      kept.push(it);
+      key = cache?.key(it.path, opts);
     } catch (e) {
-      if (e instanceof EcgInputError) bad.push({ path: it.path, reason: e.message });
-      else if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') bad.push({ path: it.path, reason: `${it.path}: file not found` });
-      else throw e;
+      const why = renderSkipReason(e, it.path);
+      if (why === undefined) throw e;
+      outcomes[i] = { bad: why };
+      finished++;
+      return;
     }
-    bar.update(kept.length + bad.length);
+    keys[i] = key;
+    const t = key ? cache!.get(key, per) : undefined;
+    if (t) { outcomes[i] = t; hits++; finished++; } else misses.push(i);
+  });
+  bar.update(finished);
+  const done = (i: number, r: RenderOutcome) => {
+    outcomes[i] = r;
+    if (r instanceof Float32Array && keys[i]) cache!.put(keys[i]!, r);
+    bar.update(++finished);
+  };
+  const assemble = (): TensorBatch => {
+    bar.done();
+    const kept: DatasetItem[] = [], bad: BadRecord[] = [], parts: Float32Array[] = [];
+    items.forEach((it, i) => {
+      const r = outcomes[i];
+      if (r instanceof Float32Array) { parts.push(r); kept.push(it); } else bad.push({ path: it.path, reason: r.bad });
+    });
+    const data = new Float32Array(parts.length * per);
+    parts.forEach((p, i) => data.set(p, i * per));
+    const rendered = misses.filter((i) => outcomes[i] instanceof Float32Array).length;
+    return { data, labels: Int32Array.from(kept.map((k) => k.label)), items: kept, bad, shape: [kept.length, c, o.height, o.width], cacheHits: hits, rendered };
+  };
+  const pending = renderMisses(misses, done);
+  return pending instanceof Promise ? pending.then(assemble) : assemble();
+}
+
+/** Renders one record for a batch: its tensor, or why it is skipped (other errors propagate). */
+export function renderOutcome(path: string, opts: TensorOptions): RenderOutcome {
+  try {
+    return renderRecordTensor(path, opts);
+  } catch (e) {
+    const why = renderSkipReason(e, path);
+    if (why === undefined) throw e;
+    return { bad: why };
   }
-  bar.done();
-  const data = new Float32Array(parts.length * per);
-  parts.forEach((p, i) => data.set(p, i * per));
-  return { data, labels: Int32Array.from(kept.map((k) => k.label)), items: kept, bad, shape: [kept.length, c, o.height, o.width], cacheHits: hits, rendered };
+}
+
+/**
+ * Reads and renders `items` to one tensor (through `cacheDir` when given), in this thread. Records the
+ * reader rejects, and those a 12-lead model cannot read (renderSkipReason), are skipped and listed in
+ * `bad`; other errors propagate. ecg/render-parallel.ts renders the same batch in worker threads.
+ */
+export function renderItems(items: DatasetItem[], opts: RenderItemsOptions = {}): TensorBatch {
+  return renderBatch(items, opts, (misses, done) => {
+    for (const i of misses) done(i, renderOutcome(items[i].path, opts));
+  });
 }

@@ -7,15 +7,13 @@
 import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import { isDiagnosticsSheet } from './diagnostics-sheet.js';
 import type { PhraseTable } from './label-phrases.js';
 import { Progress } from './progress.js';
 import { applyPtbxlLabels, databasesAbove, readPtbxlIndex } from './ptbxl-database.js';
 import { PTBXL_DATABASE, PTBXL_SCP_PHRASES, PTBXL_TABLES } from './ptbxl.js';
 import { scanFiles, type ScanEntry, type ScannedRecord } from './scan-files.js';
+import { startWorker } from './start-worker.js';
 
 export type { ScannedRecord } from './scan-files.js';
 
@@ -77,22 +75,12 @@ function walkRecordFolder(root: string): { records: string[]; ptbxlDatabases: st
   return { records: out.sort(), ptbxlDatabases };
 }
 
-/** How a worker is started: compiled .js directly; from TypeScript sources through tsx's loader. */
-function startWorker(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.js')) return new Worker(new URL('./scan-worker.js', here));
-  const workerUrl = new URL('./scan-worker.ts', here).href;
-  const tsxApi = pathToFileURL(createRequire(fileURLToPath(here)).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl)}); });`;
-  return new Worker(code, { eval: true });
-}
-
 async function scanParallel(paths: string[], nWorkers: number, batch: number, phrases: PhraseTable | undefined, onDone: (n: number) => void): Promise<ScanEntry[]> {
   const results: ScanEntry[][] = [];
   const batches: string[][] = [];
   for (let i = 0; i < paths.length; i += batch) batches.push(paths.slice(i, i + batch));
   let next = 0;
-  const workers = Array.from({ length: Math.min(nWorkers, batches.length) }, startWorker);
+  const workers = Array.from({ length: Math.min(nWorkers, batches.length) }, () => startWorker(import.meta.url, 'scan-worker'));
   try {
     await Promise.all(workers.map((w) => new Promise<void>((res, rej) => {
       const send = () => {

@@ -330,6 +330,35 @@ export const contracts: Record<string, FamilyContract> = {
       },
     },
   },
+  fmaprobe: {
+    structs: {
+      Params: { size: 16, align: 4, fields: [
+        { name: 'iters', type: 'u32', offset: 0, size: 4 },
+        { name: 'm', type: 'f32', offset: 4, size: 4 },
+        { name: 'c', type: 'f32', offset: 8, size: 4 },
+        { name: '_pad', type: 'u32', offset: 12, size: 4 },
+      ] },
+    },
+    overrides: {},
+    entries: {
+      fma_chains: {
+        workgroupSize: [64, 1, 1],
+        overrides: [],
+        bindings: [
+          { name: 'p', group: 0, binding: 0, kind: 'uniform', struct: 'Params' },
+          { name: 'out', group: 0, binding: 1, kind: 'storage' },
+        ],
+      },
+      fma_chains_looped: {
+        workgroupSize: [64, 1, 1],
+        overrides: [],
+        bindings: [
+          { name: 'p', group: 0, binding: 0, kind: 'uniform', struct: 'Params' },
+          { name: 'out', group: 0, binding: 1, kind: 'storage' },
+        ],
+      },
+    },
+  },
   gemm: {
     structs: {
       Params: { size: 32, align: 4, fields: [

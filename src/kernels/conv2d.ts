@@ -116,7 +116,7 @@ export function conv2dForward(x: Tensor, w: Tensor, bias: Tensor | undefined, g:
 /**
  * conv2dForward that also returns the zero-padded input it made (undefined when there is no padding), for
  * the weight gradient to reuse (`conv2dBackwardWeights(…, { padded })`) instead of padding x again: at the
- * default preset's conv1 (16 × 13 × 68 × 260) each padding pass is ~30 ms of a ~1 s training step.
+ * default preset's conv1 (16 × 13 × 68 × 260) a padding pass was ~4% of the step's GPU time (docs/performance.md).
  */
 export function conv2dForwardKeepingPadded(x: Tensor, w: Tensor, bias: Tensor | undefined, g: Conv2dGeometry = {}, opts: ConvForwardOptions = {}): { y: Tensor; padded?: Tensor } {
   const s = convShape(x.shape, w.shape, g);

@@ -408,8 +408,11 @@ fn conv_bias_grad(@builtin(global_invocation_id) gid: vec3<u32>) {
 // ---- zero padding ------------------------------------------------------------------------------
 // reads x (binding 1) [N·Cin, H, W]; writes xp (binding 2) [N·Cin, Hp, Wp] with x at offset (PH, PW).
 // One invocation per padded row (a loop over its Wp elements), so the divisions that find the row are
-// paid once per row, not per element: integer division is per lane and slow on SwiftShader. The grid
-// is folded over x and y.
+// paid once per row, not per element: integer division is per lane and slow on SwiftShader. The copy
+// of the row moves 4 elements per loop iteration: on SwiftShader a loop iteration costs more than the
+// loads and stores in it (see fmaprobe.wgsl); A/B in one process at the default's conv1 input
+// (16 × 13 × 64 × 256), 15 alternating runs each, identical output: 1.67-1.93× (median 78 → 47 and
+// 77 → 40 ms at load 4.5-5.8); 8 per iteration was no faster than 4. The grid is folded over x and y.
 
 @group(0) @binding(2) var<storage, read_write> XP: array<f32>;
 
@@ -423,9 +426,18 @@ fn conv_pad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let rowOk = y >= PH && iy < p.H;
   let src = (plane * p.H + select(0u, iy, rowOk)) * p.W;
   let dst = r * p.Wp;
-  // Left border, the row (or zeros), right border.
+  // Left border, the row (or zeros) 4 at a time and then the rest, right border.
   for (var x = 0u; x < PW; x++) { XP[dst + x] = 0.0; }
-  for (var x = 0u; x < p.W; x++) { XP[dst + PW + x] = select(0.0, X[src + x], rowOk); }
+  let d = dst + PW;
+  let w4 = p.W & ~3u;
+  var x = 0u;
+  for (; x < w4; x += 4u) {
+    XP[d + x] = select(0.0, X[src + x], rowOk);
+    XP[d + x + 1u] = select(0.0, X[src + x + 1u], rowOk);
+    XP[d + x + 2u] = select(0.0, X[src + x + 2u], rowOk);
+    XP[d + x + 3u] = select(0.0, X[src + x + 3u], rowOk);
+  }
+  for (; x < p.W; x++) { XP[d + x] = select(0.0, X[src + x], rowOk); }
   for (var x = PW + p.W; x < p.Wp; x++) { XP[dst + x] = 0.0; }
 }
 
@@ -444,3 +456,4 @@ fn conv_wflip(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
   let co = r - ci * p.Cout;
   XP[i] = X[(co * p.Cin + ci) * kk + (kk - 1u - tap)];
 }
+

@@ -70,7 +70,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<{ outcomes: M
   const norm = computeNormalisation(data.train);
   const perClass = data.synthetic ? o.independentPerClass ?? o.preset.independentPerClass : 0;
   // Another seed family than the training database's (seeds differ by far more than its size).
-  const independent = perClass > 0 ? independentSyntheticSet(perClass, o.seed + INDEPENDENT_SEED_OFFSET, data.render, o.progress, log) : undefined;
+  const independent = perClass > 0 ? await independentSyntheticSet(perClass, o.seed + INDEPENDENT_SEED_OFFSET, data.render, o.progress, log) : undefined;
   const outcomes: ModelOutcome[] = [];
   for (const arch of o.architectures) outcomes.push(await runModel(arch, o, data, norm, independent));
   const report = writeReport(o.out, {

@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildDataset, loadSplit, perClassTarget, prepareSynthetic, renderItems, saveSplit, syntheticRecordName, type Dataset, type DatasetLevel, type TensorBatch, type TensorOptions } from '../ecg/dataset.js';
+import { buildDataset, loadSplit, perClassTarget, prepareSynthetic, saveSplit, syntheticRecordName, type Dataset, type DatasetLevel, type TensorBatch, type TensorOptions } from '../ecg/dataset.js';
+import { renderItemsParallel } from '../ecg/render-parallel.js';
 import { DataError } from '../ecg/data-error.js';
 import type { PhraseTable } from '../ecg/label-phrases.js';
 import { commonFolder, noRecordsFound, scanRecords, type BadRecord, type ScanResult } from '../ecg/scan.js';
@@ -40,13 +41,13 @@ function syntheticFolder(name: string, perClass: number, seed: number, what: str
  * the training database (generated once into the cache and rendered through the render cache), read
  * once at the end of a run to measure generalisation beyond the 66-record test split.
  */
-export function independentSyntheticSet(perClass: number, seed: number, render: TensorOptions, progress: boolean, log: (s: string) => void): BatchImageSet {
+export async function independentSyntheticSet(perClass: number, seed: number, render: TensorOptions, progress: boolean, log: (s: string) => void): Promise<BatchImageSet> {
   const dir = syntheticFolder(`synthetic-independent-seed${seed}-n${perClass}`, perClass, seed, 'synthetic records for the independent test set', progress, log);
   const items = Array.from({ length: perClass * NUM_CLASSES }, (_, j) => {
     const cls = j % NUM_CLASSES, i = Math.floor(j / NUM_CLASSES);
     return { path: join(dir, `${syntheticRecordName(cls, i)}.hea`), label: cls, classes: [cls] };
   });
-  const batch = renderItems(items, { ...render, cacheDir: join(cacheRoot(), 'render'), progress });
+  const batch = await renderItemsParallel(items, { ...render, cacheDir: join(cacheRoot(), 'render'), progress });
   if (batch.bad.length) throw new Error(`independent test set ${dir}: ${batch.bad.length} records unreadable (${batch.bad[0].reason}); delete the folder to regenerate it`);
   return new BatchImageSet(batch);
 }
@@ -111,7 +112,8 @@ export async function prepareData(opts: {
   const root = commonFolder(roots);
   const splitFile = join(opts.out, 'split.json');
   const cacheDir = join(cacheRoot(), 'render');
-  const render = (items: Dataset['train']) => renderItems(items, { ...opts.render, cacheDir, progress: opts.progress });
+  // Records not in the render cache are rendered in worker threads (the same tensors as in this thread).
+  const render = (items: Dataset['train']) => renderItemsParallel(items, { ...opts.render, cacheDir, progress: opts.progress });
   let dataset: Dataset;
   let batches: TensorBatch[];
   const lines: string[] = [];
@@ -120,13 +122,13 @@ export async function prepareData(opts: {
     const empty = (['train', 'val', 'test'] as const).filter((k) => dataset[k].length === 0);
     if (empty.length) throw new DataError(splitFile, `its ${empty.join(' and ')} part${empty.length > 1 ? 's are' : ' is'} empty (${dataset.train.length} train / ${dataset.val.length} val / ${dataset.test.length} test); delete it to split again`);
     lines.push(`using the existing split ${splitFile}: ${dataset.train.length} train / ${dataset.val.length} val / ${dataset.test.length} test`);
-    batches = [render(dataset.train), render(dataset.val), render(dataset.test)];
+    batches = [await render(dataset.train), await render(dataset.val), await render(dataset.test)];
   } else {
     const scan = await scanRecords(roots, { progress: opts.progress, phrases: opts.phrases });
     const what = synthetic ? roots[0] : `--data ${opts.data!.join(',')}`;
     // Nothing is split, saved or trained from a folder without a labelled record: say what it holds.
     if (!scan.records.some((r) => r.classes.length > 0)) throw new DataError(what, noRecordsFound(scan));
-    ({ dataset, batches } = validatedDataset(scan, opts.level, opts.seed, render));
+    ({ dataset, batches } = await validatedDataset(scan, opts.level, opts.seed, render));
     const sizes = [dataset.train.length, dataset.val.length, dataset.test.length];
     if (sizes[0] + sizes[1] + sizes[2] === 0) throw new DataError(what, noRecordsFound({ ...scan, records: [] }, dataset.report.bad.slice(scan.bad.length)));
     if (sizes.includes(0)) {
@@ -154,12 +156,12 @@ export async function prepareData(opts: {
  * every record in the split renders. The printed and saved split is then exactly what trains, and
  * the renders of the rounds before are cache hits.
  */
-function validatedDataset(scan: ScanResult, level: DatasetLevel, seed: number, render: (items: Dataset['train']) => TensorBatch): { dataset: Dataset; batches: TensorBatch[] } {
+async function validatedDataset(scan: ScanResult, level: DatasetLevel, seed: number, render: (items: Dataset['train']) => Promise<TensorBatch>): Promise<{ dataset: Dataset; batches: TensorBatch[] }> {
   let records = scan.records;
   const failed: BadRecord[] = [];
   for (;;) {
     const dataset = buildDataset({ ...scan, records, bad: [...scan.bad, ...failed] }, { level, seed });
-    const batches = [render(dataset.train), render(dataset.val), render(dataset.test)];
+    const batches = [await render(dataset.train), await render(dataset.val), await render(dataset.test)];
     const bad = batches.flatMap((b) => b.bad);
     if (!bad.length) return { dataset, batches };
     failed.push(...bad);

@@ -26,6 +26,7 @@ import { sumMiddle } from '../../src/kernels/reduce.js';
 import { channelScaleKernel, globalAvgPoolBackward, globalAvgPoolForward, planeDot } from '../../src/kernels/se.js';
 import { crossEntropyBackward, crossEntropyForward, softmaxBackward, softmaxForward } from '../../src/kernels/softmax.js';
 import { bceBackward, bceForward } from '../../src/kernels/bce.js';
+import { fmaProbe } from '../../src/kernels/fmaprobe.js';
 
 beforeAll(async () => {
   await gpu();
@@ -108,6 +109,9 @@ function exerciseAll(): void {
     // sigmoid binary cross-entropy
     const targets = Tensor.from([1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 0], [3, 4]);
     bceBackward(logits, targets, bceForward(logits, targets), 1 / 12, true);
+    // the bench's arithmetic-ceiling probe, both forms
+    fmaProbe({ workgroups: 1, iters: 1 });
+    fmaProbe({ workgroups: 1, iters: 1, looped: true });
   });
 }
 
