@@ -37,8 +37,12 @@ export const MIN_BEAT_COHERENCE = 0.4;
 export const SAMPLING_RATE_LIMITS = {
   /** Refused as a too-high stated rate beyond any of these. */
   high: { z: 1.55, minWidthMs: 12, maxRateBpm: 250 },
-  /** Refused as a too-low stated rate beyond any of these. */
-  low: { z: -2.7, maxWidthMs: 240, minRateBpm: 25 },
+  /** Refused as a too-low stated rate beyond any of these. Real records reach z = −2.59; a header stating half
+   * the true rate moves a typical record (70 bpm, 100 ms) to −3.56. */
+  low: { z: -3.2, maxWidthMs: 240, minRateBpm: 25 },
+  /** Balance below this (but within `low`): a very wide QRS at a normal rate (a bundle branch block, e.g.
+   * 210-222 ms at 61-69 bpm: z −2.73…−2.83), or half the true rate stated: a warning. */
+  slowOrWideZ: -2.7,
   /** Balance above this (but within `high`): a fast rhythm with a narrow QRS, or twice the true rate stated: a warning (5 of 696 real records, 89% of doubled rates). */
   fastAndNarrowZ: 1.2,
   /** A slow rate with a wide QRS (below either corner): a real block with an escape rhythm, or half the true rate stated: a warning. */
@@ -197,10 +201,13 @@ function rateVerdict(s: PlausibilityStats, fs: number): { refusal?: string; warn
   const tooHigh = z > high.z || width < high.minWidthMs || rate > high.maxRateBpm;
   const tooLow = z < low.z || width > low.maxWidthMs || rate < low.minRateBpm;
   const numbers = `at the stated ${fmt(fs, 0)} Hz the heart rate is ${fmt(rate, 0)} bpm and the QRS ${fmt(width, 0)} ms wide (rate-to-width balance ${fmt(z)}; ` +
-    `real records: ${low.minRateBpm}-${high.maxRateBpm} bpm, ${high.minWidthMs}-${low.maxWidthMs} ms, balance ${low.z} to ${high.z})`;
+    `refused beyond ${low.minRateBpm}-${high.maxRateBpm} bpm, ${high.minWidthMs}-${low.maxWidthMs} ms, balance ${low.z} to ${high.z})`;
   if (tooHigh || tooLow) return { refusal: `sampling-rate check: ${numbers}: the header's sampling rate looks ${tooHigh ? 'higher' : 'lower'} than the recording's` };
   if (z > SAMPLING_RATE_LIMITS.fastAndNarrowZ) {
     return { warning: `sampling-rate check: at the stated ${fmt(fs, 0)} Hz the heart rate is ${fmt(rate, 0)} bpm with a QRS ${fmt(width, 0)} ms wide (rate-to-width balance ${fmt(z)}): a fast rhythm with a narrow QRS, or a header stating twice the recording's sampling rate — check it` };
+  }
+  if (z < SAMPLING_RATE_LIMITS.slowOrWideZ) {
+    return { warning: `sampling-rate check: at the stated ${fmt(fs, 0)} Hz the heart rate is ${fmt(rate, 0)} bpm with a QRS ${fmt(width, 0)} ms wide (rate-to-width balance ${fmt(z)}, below the real records' ${SAMPLING_RATE_LIMITS.slowOrWideZ}): a very wide QRS, or a header stating half the recording's sampling rate — check it` };
   }
   if (slowAndWide.some((c) => rate < c.rateBpm && width > c.widthMs)) {
     return { warning: `sampling-rate check: at the stated ${fmt(fs, 0)} Hz the heart rate is ${fmt(rate, 0)} bpm with a QRS ${fmt(width, 0)} ms wide (rate-to-width balance ${fmt(z)}): a block with an escape rhythm, or a header stating half the recording's sampling rate — check it` };
