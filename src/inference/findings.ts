@@ -27,7 +27,8 @@ export function knownHeadInputs(classNames: readonly string[]): string[] {
 
 /**
  * Per-class probabilities of one record: w · criterion + (1 − w) · q (FindingsSpec), q from the learned
- * head or the image network's softmax at `temperature`; the criteria classes their criterion alone.
+ * head (for the classes it answers) or the image network's softmax at `temperature`; the criteria classes
+ * their criterion alone.
  */
 export function findingsOf(
   spec: FindingsSpec, weights: ReadonlyMap<string, Float32Array>, features: ArrayLike<number>, logits: ArrayLike<number>,
@@ -36,9 +37,11 @@ export function findingsOf(
   extraSources: readonly NamedValues[] = [],
 ): Float64Array {
   const k = classNames.length;
+  const soft = softmax(Float64Array.from(logits), k, temperature);
+  const answered = spec.headClasses && new Set(spec.headClasses);
   const q = spec.head
-    ? findingsProbabilities(spec.head, weights, findingsInputs(spec.head.inputs, [...headSources(features, logits, classNames), ...extraSources]), k)
-    : softmax(Float64Array.from(logits), k, temperature);
+    ? findingsProbabilities(spec.head, weights, findingsInputs(spec.head.inputs, [...headSources(features, logits, classNames), ...extraSources]), k).map((v, c) => (!answered || answered.has(c) ? v : soft[c]))
+    : soft;
   const criterion = applyCriteria(new Float64Array(k).fill(NaN), classNames, classNames.map((_, c) => c), features);
   const w = spec.criteriaWeight, alone = new Set(spec.criteriaClasses ?? []);
   // A class outside the ten has no criterion (NaN): its probability is q alone.

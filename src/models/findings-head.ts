@@ -31,6 +31,9 @@ export interface FindingsSpec {
   thresholds: number[];
   /** The learned head, if any. */
   head?: FindingsHeadSpec;
+  /** Classes (indices) the head answers; the others take the image network's softmax. Default: every
+   * class. (A head fitted on a hospital's few records answers only the classes it saw enough of.) */
+  headClasses?: number[];
   /** How the findings were made and chosen (free-form provenance). */
   info?: Record<string, unknown>;
 }

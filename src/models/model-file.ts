@@ -93,6 +93,10 @@ function findingsProblem(f: unknown, k: number): string | undefined {
   if (typeof f.criteriaWeight !== 'number' || !(f.criteriaWeight >= 0 && f.criteriaWeight <= 1)) return 'criteriaWeight must be a number in [0, 1]';
   if (!isFiniteArray(f.thresholds) || f.thresholds.length !== k || f.thresholds.some((t) => !(t > 0 && t < 1))) return `thresholds must be ${k} probabilities in (0, 1)`;
   if (f.criteriaClasses !== undefined && !(Array.isArray(f.criteriaClasses) && f.criteriaClasses.every((c) => Number.isInteger(c) && c >= 0 && c < k))) return `criteriaClasses must be class indices below ${k}`;
+  if (f.headClasses !== undefined) {
+    if (f.head === undefined) return 'headClasses given without a head';
+    if (!(Array.isArray(f.headClasses) && f.headClasses.every((c) => Number.isInteger(c) && c >= 0 && c < k)) || new Set(f.headClasses).size !== f.headClasses.length) return `headClasses must be distinct class indices below ${k}`;
+  }
   if (f.head === undefined) return undefined;
   const h = f.head;
   if (!isObject(h)) return 'head is not an object';

@@ -73,6 +73,10 @@ export interface Recipe {
   head?: { inputs: HeadInputs; options?: Partial<HeadOptions> };
   valFraction?: number;
   splitSeed?: number;
+  /** With a head: it answers only the classes with at least this many positives and negatives among the
+   * records it is fitted on; the others keep the image network's softmax (and stay criteria-only when
+   * `criteriaClasses` names them). Default: the head answers every class. */
+  headMinPositives?: number;
 }
 
 /**
@@ -86,14 +90,17 @@ export const RECIPE: Recipe = { name: 'criteria + image network, ½ each; rate c
 /**
  * The recipe for adapting the findings to one hospital's own labelled records (the demo's Adapt page):
  * half criteria, half a head learned on that hospital's records from the criterion scores, the
- * measurements and the image network's logits — every class, the rate classes included, since a
- * hospital's own conventions (PTB-XL's 50-59 bpm "sinus rhythm") are what it is adapted to. Across
- * hospitals such a head loses to the criteria (docs/real-records.md); within one it wins
- * (`adaptWithinSource`, the same table).
+ * measurements and the image network's logits, for every class the records show at least
+ * LOCAL_MIN_POSITIVES times (and as often not): the rate classes included, since a hospital's own
+ * conventions (PTB-XL's 50-59 bpm "sinus rhythm") are what it is adapted to. A class seen fewer times
+ * keeps the bundled answer (its criterion alone for the rate classes): a head fitted on six positives
+ * ranks them worse than the bundled findings. Across hospitals such a head loses to the criteria
+ * (docs/real-records.md); within one it wins (`adaptWithinSource`, the same table).
  */
+export const LOCAL_MIN_POSITIVES = 10;
 export const LOCAL_RECIPE: Recipe = {
   name: 'adapted: ½ criteria + ½ head on criterion scores, measurements and image network, fitted on the hospital\'s own records',
-  criteriaWeight: 0.5, criteriaClasses: [], head: { inputs: CRITERIA_MEASUREMENTS_CNN },
+  criteriaWeight: 0.5, criteriaClasses: RATE_CLASSES, head: { inputs: CRITERIA_MEASUREMENTS_CNN }, headMinPositives: LOCAL_MIN_POSITIVES,
 };
 
 /** A fitted recipe: the model file's findings and the head's tensors (none without a head). */
@@ -125,15 +132,27 @@ export async function fitRecipe(examples: readonly Example[], recipe: Recipe, cl
     const inputs = recipe.head.inputs.inputs(classNames);
     head = await trainFindingsHead(inputs, k, headData(train, inputs, classNames), headData(val, inputs, classNames), recipe.head.options);
   }
+  const headClasses = head && recipe.headMinPositives !== undefined ? classesWithExamples(examples, k, recipe.headMinPositives) : undefined;
   const spec: FindingsSpec = {
-    criteriaWeight: recipe.criteriaWeight, criteriaClasses: [...recipe.criteriaClasses], thresholds: new Array(k).fill(0.5),
+    criteriaWeight: recipe.criteriaWeight,
+    criteriaClasses: recipe.criteriaClasses.filter((c) => !headClasses || !headClasses.includes(c)),
+    thresholds: new Array(k).fill(0.5),
     ...(head ? { head: head.spec } : {}),
+    ...(headClasses ? { headClasses } : {}),
   };
   const weights = head?.weights ?? new Map<string, Float32Array>();
   const valTruth = truthMatrix(val.map((e) => e.classes), k);
   spec.thresholds = fitMultiLabelThresholds(valTruth, predictFindings({ spec, weights }, val, classNames, temperature), val.length, k);
   spec.info = { recipe: recipe.name, thresholdRecords: val.length, ...(head ? { headTrainRecords: train.length, members: head.members } : {}) };
   return { spec, entries: head?.entries ?? [], weights };
+}
+
+/** Classes with at least `min` positives and `min` negatives among `examples`. */
+function classesWithExamples(examples: readonly Example[], k: number, min: number): number[] {
+  return Array.from({ length: k }, (_, c) => c).filter((c) => {
+    const pos = examples.filter((e) => e.classes.includes(c)).length;
+    return pos >= min && examples.length - pos >= min;
+  });
 }
 
 export interface HeldOutResult {
