@@ -14,6 +14,8 @@ import { CLASS_NAMES } from '../../src/ecg/types.js';
 import { mulberry32 } from '../../src/reference/random.js';
 import { meanBce } from '../../src/train/eval/multilabel.js';
 import { trainFindingsHead } from '../../src/train/findings/train-head.js';
+import { findingsOf } from '../../src/inference/findings.js';
+import { FEATURE_NAMES } from '../../src/ecg/measurements.js';
 
 beforeAll(async () => {
   await gpu();
@@ -87,6 +89,21 @@ describe('findings head', () => {
     for (let i = 0; i < probs.length; i++) expect(again[i]).toBeCloseTo(probs[i], 6);
     loaded.model.dispose();
 
+    // A head answering some classes only: the others take the image network's softmax.
+    const partial: FindingsSpec = { ...findings, headClasses: [0, 3] };
+    const m2 = createModel(config);
+    const partialLoaded = loadModel(await saveModel(m2, { ...meta, findings: partial }, head.entries), 'partial.ecgpu');
+    m2.dispose();
+    expect(partialLoaded.meta.findings!.headClasses).toEqual([0, 3]);
+    partialLoaded.model.dispose();
+    const features = new Float32Array(FEATURE_NAMES.length), logits = Float32Array.from({ length: 10 }, (_, c) => c / 3 - 1);
+    const row = [{ names: head.spec.inputs, values: val.x[0] }];
+    const full = findingsOf(findings, head.weights, features, logits, CLASS_NAMES, 0.8, row);
+    const part = findingsOf(partial, head.weights, features, logits, CLASS_NAMES, 0.8, row);
+    const noHead = findingsOf({ ...findings, head: undefined }, new Map(), features, logits, CLASS_NAMES, 0.8);
+    for (let c = 0; c < 10; c++) expect(part[c], `class ${c}`).toBeCloseTo([0, 3].includes(c) ? full[c] : noHead[c], 12);
+    expect(Math.abs(full[5] - noHead[5])).toBeGreaterThan(1e-6); // the head does answer differently where it answers
+
     const damaged = async (spec: unknown, entries = head.entries) => {
       const m = createModel(config);
       try {
@@ -99,6 +116,8 @@ describe('findings head', () => {
       [{ ...findings, thresholds: new Array(10).fill(1.5) }, head.entries, /thresholds/],
       [{ ...findings, criteriaWeight: 2 }, head.entries, /criteriaWeight/],
       [{ ...findings, criteriaClasses: [12] }, head.entries, /criteriaClasses/],
+      [{ ...findings, headClasses: [0, 0] }, head.entries, /headClasses must be distinct/],
+      [{ ...findings, headClasses: [10] }, head.entries, /headClasses must be distinct class indices below 10/],
       [{ ...findings, head: { ...head.spec, std: head.spec.std.map(() => 0) } }, head.entries, /std/],
       [{ ...findings, head: { ...head.spec, members: 3 } }, head.entries, /findings\.2\..* missing/],
       [findings, head.entries.slice(1), /missing/],
