@@ -23,6 +23,8 @@ import { readRecord } from '../../src/ecg/read-record.js';
 import { scanRecordsSync } from '../../src/ecg/scan.js';
 import { scanFile } from '../../src/ecg/scan-files.js';
 import { compareValidation } from '../../src/train/finetune/compare.js';
+import { generateRecord } from '../../src/ecg/synthetic.js';
+import { writeRecord } from '../../src/ecg/wfdb-writer.js';
 import type { DemoHooks } from '../../web/demo/hooks.js';
 import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
 import { runCli } from '../helpers/cli-run.js';
@@ -110,7 +112,16 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasReal)('the Adapt page in headless C
     await expect(page.locator('#adapt-split').textContent()).resolves.toContain(`${s.train} train / ${s.val} validation`);
     console.log(`folder: ${s.files} files, ${s.records} records, ${s.labelled} labelled, ${s.usable} usable, refused: ${s.refused.map((r) => r.reason).join(' | ')}; split ${s.train}/${s.val}; validation positives ${s.valPositives.join(' ')}`);
 
-    // One epoch, started from the keyboard.
+    // The default, adapting the findings, needs a class with 10 positives and 10 negatives among the training records: this folder has none.
+    expect(await page.inputValue('#adapt-what')).toBe('findings');
+    await page.click('#adapt-start');
+    await waitFor(page, 'done', 300_000);
+    expect((await adaptHooks(page)).error).toMatch(/^Adapting the findings needs a class with at least 10 positives and 10 negatives among the \d+ training records, and none has: adapt the image network instead, or add records\.$/);
+    await expect(page.locator('#adapt-status').textContent()).resolves.toMatch(/Adapting the findings needs a class/);
+    expect(await page.isDisabled('#adapt-start')).toBe(false);
+
+    // The image network instead: one epoch, started from the keyboard.
+    await page.selectOption('#adapt-what', 'network');
     await page.fill('#adapt-epochs', EPOCHS);
     const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
     for (let i = 0; i < 10 && (await focused()) !== 'adapt-start'; i++) await page.keyboard.press('Tab');
@@ -142,10 +153,8 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasReal)('the Adapt page in headless C
     const bundled = await Classifier.load(join(root, 'models', 'default.ecgpu'));
     try {
       expect(adapted.meta.findings!.thresholds).toEqual(done.thresholdsAfter);
-      // The default adapts the findings: a head learned on the folder, the network unchanged.
-      expect(done.what).toBe('findings');
-      expect(adapted.meta.findings!.head).toBeDefined();
-      expect(adapted.meta.info?.adapted).toMatchObject({ trainRecords: s.train, validationRecords: s.val });
+      expect(done.what).toBe('network');
+      expect(adapted.meta.info?.fineTuned).toMatchObject({ trainRecords: s.train, validationRecords: s.val, epochs: Number(EPOCHS) });
       // Honest comparison: the page's before/after equal Node's on the same validation records.
       const val = s.valRecords.map((p) => join(dir, '..', p));
       const probs = async (clf: Classifier) => {
@@ -165,13 +174,12 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasReal)('the Adapt page in headless C
       const cli = await runCli('predict', val[0], '--model', modelPath, '--backend', 'cpu');
       expect(cli.code, cli.err).toBe(0);
       expect(cli.out).toContain(basename(val[0], '.hea'));
-      console.log(`adapted (the findings, on ${s.train} records of ${FOLDER ?? 'the test folder'}): validation macro AUROC ${done.comparison.macroBefore.toFixed(3)} → ${done.comparison.macroAfter.toFixed(3)} over ${done.comparison.macroClasses.length} classes on ${s.val} records; per class (positives: before → after) ${done.comparison.perClass.filter((r) => Number.isFinite(r.before)).map((r) => `${r.name} (${r.positives}: ${r.before.toFixed(3)} → ${r.after.toFixed(3)})`).join(', ')}; findings head ${done.trainSeconds.toFixed(1)} s, Start → done ${wall.toFixed(0)} s on ${done.adapter}; max |Δp| adapted vs bundled on validation ${maxDiff.toFixed(3)}; thresholds ${done.thresholdsBefore.join(' ')} → ${done.thresholdsAfter.join(' ')}`);
+      console.log(`adapted (the network, ${EPOCHS} epoch(s) on ${s.train} records of ${FOLDER ?? 'the test folder'}): validation macro AUROC ${done.comparison.macroBefore.toFixed(3)} → ${done.comparison.macroAfter.toFixed(3)} over ${done.comparison.macroClasses.length} classes on ${s.val} records; per class (positives: before → after) ${done.comparison.perClass.filter((r) => Number.isFinite(r.before)).map((r) => `${r.name} (${r.positives}: ${r.before.toFixed(3)} → ${r.after.toFixed(3)})`).join(', ')}; fine-tuning ${done.trainSeconds.toFixed(1)} s, Start → done ${wall.toFixed(0)} s on ${done.adapter}; max |Δp| adapted vs bundled on validation ${maxDiff.toFixed(3)}; thresholds ${done.thresholdsBefore.join(' ')} → ${done.thresholdsAfter.join(' ')}`);
     } finally {
       adapted.dispose();
       bundled.dispose();
     }
-    // The image network instead: a 20-epoch run stopped at its first step ends after the step running, and says so.
-    await page.selectOption('#adapt-what', 'network');
+    // A 20-epoch run stopped at its first step ends after the step running, and says so.
     await page.fill('#adapt-epochs', '20');
     await page.click('#adapt-start');
     await page.waitForFunction(() => ((globalThis as unknown as { ecgpuDemo: DemoHooks }).ecgpuDemo.adapt?.stepLosses?.length ?? 0) > 0, undefined, { timeout: 300_000 });
@@ -187,6 +195,54 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasReal)('the Adapt page in headless C
     expect([...origins]).toEqual([new URL(demo.url).origin]);
     await screenshotsAndClose(page, 'adapt', errors);
   }, 1_800_000);
+
+  it('adapts the findings (the default) in the page: a head for the classes the folder has enough of, answering in Node as in the page', async () => {
+    // 40 synthetic records, RBBB and ectopy in turn: 28 to learn from, 14 of each.
+    const dir = join(mkdtempSync(join(tmpdir(), 'ecgpu-adapt-')), 'site');
+    for (let i = 0; i < 40; i++) writeRecord(dir, generateRecord([4, 9][i % 2], 700 + i), `R${String(i).padStart(3, '0')}`);
+    const { page, errors } = await open({ hash: '#adapt' });
+    await ready(page);
+    await page.setInputFiles('#adapt-folder', dir);
+    await waitFor(page, 'summary', 120_000);
+    const s = (await adaptHooks(page)).summary!;
+    expect([s.train, s.val]).toEqual([28, 12]);
+    await page.click('#adapt-start');
+    await waitFor(page, 'done', 900_000);
+    const a = await adaptHooks(page);
+    expect(a.error).toBeUndefined();
+    const done = a.done!;
+    expect(done.what).toBe('findings');
+    expect(done.headClasses).toEqual([4, 9]);
+    expect(a.stepLosses!.length).toBe(5 * 150); // each member's epochs, drawn
+    await expect(page.locator('#adapt-head-classes').textContent()).resolves.toBe('The learned findings answer RBBB, ectopy; the other classes keep the bundled answer (fewer than 10 positives or negatives among the training records).');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#adapt-download')]);
+    const modelPath = join(dir, '..', 'adapted-findings.ecgpu');
+    await download.saveAs(modelPath);
+    const adapted = await Classifier.load(modelPath);
+    const bundled = await Classifier.load(join(root, 'models', 'default.ecgpu'));
+    try {
+      expect(adapted.meta.findings!.headClasses).toEqual([4, 9]);
+      expect(adapted.meta.findings!.thresholds).toEqual(done.thresholdsAfter);
+      const val = s.valRecords.map((p) => join(dir, '..', p));
+      const probs = async (clf: Classifier) => {
+        const out = new Float64Array(val.length * 10);
+        for (const [i, p] of val.entries()) out.set((await clf.classify(readRecord(p, { digital: false }))).probabilities, i * 10);
+        return out;
+      };
+      const truth = val.map((p) => ({ name: p, image: new Float32Array(0), features: [], classes: [Number(/R(\d+)/.exec(p)![1]) % 2 ? 9 : 4, 0] }));
+      const inNode = compareValidation(truth, await probs(bundled), await probs(adapted), bundled.classNames);
+      for (const c of done.comparison.macroClasses) {
+        expect(inNode.perClass[c].before, `before, class ${c}`).toBeCloseTo(done.comparison.perClass[c].before, 3);
+        expect(inNode.perClass[c].after, `after, class ${c}`).toBeCloseTo(done.comparison.perClass[c].after, 3);
+      }
+      console.log(`adapted (the findings, on 28 synthetic records): macro AUROC ${done.comparison.macroBefore.toFixed(3)} → ${done.comparison.macroAfter.toFixed(3)} over ${done.comparison.macroClasses.length} classes; head ${done.trainSeconds.toFixed(1)} s on ${done.adapter}`);
+    } finally {
+      adapted.dispose();
+      bundled.dispose();
+    }
+    await page.close();
+    expect(errors).toEqual([]);
+  }, 1_200_000);
 
   it('too few labelled records, dropped on the page: one clear line, and Start stays off', async () => {
     const dir = recordFolder(6, 'small');

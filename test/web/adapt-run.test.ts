@@ -36,10 +36,10 @@ function folderFiles(dir: string): FolderFile[] {
   return out;
 }
 
-/** `n` synthetic records of classes 0, 4, 7, 9 in turn, one flat-lined record and one unlabelled header. */
-function folder(n: number): string {
+/** `n` synthetic records of `classes` in turn, one flat-lined record and one unlabelled header. */
+function folder(n: number, classes = [0, 4, 7, 9]): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'ecgpu-adapt-run-')), 'site');
-  for (let i = 0; i < n; i++) writeRecord(dir, generateRecord([0, 4, 7, 9][i % 4], 500 + i), `R${String(i).padStart(3, '0')}`);
+  for (let i = 0; i < n; i++) writeRecord(dir, generateRecord(classes[i % classes.length], 500 + i), `R${String(i).padStart(3, '0')}`);
   const flat = generateRecord(4, 999);
   writeRecord(dir, { ...flat, digital: undefined, signals: flat.signals.map((s) => new Float32Array(s.length)) }, 'FLAT');
   const unlabelled = writeRecord(dir, generateRecord(0, 998), 'NOLABEL');
@@ -83,18 +83,27 @@ describe('the Adapt page\'s folder step', () => {
 });
 
 describe('adapting the findings (the page\'s default)', () => {
-  const dir = folder(24);
+  // RBBB and ectopy in turn (the generator's are in sinus rhythm too): 28 training records, 14 of each.
+  const dir = folder(40, [4, 9]);
   const bytes = new Uint8Array(readFileSync(join(import.meta.dirname, '..', '..', 'models', 'default.ecgpu')));
 
-  it('learns a head on the training part, the network unchanged; the file answers as the comparison says; Stop keeps what was learnt', async () => {
+  it('no class with 10 positives and 10 negatives to learn from: one line, nothing trained', async () => {
+    await init();
+    const { split } = await prepareFolder(folderFiles(folder(24)), meta, 1);
+    await expect(adaptModel(bytes, split!, { what: 'findings' })).rejects.toThrow(/^Adapting the findings needs a class with at least 10 positives and 10 negatives among the 16 training records, and none has: adapt the image network instead, or add records\.$/);
+  });
+
+  it('learns a head on the training part for the classes it saw enough of, the network unchanged; the file answers as the comparison says; Stop keeps what was learnt', async () => {
     await init();
     const { split } = await prepareFolder(folderFiles(dir), meta, 1);
+    expect(split!.train.length).toBe(28);
     const epochs: number[] = [];
     const r = await adaptModel(bytes, split!, { what: 'findings', onHeadEpoch: (e) => { epochs.push(e.valLoss); } });
     expect(r.stopped).toBe(false);
     expect(epochs.length).toBe(5 * 150); // every epoch of every member reported
     expect(epochs.every(Number.isFinite)).toBe(true);
     expect(Array.from(r.logitsAfter)).toEqual(Array.from(r.logitsBefore)); // the network is not touched
+    expect(r.headClasses).toEqual([4, 9]); // sinus rhythm: 28 positives, no negative
     const path = join(mkdtempSync(join(tmpdir(), 'ecgpu-adapted-')), 'adapted.ecgpu');
     writeFileSync(path, r.file);
     const adapted = await Classifier.load(path);
@@ -111,7 +120,14 @@ describe('adapting the findings (the page\'s default)', () => {
         for (const [i, p] of val.entries()) out.set((await clf.classify(readRecord(p, { digital: false }))).probabilities, i * 10);
         return out;
       };
-      const inNode = compareValidation(split!.val, await probs(bundled), await probs(adapted), meta.classNames);
+      const [pb, pa] = [await probs(bundled), await probs(adapted)];
+      const inNode = compareValidation(split!.val, pb, pa, meta.classNames);
+      // the classes the head does not answer keep the bundled answer; the two it answers change
+      for (let c = 0; c < 10; c++) {
+        const diff = Math.max(...val.map((_, i) => Math.abs(pa[i * 10 + c] - pb[i * 10 + c])));
+        if ([4, 9].includes(c)) expect(diff, `class ${c}`).toBeGreaterThan(1e-4);
+        else expect(diff, `class ${c}`).toBeLessThan(1e-9);
+      }
       for (const c of r.comparison.macroClasses) {
         expect(inNode.perClass[c].before).toBeCloseTo(r.comparison.perClass[c].before, 6);
         expect(inNode.perClass[c].after).toBeCloseTo(r.comparison.perClass[c].after, 6);

@@ -153,11 +153,14 @@ export function startAdaptPage(): void {
       const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
       const a = Object.assign(document.createElement('a'), { id: 'adapt-download', href: url, download: 'adapted.ecgpu', className: 'download', textContent: `Download the adapted model (${(bytes.byteLength / 1024).toFixed(0)} KB)` });
       const note = Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Loadable by Classifier.load(…) and by: ecgpu predict record.hea --model adapted.ecgpu. Made in this page; nothing was uploaded.' });
+      const answered = m.what === 'findings' && m.headClasses
+        ? Object.assign(document.createElement('p'), { id: 'adapt-head-classes', textContent: `The learned findings answer ${m.headClasses.map((c) => CLASS_NAMES[c] ?? `class ${c}`).join(', ')}; the other classes keep the bundled answer (fewer than 10 positives or negatives among the training records).` })
+        : undefined;
       const scroll = Object.assign(document.createElement('div'), { className: 'table-scroll', tabIndex: 0 });
       scroll.setAttribute('role', 'region');
       scroll.setAttribute('aria-label', 'Validation AUROC before and after (scrolls sideways)');
       scroll.append(aurocTable(m));
-      result.replaceChildren(scroll, a, note);
+      result.replaceChildren(...(answered ? [answered] : []), scroll, a, note);
       redraw();
       idle(true);
     } else if (m.type === 'error') {

@@ -48,6 +48,8 @@ export interface AdaptDone {
   bytes: ArrayBuffer;
   /** What was adapted. */
   what: AdaptWhat;
+  /** 'findings': the classes the learned head answers (at least 10 positives and negatives in training). */
+  headClasses?: number[];
   /** Seconds of training (the network's fine-tuning or the findings head's), and from Start to the result. */
   trainSeconds: number;
   wallSeconds: number;

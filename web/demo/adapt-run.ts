@@ -12,7 +12,7 @@ import { loadModel, type ModelMeta } from '../../src/models/model-file.js';
 import { shuffled } from '../../src/train/data.js';
 import { adaptedFindingsBytes, adaptedModelBytes } from '../../src/train/finetune/adapted-model.js';
 import type { Example } from '../../src/train/findings/example.js';
-import { fitRecipe, LOCAL_RECIPE } from '../../src/train/findings/protocol.js';
+import { fitRecipe, LOCAL_MIN_POSITIVES, LOCAL_RECIPE } from '../../src/train/findings/protocol.js';
 import type { HeadEpoch } from '../../src/train/findings/train-head.js';
 import { compareValidation, findingsProbabilities, MIN_VALIDATION_POSITIVES, refitThresholds, type ValidationComparison } from '../../src/train/finetune/compare.js';
 import { DEFAULT_FINE_TUNE, fineTuneNetwork, networkLogits, type AdaptExample, type FineTuneOptions } from '../../src/train/finetune/finetune.js';
@@ -100,6 +100,8 @@ export interface Adapted {
   epochLosses: number[];
   file: Uint8Array;
   trainSeconds: number;
+  /** 'findings': the classes the learned head answers (the others keep the bundled answer). */
+  headClasses?: number[];
   /** The network's logits of the validation records, before and after (n × k). */
   logitsBefore: Float32Array;
   logitsAfter: Float32Array;
@@ -160,6 +162,14 @@ export async function adaptModel(
   }
 }
 
+/** The classes a findings head can learn from `train`: LOCAL_MIN_POSITIVES positives and negatives each. */
+export function adaptableClasses(train: readonly AdaptExample[], k: number): number[] {
+  return Array.from({ length: k }, (_, c) => c).filter((c) => {
+    const pos = train.filter((e) => e.classes.includes(c)).length;
+    return pos >= LOCAL_MIN_POSITIVES && train.length - pos >= LOCAL_MIN_POSITIVES;
+  });
+}
+
 /** adaptModel's 'findings' path: the head learned on the training part, the network unchanged. */
 async function adaptFindings(bytes: Uint8Array, split: PreparedSplit, options: AdaptOptions, status: (text: string) => void, adapter: string): Promise<Adapted> {
   const { model: net, meta, findingsWeights } = loadModel(bytes, 'default.ecgpu');
@@ -168,6 +178,9 @@ async function adaptFindings(bytes: Uint8Array, split: PreparedSplit, options: A
     if (!spec) throw new Error('the bundled model has no findings to compare');
     const { train, val, seed, shape } = split;
     const T = meta.calibration.temperature, k = meta.classNames.length;
+    if (!adaptableClasses(train, k).length) {
+      throw new Error(`Adapting the findings needs a class with at least ${LOCAL_MIN_POSITIVES} positives and ${LOCAL_MIN_POSITIVES} negatives among the ${train.length} training records, and none has: adapt the image network instead, or add records.`);
+    }
     status(`scoring the ${train.length + val.length} records with the bundled model on ${adapter}…`);
     const logitsBefore = await networkLogits(net, shape, val);
     const trainLogits = await networkLogits(net, shape, train);
@@ -207,7 +220,7 @@ async function adaptFindings(bytes: Uint8Array, split: PreparedSplit, options: A
       validationRecords: val.length, stopped, splitSeed: seed,
       validationMacroAuroc: { before: comparison.macroBefore, after: comparison.macroAfter, classes: comparison.macroClasses.length },
     });
-    return { stopped, comparison, thresholdsBefore: [...spec.thresholds], thresholdsAfter: thresholds, epochLosses, file, trainSeconds, logitsBefore, logitsAfter: logitsBefore };
+    return { stopped, comparison, thresholdsBefore: [...spec.thresholds], thresholdsAfter: thresholds, epochLosses, file, trainSeconds, headClasses: fitted.spec.headClasses ?? [], logitsBefore, logitsAfter: logitsBefore };
   } finally {
     net.dispose();
   }

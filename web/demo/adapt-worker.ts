@@ -59,7 +59,7 @@ async function start(epochs: number, what: AdaptWhat): Promise<void> {
   }, status, adapter);
   const buffer = r.file.buffer as ArrayBuffer;
   post({
-    type: 'done', what, stopped: r.stopped, comparison: r.comparison, thresholdsBefore: r.thresholdsBefore, thresholdsAfter: r.thresholdsAfter,
+    type: 'done', what, headClasses: r.headClasses, stopped: r.stopped, comparison: r.comparison, thresholdsBefore: r.thresholdsBefore, thresholdsAfter: r.thresholdsAfter,
     epochLosses: r.epochLosses, bytes: buffer, trainSeconds: r.trainSeconds, wallSeconds: (performance.now() - started) / 1000, adapter,
   }, [buffer]);
 }
