@@ -1,7 +1,7 @@
 /**
  * The demo's Adapt page in Node: the same steps (web/demo/adapt-run.ts) on a folder of labelled records,
  * on the engine's WebGPU adapter, printing the folder summary and the validation AUROC per class before
- * and after, of the model's answer (criteria blended with the network, as the page shows) and of the
+ * and after, of the model's answer (its findings, as the page shows) and of the
  * network alone (its softmax, and the per-class sigmoid it was fine-tuned with).
  *
  *   npx tsx scripts/adapt-probe.ts --folder ../shared/data/ludb [--what findings|network] [--epochs N] [--lr X] [--batch N] [--seed N] [--out adapted.ecgpu]
@@ -60,7 +60,7 @@ const rows = (logits: Float32Array, f: (z: Float64Array) => Float64Array) => {
 const sigmoid = (z: Float64Array) => z.map((v) => 1 / (1 + Math.exp(-v)));
 const soft = (z: Float64Array) => softmax(z, k, T);
 const variants: [string, ReturnType<typeof compareValidation>][] = [
-  ['the model\'s answer (criteria ½ + network softmax ½)', r.comparison],
+  ['the model\'s answer (its findings, as classify() gives them)', r.comparison],
   ['network alone, softmax at T', compareValidation(split.val, rows(r.logitsBefore, soft), rows(r.logitsAfter, soft), meta.classNames)],
   ['network alone, per-class sigmoid', compareValidation(split.val, rows(r.logitsBefore, sigmoid), rows(r.logitsAfter, sigmoid), meta.classNames)],
 ];
@@ -70,4 +70,5 @@ for (const [name, c] of variants) {
   console.log('  ' + c.perClass.filter((p) => Number.isFinite(p.before)).map((p) => `${p.name} (${p.positives}) ${p.before.toFixed(3)} → ${p.after.toFixed(3)}`).join('; '));
 }
 console.log(`thresholds ${r.thresholdsBefore.join(' ')} → ${r.thresholdsAfter.join(' ')}`);
+if (r.headClasses) console.log(`the learned findings answer: ${r.headClasses.map((c) => meta.classNames[c]).join(', ') || 'no class'}`);
 if (args.has('out')) { writeFileSync(args.get('out')!, r.file); console.log(`wrote ${args.get('out')}`); }
