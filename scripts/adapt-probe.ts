@@ -11,10 +11,10 @@
  *
  * Figures: docs/demo-finetune.md.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { init } from '../src/engine/engine.js';
-import type { FolderFile } from '../src/ecg/record-folder.js';
+import { folderFilesOnDisk as folderFiles } from '../src/ecg/disk-folder.js';
 import { checkModelFile } from '../src/models/model-file.js';
 import { softmax } from '../src/inference/probabilities.js';
 import { compareValidation } from '../src/train/finetune/compare.js';
@@ -25,18 +25,6 @@ for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replac
 const num = (k: string, d: number) => (args.has(k) ? Number(args.get(k)) : d);
 const folder = resolve(args.get('folder') ?? '../shared/data/ludb');
 
-function folderFiles(dir: string): FolderFile[] {
-  const out: FolderFile[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push({ path: relative(dirname(dir), p), size: statSync(p).size, read: async () => new Uint8Array(readFileSync(p)) });
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const bytes = new Uint8Array(readFileSync(join(import.meta.dirname, '..', 'models', 'default.ecgpu')));
 const { meta } = checkModelFile(bytes, 'default.ecgpu');

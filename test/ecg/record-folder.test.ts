@@ -5,30 +5,17 @@
  * on ../shared's real-ecg, LUDB and PTB-XL folders when present.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { readFolderRecord, scanFolder, type FolderFile } from '../../src/ecg/record-folder.js';
+import { readFolderRecord, scanFolder } from '../../src/ecg/record-folder.js';
+import { folderFilesOnDisk as folderFiles } from '../../src/ecg/disk-folder.js';
 import { readRecord } from '../../src/ecg/read-record.js';
 import { scanRecordsSync } from '../../src/ecg/scan.js';
 import { generateRecord } from '../../src/ecg/synthetic.js';
 import { writeRecord } from '../../src/ecg/wfdb-writer.js';
 
 const DATA = join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
-
-/** Every file under `dir` as a browser's folder input gives it: paths relative to the folder's parent. */
-function folderFiles(dir: string): FolderFile[] {
-  const out: FolderFile[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push({ path: relative(dirname(dir), p), size: statSync(p).size, read: async () => new Uint8Array(readFileSync(p)) });
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** The Node scan and the folder reader on `dir`, header records only, with the same relative paths. */
 async function both(dir: string) {

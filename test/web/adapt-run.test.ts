@@ -6,10 +6,10 @@
  * Classifier.load answers with as the page said, and its Stop.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import type { FolderFile } from '../../src/ecg/record-folder.js';
+import { dirname, join } from 'node:path';
+import { folderFilesOnDisk as folderFiles } from '../../src/ecg/disk-folder.js';
 import { generateRecord } from '../../src/ecg/synthetic.js';
 import { writeRecord } from '../../src/ecg/wfdb-writer.js';
 import { checkModelFile } from '../../src/models/model-file.js';
@@ -23,18 +23,6 @@ import { compareValidation } from '../../src/train/finetune/compare.js';
 
 const { meta } = checkModelFile(new Uint8Array(readFileSync(join(import.meta.dirname, '..', '..', 'models', 'default.ecgpu'))));
 
-function folderFiles(dir: string): FolderFile[] {
-  const out: FolderFile[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push({ path: relative(dirname(dir), p), size: statSync(p).size, read: async () => new Uint8Array(readFileSync(p)) });
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** `n` synthetic records of `classes` in turn, one flat-lined record and one unlabelled header. */
 function folder(n: number, classes = [0, 4, 7, 9]): string {
