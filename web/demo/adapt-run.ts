@@ -12,7 +12,7 @@ import { loadModel, type ModelMeta } from '../../src/models/model-file.js';
 import { shuffled } from '../../src/train/data.js';
 import { adaptedFindingsBytes, adaptedModelBytes } from '../../src/train/finetune/adapted-model.js';
 import type { Example } from '../../src/train/findings/example.js';
-import { fitRecipe, LOCAL_MIN_POSITIVES, LOCAL_RECIPE } from '../../src/train/findings/protocol.js';
+import { classesWithExamples, fitRecipe, LOCAL_MIN_POSITIVES, LOCAL_RECIPE } from '../../src/train/findings/protocol.js';
 import type { HeadEpoch } from '../../src/train/findings/train-head.js';
 import { compareValidation, findingsProbabilities, MIN_VALIDATION_POSITIVES, refitThresholds, type ValidationComparison } from '../../src/train/finetune/compare.js';
 import { DEFAULT_FINE_TUNE, fineTuneNetwork, networkLogits, type AdaptExample, type FineTuneOptions } from '../../src/train/finetune/finetune.js';
@@ -108,11 +108,6 @@ export interface Adapted {
 }
 
 /**
- * Loads the model (`bytes`, on the engine already initialised), scores the validation part, fine-tunes
- * on the training part, scores the validation part again, refits the thresholds there and writes the
- * adapted model file.
- */
-/**
  * What is adapted: 'findings' learns a head on the criterion scores, the measurements and the bundled
  * network's scores from the training part, blended half and half with the criteria (LOCAL_RECIPE: within
  * one hospital it beats the bundled findings, docs/real-records.md), the network unchanged; 'network'
@@ -126,6 +121,11 @@ export interface AdaptOptions extends Partial<Omit<FineTuneOptions, 'seed'>> {
   onHeadEpoch?: (e: HeadEpoch) => void | 'stop' | Promise<void | 'stop'>;
 }
 
+/**
+ * Loads the model (`bytes`, on the engine already initialised), scores the validation part, adapts
+ * `options.what` on the training part (default 'network'; the page sends its choice), scores the
+ * validation part again, refits the thresholds there and writes the adapted model file.
+ */
 export async function adaptModel(
   bytes: Uint8Array, split: PreparedSplit, options: AdaptOptions, status: (text: string) => void = () => {}, adapter = 'this GPU',
 ): Promise<Adapted> {
@@ -162,14 +162,6 @@ export async function adaptModel(
   }
 }
 
-/** The classes a findings head can learn from `train`: LOCAL_MIN_POSITIVES positives and negatives each. */
-export function adaptableClasses(train: readonly AdaptExample[], k: number): number[] {
-  return Array.from({ length: k }, (_, c) => c).filter((c) => {
-    const pos = train.filter((e) => e.classes.includes(c)).length;
-    return pos >= LOCAL_MIN_POSITIVES && train.length - pos >= LOCAL_MIN_POSITIVES;
-  });
-}
-
 /** adaptModel's 'findings' path: the head learned on the training part, the network unchanged. */
 async function adaptFindings(bytes: Uint8Array, split: PreparedSplit, options: AdaptOptions, status: (text: string) => void, adapter: string): Promise<Adapted> {
   const { model: net, meta, findingsWeights } = loadModel(bytes, 'default.ecgpu');
@@ -178,7 +170,7 @@ async function adaptFindings(bytes: Uint8Array, split: PreparedSplit, options: A
     if (!spec) throw new Error('the bundled model has no findings to compare');
     const { train, val, seed, shape } = split;
     const T = meta.calibration.temperature, k = meta.classNames.length;
-    if (!adaptableClasses(train, k).length) {
+    if (!classesWithExamples(train, k, LOCAL_MIN_POSITIVES).length) {
       throw new Error(`Adapting the findings needs a class with at least ${LOCAL_MIN_POSITIVES} positives and ${LOCAL_MIN_POSITIVES} negatives among the ${train.length} training records, and none has: adapt the image network instead, or add records.`);
     }
     status(`scoring the ${train.length + val.length} records with the bundled model on ${adapter}…`);

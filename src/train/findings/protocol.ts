@@ -147,8 +147,8 @@ export async function fitRecipe(examples: readonly Example[], recipe: Recipe, cl
   return { spec, entries: head?.entries ?? [], weights };
 }
 
-/** Classes with at least `min` positives and `min` negatives among `examples`. */
-function classesWithExamples(examples: readonly Example[], k: number, min: number): number[] {
+/** Classes with at least `min` positives and `min` negatives among `examples` (those a head can learn). */
+export function classesWithExamples(examples: readonly { classes: readonly number[] }[], k: number, min: number): number[] {
   return Array.from({ length: k }, (_, c) => c).filter((c) => {
     const pos = examples.filter((e) => e.classes.includes(c)).length;
     return pos >= min && examples.length - pos >= min;
