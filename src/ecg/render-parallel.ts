@@ -8,7 +8,7 @@
 import { cpus } from 'node:os';
 import { renderBatch, renderOutcome, type DatasetItem, type RenderItemsOptions, type RenderOutcome, type TensorBatch, type TensorOptions } from './dataset.js';
 import type { RenderReply, RenderRequest } from './render-worker.js';
-import { startWorker, workerModuleAvailable } from './start-worker.js';
+import { runOnWorkers, workerModuleAvailable } from './start-worker.js';
 
 export interface ParallelRenderOptions {
   /** Worker threads (default: the number of cores). 0 or 1: render in this thread. */
@@ -46,27 +46,12 @@ class RenderFailure extends Error {}
 async function renderInWorkers(items: DatasetItem[], misses: number[], render: TensorOptions, nWorkers: number, batch: number, done: (i: number, r: RenderOutcome) => void): Promise<void> {
   const chunks: number[][] = [];
   for (let k = 0; k < misses.length; k += batch) chunks.push(misses.slice(k, k + batch));
-  let next = 0;
-  const workers = Array.from({ length: Math.min(nWorkers, chunks.length) }, () => startWorker(import.meta.url, 'render-worker'));
-  try {
-    await Promise.all(workers.map((w) => new Promise<void>((res, rej) => {
-      const send = () => {
-        if (next >= chunks.length) { res(); return; }
-        const id = next++;
-        w.postMessage({ id, paths: chunks[id].map((i) => items[i].path), opts: render } satisfies RenderRequest);
-      };
-      w.on('message', (m: RenderReply) => {
-        for (const [k, o] of m.outcomes.entries()) {
-          if ('error' in o) { rej(new RenderFailure(`rendering ${items[chunks[m.id][k]].path} in a worker thread failed: ${o.error}`)); return; }
-          done(chunks[m.id][k], o);
-        }
-        send();
-      });
-      w.on('error', rej);
-      w.on('exit', (code) => { if (next < chunks.length || code !== 0) rej(new Error(`render worker exited with code ${code}`)); });
-      send();
-    })));
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+  await runOnWorkers<RenderReply>(import.meta.url, 'render-worker', chunks.length, nWorkers,
+    (id) => ({ id, paths: chunks[id].map((i) => items[i].path), opts: render } satisfies RenderRequest),
+    (m) => {
+      for (const [k, o] of m.outcomes.entries()) {
+        if ('error' in o) throw new RenderFailure(`rendering ${items[chunks[m.id][k]].path} in a worker thread failed: ${o.error}`);
+        done(chunks[m.id][k], o);
+      }
+    });
 }

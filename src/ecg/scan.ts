@@ -13,7 +13,7 @@ import { Progress } from './progress.js';
 import { applyPtbxlLabels, databasesAbove, readPtbxlIndex } from './ptbxl-database.js';
 import { PTBXL_DATABASE, PTBXL_SCP_PHRASES, PTBXL_TABLES } from './ptbxl.js';
 import { scanFiles, type ScanEntry, type ScannedRecord } from './scan-files.js';
-import { startWorker } from './start-worker.js';
+import { runOnWorkers } from './start-worker.js';
 
 export type { ScannedRecord } from './scan-files.js';
 
@@ -79,23 +79,9 @@ async function scanParallel(paths: string[], nWorkers: number, batch: number, ph
   const results: ScanEntry[][] = [];
   const batches: string[][] = [];
   for (let i = 0; i < paths.length; i += batch) batches.push(paths.slice(i, i + batch));
-  let next = 0;
-  const workers = Array.from({ length: Math.min(nWorkers, batches.length) }, () => startWorker(import.meta.url, 'scan-worker'));
-  try {
-    await Promise.all(workers.map((w) => new Promise<void>((res, rej) => {
-      const send = () => {
-        if (next >= batches.length) { res(); return; }
-        const id = next++;
-        w.postMessage({ id, paths: batches[id], phrases });
-      };
-      w.on('message', (m: { id: number; entries: ScanEntry[] }) => { results[m.id] = m.entries; onDone(m.entries.length); send(); });
-      w.on('error', rej);
-      w.on('exit', (code) => { if (next < batches.length || code !== 0) rej(new Error(`scan worker exited with code ${code}`)); });
-      send();
-    })));
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+  await runOnWorkers<{ id: number; entries: ScanEntry[] }>(import.meta.url, 'scan-worker', batches.length, nWorkers,
+    (id) => ({ id, paths: batches[id], phrases }),
+    (m) => { results[m.id] = m.entries; onDone(m.entries.length); });
   return results.flat();
 }
 

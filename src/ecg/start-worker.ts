@@ -37,3 +37,33 @@ export function startWorker(callerUrl: string, name: string): Worker {
   const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl)}); });`;
   return new Worker(code, { eval: true });
 }
+
+/**
+ * Jobs 0 … jobs−1 shared out over up to `threads` workers of module `name` (beside `callerUrl`): each
+ * worker gets the next job's message (`request(id)`) as soon as it has replied to its previous one, so
+ * the work evens out; each reply (carrying its job's `id`) goes to `onReply`, which may throw to end the
+ * run with that error. Rejects if a worker fails or exits early; the workers are terminated either way.
+ */
+export async function runOnWorkers<Reply extends { id: number }>(
+  callerUrl: string, name: string, jobs: number, threads: number, request: (id: number) => unknown, onReply: (reply: Reply) => void,
+): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(threads, jobs) }, () => startWorker(callerUrl, name));
+  try {
+    await Promise.all(workers.map((w) => new Promise<void>((res, rej) => {
+      const send = () => {
+        if (next >= jobs) { res(); return; }
+        w.postMessage(request(next++));
+      };
+      w.on('message', (m: Reply) => {
+        try { onReply(m); } catch (e) { rej(e); return; }
+        send();
+      });
+      w.on('error', rej);
+      w.on('exit', (code) => { if (next < jobs || code !== 0) rej(new Error(`${name.replace('-', ' ')} exited with code ${code}`)); });
+      send();
+    })));
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
