@@ -75,28 +75,55 @@ function primaryST(f: ArrayLike<number>, wide: number): number[] {
   });
 }
 
+/** The quantities the criteria share, from a feature vector in FEATURE_NAMES order (undefined where not measured). */
+export interface CriteriaParts {
+  /** Sinus origin: a repeating P wave no taller than a P wave can be (the module comment's P), in [0, 1]. */
+  sinus?: number;
+  /** No sinus arrhythmia, in [0, 1]. */
+  regular?: number;
+  /** Measured heart rate (bpm). */
+  rate?: number;
+  /** Wide QRS, in [0, 1]. */
+  wide?: number;
+  /** The 2nd highest and 2nd lowest primary ST deviation (mV) of every lead but aVR. */
+  stSecondHighest?: number;
+  stSecondLowest?: number;
+}
+
+export function criteriaParts(f: ArrayLike<number>): CriteriaParts {
+  const parts: CriteriaParts = {};
+  if (f[I.rhythm]) {
+    parts.rate = f[I.rate];
+    parts.sinus = σ((Math.max(f[I.pCorrII], f[I.pCorrV1]) - 0.5) / 0.1) * σ((0.4 - f[I.pAmpII]) / 0.08);
+    parts.regular = σ((SINUS_ARRHYTHMIA_S - f[I.rrRange]) / 0.04);
+  }
+  if (f[I.qrsMeasured]) {
+    parts.wide = σ((f[I.qrs] - WIDE_QRS_MEASURED_MS) / 10);
+    const st = primaryST(f, parts.wide).sort((a, b) => a - b);
+    parts.stSecondHighest = st[st.length - 2];
+    parts.stSecondLowest = st[1];
+  }
+  return parts;
+}
+
 /** The criterion score of each class, in CLASS_NAMES order, from a feature vector in FEATURE_NAMES order. */
 export function criteriaScores(f: ArrayLike<number>): Float64Array {
   const out = new Float64Array(CLASS_NAMES.length);
-  if (f[I.rhythm]) {
-    const rate = f[I.rate];
-    const p = σ((Math.max(f[I.pCorrII], f[I.pCorrV1]) - 0.5) / 0.1) * σ((0.4 - f[I.pAmpII]) / 0.08);
-    const regular = σ((SINUS_ARRHYTHMIA_S - f[I.rrRange]) / 0.04);
+  const { sinus: p, regular, rate, wide, stSecondHighest, stSecondLowest } = criteriaParts(f);
+  if (p !== undefined && regular !== undefined && rate !== undefined) {
     out[0] = p * regular * σ((rate - BRADYCARDIA_BPM) / 3) * σ((TACHYCARDIA_BPM - rate) / 3);
     out[1] = p * σ((rate - TACHYCARDIA_BPM) / 3);
     out[2] = p * σ((BRADYCARDIA_BPM - rate) / 3);
     out[9] = p * σ((f[I.premature] - 0.05) / 0.03);
   }
-  if (f[I.qrsMeasured]) {
-    const wide = σ((f[I.qrs] - WIDE_QRS_MEASURED_MS) / 10);
+  if (wide !== undefined && stSecondHighest !== undefined && stSecondLowest !== undefined) {
     out[3] = wide * σ(-f[I.terminalV1] / 0.1);
     const lateR = σ((f[I.rPeakV1] - 55) / 8);
     out[4] = (1 - (1 - wide) * (1 - lateR)) * σ(f[I.terminalV1] / 0.1);
     out[5] = σ((Math.max(f[I.sokolow] / 3.5, f[I.cornell] / 2.8) - 1) / 0.15);
     out[6] = σ((f[I.rV1] - 0.7) / 0.2) * σ(-f[I.axisCos] / 0.2);
-    const st = primaryST(f, wide).sort((a, b) => a - b);
-    out[7] = σ((st[st.length - 2] - 0.1) / 0.05);
-    out[8] = σ((-0.05 - st[1]) / 0.03);
+    out[7] = σ((stSecondHighest - 0.1) / 0.05);
+    out[8] = σ((-0.05 - stSecondLowest) / 0.03);
   }
   return out;
 }

@@ -122,21 +122,25 @@ export function checkPlausibility(leads: readonly GateLead[], fs: number): Plaus
   if (rate.warning) warnings.push(rate.warning);
 
   const limb = stats.limbResidual, adc = stats.limbResidualAdc;
+  // Checked on its own: with similar gains on I, II and III the normalisation can leave Einthoven's law
+  // within its limit (29 of LUDB's 141 records), and the voltages are just as unreadable.
+  const normalised = perLeadNormalised(leads);
+  if (normalised) stats.perLeadNormalisedMv = normalised;
+  const normalisedText = normalised ? `every lead spans exactly ${fmt(normalised, 3)} mV peak-to-peak (each gain is its own lead's ADC range, a per-lead normalisation): ` +
+    'voltages are not the heart\'s, so voltage findings (LVH, RVH, ST elevation/depression) cannot be read from this record' : '';
   if (limb && limb.residual > LIMB_RESIDUAL_MAX && adc && adc.residual <= LIMB_RESIDUAL_MAX / 2) {
     // The ADC values obey Einthoven and the per-lead gains break it: the header's gains are at fault, not the
-    // electrodes (all of LUDB 1.0.1). Kept as the header says, with the evidence.
+    // electrodes (most of LUDB 1.0.1). Kept as the header says, with the evidence.
     const gains = [...new Set(leads.filter((l) => l.recorded && l.gain !== undefined).map((l) => l.gain!))];
-    const normalised = perLeadNormalised(leads);
-    if (normalised) stats.perLeadNormalisedMv = normalised;
     warnings.push(`gain consistency check: ${limb.equation} is off by ${fmt(100 * limb.residual, 0)}% of the leads' RMS with the header's per-lead gains ` +
       `(${gains.length} different, ${Math.min(...gains)}-${Math.max(...gains)} adu/mV) but by ${fmt(100 * adc.residual, 0)}% in ADC units: ` +
-      `the gains, not the electrodes, look wrong; amplitudes are read as the header says` +
-      (normalised ? `; every lead spans exactly ${fmt(normalised, 3)} mV peak-to-peak (each gain is its own lead's ADC range, a per-lead normalisation): ` +
-        'voltages are not the heart\'s, so voltage findings (LVH, RVH, ST elevation/depression) cannot be read from this record' : ''));
+      `the gains, not the electrodes, look wrong; amplitudes are read as the header says` + (normalised ? `; ${normalisedText}` : ''));
   } else if (limb && limb.residual > LIMB_RESIDUAL_MAX) {
     const fix = explainLimbLeads(leads.map((l) => l.signal), leads.map((l) => l.recorded), fs);
     return verdict(`lead consistency check (Einthoven/Goldberger): ${limb.equation} is off by ${fmt(100 * limb.residual, 0)}% of the leads' RMS ` +
       `(real records ≤ ${fmt(100 * LIMB_RESIDUAL_MAX, 0)}%)${fix ? `: consistent if ${fix}` : ': a limb lead is swapped, inverted or mislabelled'}`);
+  } else if (normalised) {
+    warnings.push(`gain check: ${normalisedText}`);
   }
 
   const pol = polarityVerdict(leads, stats);
