@@ -9,22 +9,30 @@
  */
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** The clock and the sleep a Waiter uses (replaceable, so that its rule can be tested without timing anything). */
+export interface WaiterClock {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
 export class Waiter {
   private learnt = new Map<number, number>();
   /** Fraction of the expected time to sleep before starting to poll. */
   sleepFraction = 0.9;
   enabled = true;
 
+  constructor(private readonly clock: WaiterClock = { now: () => performance.now(), sleep }) {}
+
   async wait(signature: number, submittedAt: number, poll: () => Promise<unknown>): Promise<void> {
     const expected = this.learnt.get(signature);
     let slept = false;
     if (this.enabled && expected !== undefined) {
-      const remaining = expected * this.sleepFraction - (performance.now() - submittedAt);
-      if (remaining >= 1) { await sleep(remaining); slept = true; }
+      const remaining = expected * this.sleepFraction - (this.clock.now() - submittedAt);
+      if (remaining >= 1) { await this.clock.sleep(remaining); slept = true; }
     }
-    const polledAt = performance.now();
+    const polledAt = this.clock.now();
     await poll();
-    const now = performance.now();
+    const now = this.clock.now();
     const pollMs = now - polledAt;
     this.learnt.set(signature, nextEstimate(expected, now - submittedAt, slept && pollMs < Math.max(ALREADY_DONE_MS, 0.05 * (expected ?? 0))));
   }

@@ -22,15 +22,20 @@ describe('Waiter', () => {
   });
 
   it('sleeps before polling once it has learnt a duration, and shrinks the estimate when the work was done', async () => {
-    const w = new Waiter();
-    const t0 = performance.now();
-    await w.wait(7, t0, () => new Promise((r) => setTimeout(r, 40)));
-    const t1 = performance.now();
-    await w.wait(7, t1, () => Promise.resolve()); // done at once: sleeps ~36 ms, then learns that was too long
-    expect(performance.now() - t1).toBeGreaterThanOrEqual(30);
-    const first = performance.now() - t1;
-    const t2 = performance.now();
-    await w.wait(7, t2, () => Promise.resolve());
-    expect(performance.now() - t2).toBeLessThan(0.92 * first);
+    // A fake clock: a sleep moves it by what was asked, the first poll by the work's 40 ms, later polls by nothing.
+    let t = 0;
+    const slept: number[] = [];
+    const w = new Waiter({ now: () => t, sleep: async (ms) => { slept.push(ms); t += ms; } });
+    await w.wait(7, t, async () => { t += 40; });
+    expect(slept).toEqual([]); // nothing learnt yet: polled at once
+    await w.wait(7, t, async () => {}); // done at once: sleeps 90% of the 40 ms, then learns that was too long
+    expect(slept).toHaveLength(1);
+    expect(slept[0]).toBeCloseTo(0.9 * 40, 9);
+    await w.wait(7, t, async () => {});
+    expect(slept[1]).toBeCloseTo(0.8 * 0.9 * 40, 9); // the estimate shrank by a fifth
+    // work that takes its full time after the sleep is waited for, and its duration learnt again
+    await w.wait(7, t, async () => { t += 40 - 0.8 * 0.8 * 0.9 * 40; });
+    await w.wait(7, t, async () => {});
+    expect(slept[3]).toBeCloseTo(0.9 * (0.7 * 0.8 * 0.8 * 40 + 0.3 * 40), 9);
   });
 });
