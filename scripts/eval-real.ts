@@ -23,7 +23,7 @@ import { listRealRecords, SOURCE_GROUPS } from '../src/ecg/sources.js';
 import type { MultiLabelReport } from '../src/train/eval/multilabel.js';
 import { extractExamples, SYNTHETIC_SOURCE, syntheticExamples } from '../src/train/findings/examples.js';
 import {
-  adaptWithinSource, CRITERIA_MEASUREMENTS_CNN, CRITERIA_ONLY, leaveOneSourceOut, LOCAL_RECIPE, MEASUREMENTS_AND_CNN, RATE_CLASSES, RECIPE, SETUP_ONLY, sourcePrevalenceAuroc,
+  adaptWithinSource, CRITERIA_MEASUREMENTS_CNN, CRITERIA_ONLY, leaveOneSourceOut, LOCAL_RECIPE, MEASUREMENTS_AND_CNN, TIMING_CLASSES, RECIPE, SETUP_ONLY, sourcePrevalenceAuroc,
   type HeadInputs, type HeldOutResult, type Recipe, type WithinSourceResult,
 } from '../src/train/findings/protocol.js';
 
@@ -58,7 +58,7 @@ const runRecipe = async (r: Recipe) => {
   variants.push({ name: r.name, results: await leaveOneSourceOut(examples, r, classNames, T, sources, { resamples, log }) });
 };
 const headRecipe = (inputs: HeadInputs, criteriaClasses: number[], criteriaWeight = 0): Recipe => ({
-  name: `learned head on ${inputs.name}${criteriaWeight ? `, ${criteriaWeight} criteria` : ''}${criteriaClasses.length ? '; rate classes by criteria' : ''}`,
+  name: `learned head on ${inputs.name}${criteriaWeight ? `, ${criteriaWeight} criteria` : ''}${criteriaClasses.length ? '; rate and ectopy by criteria' : ''}`,
   criteriaWeight, criteriaClasses, head: { inputs, options: head },
 });
 await runRecipe(RECIPE);
@@ -66,8 +66,8 @@ if (!values.quick) {
   for (const r of [
     { name: 'criteria alone', criteriaWeight: 1, criteriaClasses: [] },
     { name: 'image network alone (synthetic-trained softmax)', criteriaWeight: 0, criteriaClasses: [] },
-    { name: 'criteria ¾ + image network ¼; rate classes by criteria', criteriaWeight: 0.75, criteriaClasses: RATE_CLASSES },
-    headRecipe(CRITERIA_MEASUREMENTS_CNN, RATE_CLASSES), headRecipe(CRITERIA_ONLY, []),
+    { name: 'criteria ¾ + image network ¼; rate and ectopy by criteria', criteriaWeight: 0.75, criteriaClasses: TIMING_CLASSES },
+    headRecipe(CRITERIA_MEASUREMENTS_CNN, TIMING_CLASSES), headRecipe(CRITERIA_ONLY, []),
     headRecipe(MEASUREMENTS_AND_CNN, []), headRecipe(SETUP_ONLY, []),
   ]) await runRecipe(r);
 }

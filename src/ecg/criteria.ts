@@ -23,8 +23,14 @@
  *   ST elevation       σ((ST₂ − 0.1 mV) / 0.05)       ST₂: the 2nd highest ST of every lead but aVR (≥ 1 mm
  *                                                      in two leads)
  *   ST depression      σ((−0.05 mV − ST₂) / 0.03)     ST₂: the 2nd lowest (≥ 0.5 mm in two leads)
- *   ectopy             P · σ((premature fraction − 0.05) / 0.03)   (premature beats on an organised atrial
- *                                                      rhythm; in atrial fibrillation the irregularity is the AF)
+ *   ectopy             P · max(σ((0.75 − most premature RR ratio) / 0.05), σ((longest pause ratio − 1.8) / 0.1))
+ *                      (a beat at under 75% of the local median RR followed by a longer interval, or a pause
+ *                      of about twice the underlying cycle where the premature beat went unseen: the full
+ *                      compensatory pause of an ectopic beat the QRS detector missed, or of a non-conducted
+ *                      atrial premature beat; on an organised atrial rhythm: in atrial fibrillation the
+ *                      irregularity is the AF). One such beat is ectopy, however long the record: a share
+ *                      of premature intervals diluted single ectopic beats over long records and counted
+ *                      sinus arrhythmia's mildly short cycles.
  *
  * ST changes discordant to the QRS (opposite to its main deflection in that lead) are secondary to the
  * abnormal depolarisation when the QRS is wide (the ST-T of a bundle branch block): such a lead's ST is
@@ -51,7 +57,8 @@ const at = (name: string) => {
   return i;
 };
 const I = {
-  rhythm: at('rhythm_measured'), rate: at('heart_rate_bpm'), premature: at('premature_fraction'), rrRange: at('underlying_rr_range_s'),
+  rhythm: at('rhythm_measured'), rate: at('heart_rate_bpm'), rrRange: at('underlying_rr_range_s'),
+  mostPremature: at('most_premature_rr_ratio'), longestPause: at('longest_pause_rr_ratio'),
   pCorrII: at('p_correlation_II'), pCorrV1: at('p_correlation_V1'), pAmpII: at('p_amp_II_mv'),
   qrsMeasured: at('qrs_measured'), qrs: at('qrs_duration_ms'), terminalV1: at('qrs_terminal_V1_mv'), axisCos: at('qrs_axis_cos'),
   rPeakV1: at('r_peak_time_V1_ms'),
@@ -66,6 +73,10 @@ export const BRADYCARDIA_BPM = 60;
 export const WIDE_QRS_MEASURED_MS = 90;
 /** P-P variation (s) above which a sinus rhythm is sinus arrhythmia. */
 export const SINUS_ARRHYTHMIA_S = 0.16;
+/** RR interval, as a fraction of the local median RR, under which a beat followed by a longer interval is ectopic. */
+export const ECTOPIC_RR_RATIO = 0.75;
+/** RR interval, as a fraction of the local median RR, over which a pause holds an unseen beat (twice the cycle, with room). */
+export const UNSEEN_BEAT_PAUSE_RATIO = 1.8;
 
 /** Each lead's ST deviation (mV), a discordant one weighted by (1 − wide): see the module comment. */
 function primaryST(f: ArrayLike<number>, wide: number): number[] {
@@ -114,7 +125,7 @@ export function criteriaScores(f: ArrayLike<number>): Float64Array {
     out[0] = p * regular * σ((rate - BRADYCARDIA_BPM) / 3) * σ((TACHYCARDIA_BPM - rate) / 3);
     out[1] = p * σ((rate - TACHYCARDIA_BPM) / 3);
     out[2] = p * σ((BRADYCARDIA_BPM - rate) / 3);
-    out[9] = p * σ((f[I.premature] - 0.05) / 0.03);
+    out[9] = p * Math.max(σ((ECTOPIC_RR_RATIO - f[I.mostPremature]) / 0.05), σ((f[I.longestPause] - UNSEEN_BEAT_PAUSE_RATIO) / 0.1));
   }
   if (wide !== undefined && stSecondHighest !== undefined && stSecondLowest !== undefined) {
     out[3] = wide * σ(-f[I.terminalV1] / 0.1);

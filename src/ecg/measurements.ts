@@ -82,13 +82,13 @@ export const FEATURE_NAMES: readonly string[] = [
   ...perLead('st', 'mv'), ...perLead('t_amp', 'mv'),
   'leads_measured_fraction',
   // rhythm, added later (appended: earlier indices stay valid)
-  'underlying_rr_range_s',
+  'underlying_rr_range_s', 'most_premature_rr_ratio', 'longest_pause_rr_ratio',
 ];
 
 /** Value used where a feature cannot be measured (its flag says so): a typical adult value, or 0 for
  * deflections and fractions. */
 const FALLBACK: Readonly<Record<string, number>> = {
-  heart_rate_bpm: 75, rr_min_max_ratio: 1, beat_correlation_mean: 1, pr_interval_ms: 160,
+  heart_rate_bpm: 75, rr_min_max_ratio: 1, most_premature_rr_ratio: 1, longest_pause_rr_ratio: 1, beat_correlation_mean: 1, pr_interval_ms: 160,
   qrs_duration_ms: 95, qrs_axis_cos: Math.cos(Math.PI / 4), qrs_axis_sin: Math.sin(Math.PI / 4),
   r_peak_time_V1_ms: 25, r_peak_time_V6_ms: 40,
 };
@@ -115,6 +115,8 @@ export function measureRecord(record: EcgRecord): Measurements {
     f.premature_fraction = rhythm.prematureFraction;
     f.rr_min_max_ratio = rhythm.rrMinMaxRatio;
     f.underlying_rr_range_s = rhythm.underlyingRrRangeS;
+    f.most_premature_rr_ratio = rhythm.mostPrematureRatio;
+    f.longest_pause_rr_ratio = rhythm.longestPauseRatio;
   }
   const morph = beats.length ? measureMorphology(leads, beats, n, rhythm, f) : undefined;
   const features = new Float32Array(FEATURE_NAMES.length);

@@ -29,6 +29,14 @@ export interface RhythmStats {
    * P-P variation of the underlying rhythm, which defines sinus arrhythmia (> 0.12-0.16 s), unmoved by
    * an ectopic beat and its pause. 0 with fewer than two such intervals. */
   underlyingRrRangeS: number;
+  /** The shortest RR interval that is followed by a longer one, as a fraction of its local median RR
+   * (1 when none is): how premature the most premature beat is. One beat at 0.5-0.7 with its pause is
+   * an ectopic beat, which a share of premature intervals dilutes over a long record. */
+  mostPrematureRatio: number;
+  /** The longest RR interval that does not follow a premature one, as a fraction of its local median RR:
+   * about 2 where a beat went unseen inside it (an ectopic beat the detector missed leaves its full
+   * compensatory pause, twice the underlying cycle; so does a non-conducted atrial premature beat). */
+  longestPauseRatio: number;
   /** QRS complexes the rate is measured from. */
   beats: number;
   /** Indices (into the beat list) of the beats that end a premature interval. */
@@ -45,9 +53,12 @@ export function rhythmStats(beats: readonly number[], fs: number): RhythmStats |
   const diffs = rr.slice(1).map((r, i) => r - rr[i]);
   const rmssd = Math.sqrt(diffs.reduce((s, d) => s + d * d, 0) / diffs.length);
   const premature: number[] = [];
-  for (let i = 0; i + 1 < rr.length; i++) {
-    const local = medianOf(rr.slice(Math.max(0, i - LOCAL_HALF_SPAN), i + LOCAL_HALF_SPAN + 1));
-    if (rr[i] < PREMATURE_RATIO * local && rr[i + 1] > rr[i]) premature.push(i + 1);
+  let mostPrematureRatio = 1, longestPauseRatio = 1;
+  const locals = rr.map((_, i) => medianOf(rr.slice(Math.max(0, i - LOCAL_HALF_SPAN), i + LOCAL_HALF_SPAN + 1)));
+  for (let i = 0; i < rr.length; i++) {
+    if (i + 1 < rr.length && rr[i + 1] > rr[i]) mostPrematureRatio = Math.min(mostPrematureRatio, rr[i] / locals[i]);
+    if (i + 1 < rr.length && rr[i] < PREMATURE_RATIO * locals[i] && rr[i + 1] > rr[i]) premature.push(i + 1);
+    if (!(i > 0 && rr[i - 1] < PREMATURE_RATIO * locals[i - 1])) longestPauseRatio = Math.max(longestPauseRatio, rr[i] / locals[i]);
   }
   const isPremature = new Set(premature);
   const underlying = rr.filter((_, i) => !isPremature.has(i + 1) && !isPremature.has(i));
@@ -58,6 +69,8 @@ export function rhythmStats(beats: readonly number[], fs: number): RhythmStats |
     prematureFraction: premature.length / (rr.length - 1),
     rrMinMaxRatio: Math.min(...rr) / Math.max(...rr),
     underlyingRrRangeS: underlying.length >= 2 ? Math.max(...underlying) - Math.min(...underlying) : 0,
+    mostPrematureRatio,
+    longestPauseRatio,
     beats: beats.length,
     premature,
   };

@@ -14,7 +14,7 @@ const scoresOf = (cls: number, seed: number) => criteriaScores(measureRecord(gen
 function features(set: Record<string, number>): Float32Array {
   const f = new Float32Array(FEATURE_NAMES.length);
   const put = (n: string, v: number) => { const i = FEATURE_NAMES.indexOf(n); expect(i, n).toBeGreaterThanOrEqual(0); f[i] = v; };
-  for (const [n, v] of Object.entries({ rhythm_measured: 1, qrs_measured: 1, heart_rate_bpm: 75, p_correlation_II: 0.95, qrs_duration_ms: 60, ...set })) put(n, v);
+  for (const [n, v] of Object.entries({ rhythm_measured: 1, qrs_measured: 1, heart_rate_bpm: 75, p_correlation_II: 0.95, qrs_duration_ms: 60, most_premature_rr_ratio: 1, longest_pause_rr_ratio: 1, ...set })) put(n, v);
   return f;
 }
 
@@ -41,10 +41,15 @@ describe('criterion scores', () => {
     expect(criteriaScores(features({ heart_rate_bpm: 170, p_amp_II_mv: 0.9 }))[1]).toBeLessThan(0.05);
   });
 
-  it('ectopy needs premature beats on an organised atrial rhythm: the irregularity of atrial fibrillation is not ectopy', () => {
-    expect(criteriaScores(features({ premature_fraction: 0.2 }))[9]).toBeGreaterThan(0.9);
-    expect(criteriaScores(features({ premature_fraction: 0.2, p_correlation_II: 0.1 }))[9]).toBeLessThan(0.05);
-    expect(criteriaScores(features({ premature_fraction: 0 }))[9]).toBeLessThan(0.2);
+  it('ectopy needs a premature beat on an organised atrial rhythm: the irregularity of atrial fibrillation is not ectopy', () => {
+    expect(criteriaScores(features({ most_premature_rr_ratio: 0.6 }))[9]).toBeGreaterThan(0.9);
+    expect(criteriaScores(features({ most_premature_rr_ratio: 0.6, p_correlation_II: 0.1 }))[9]).toBeLessThan(0.05);
+    // the mildly short cycles of sinus arrhythmia (0.85 of the local median: measurements.test.ts) are not premature beats
+    expect(criteriaScores(features({ most_premature_rr_ratio: 0.85 }))[9]).toBeLessThan(0.15);
+    expect(criteriaScores(features({ most_premature_rr_ratio: 1 }))[9]).toBeLessThan(0.01);
+    // a pause of twice the cycle with no premature beat seen before it: the beat went unseen
+    expect(criteriaScores(features({ longest_pause_rr_ratio: 2 }))[9]).toBeGreaterThan(0.85);
+    expect(criteriaScores(features({ longest_pause_rr_ratio: 1.3 }))[9]).toBeLessThan(0.01);
   });
 
   it('ST depression and elevation need two leads beyond the limit, not one', () => {

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ECTOPIC_RR_RATIO, UNSEEN_BEAT_PAUSE_RATIO } from '../../src/ecg/criteria.js';
 import { FEATURE_NAMES, measureRecord, type Measurements } from '../../src/ecg/measurements.js';
 import { readRecord } from '../../src/ecg/read-record.js';
 import { alignBeats, medianBeat, successiveWindowCorrelation } from '../../src/ecg/median-beat.js';
@@ -55,6 +56,8 @@ describe('rhythmStats', () => {
     expect(r.rrMinMaxRatio).toBeCloseTo(150 / 350, 6);
     // the underlying rhythm without the premature beat's two intervals (150, 350): all 250 samples
     expect(r.underlyingRrRangeS).toBeCloseTo(0, 6);
+    // the most premature interval followed by a longer one: 150 of the local median 250
+    expect(r.mostPrematureRatio).toBeCloseTo(150 / 250, 6);
     // |successive differences| 0, 0, 0, 100, 100, 200 (sorted): the upper median, 100 samples = 0.2 s
     expect(r.rrSuccessiveMedian).toBeCloseTo(0.2 / 0.5, 6);
     // successive differences: 0, -100, +200, -100, 0, 0 samples → RMSSD √(60000/6) = 100 samples = 0.2 s
@@ -65,6 +68,16 @@ describe('rhythmStats', () => {
     const drift = rhythmStats(rr.reduce((t, d) => [...t, t[t.length - 1] + d], [0]), 500)!;
     expect(drift.premature).toEqual([]);
     expect(drift.underlyingRrRangeS).toBeCloseTo((560 - 440) / 500, 6);
+    // its most premature-looking cycle: the first, 460 against the 540 median of its neighbourhood (0.85)
+    expect(drift.mostPrematureRatio).toBeCloseTo(460 / 540, 6);
+    // a perfectly regular rhythm: no interval is followed by a longer one
+    expect(rhythmStats([0, 250, 500, 750, 1000], 500)!.mostPrematureRatio).toBe(1);
+    // the premature beat's pause (350) follows a premature interval: not an unseen beat's pause
+    expect(r.longestPauseRatio).toBeCloseTo(1, 6);
+    // the same rhythm with the premature beat unseen: a pause of 500, twice the cycle
+    const unseen = rhythmStats([0, 250, 500, 1000, 1250, 1500, 1750], 500)!;
+    expect(unseen.premature).toEqual([]);
+    expect(unseen.longestPauseRatio).toBeCloseTo(500 / 250, 6);
   });
 });
 
@@ -131,8 +144,14 @@ describe('measureRecord on synthetic records', () => {
     for (const m of ectopy) {
       expect(m.heartRate!.rrIrregularity).toBeGreaterThan(maxSinus);
       expect(feature(m, 'premature_fraction')).toBeGreaterThan(0);
+      // each ectopic record shows its premature beat, or (where the detector missed the beat) its pause
+      expect(feature(m, 'most_premature_rr_ratio') < ECTOPIC_RR_RATIO || feature(m, 'longest_pause_rr_ratio') > UNSEEN_BEAT_PAUSE_RATIO).toBe(true);
     }
-    for (const m of sinus) expect(feature(m, 'premature_fraction')).toBe(0);
+    for (const m of sinus) {
+      expect(feature(m, 'premature_fraction')).toBe(0);
+      expect(feature(m, 'most_premature_rr_ratio')).toBeGreaterThan(0.9);
+      expect(feature(m, 'longest_pause_rr_ratio')).toBeLessThan(1.2);
+    }
   });
 
   it('measures every bundle branch block\'s QRS ≥ 120 ms and longer than every normal record\'s', () => {

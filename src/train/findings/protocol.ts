@@ -38,8 +38,10 @@ export const MEASUREMENTS_AND_CNN: HeadInputs = { name: 'measurements + image ne
 const setupName = (n: string) => `setup:${n}`;
 export const SETUP_ONLY: HeadInputs = { name: 'recording setup only (confound probe)', inputs: () => TRIVIAL_NAMES.map(setupName) };
 
-/** The rate classes (sinus tachycardia, bradycardia): a measured rate defines them. */
-export const RATE_CLASSES = [1, 2];
+/** The classes the beat times decide, each its criterion alone: sinus tachycardia and bradycardia (a
+ * measured rate defines them) and ectopy (a premature beat and its pause: on every source group the
+ * criterion alone ranked it better than blended with the network, docs/real-records.md). */
+export const TIMING_CLASSES = [1, 2, 9];
 
 /** The recording-setup statistics of `e` as named head inputs (evaluation only: the confound probe). */
 const setupSource = (e: Example): NamedValues => ({ names: TRIVIAL_NAMES.map(setupName), values: e.trivial });
@@ -81,11 +83,11 @@ export interface Recipe {
 
 /**
  * The recipe of the bundled model and `npm run train:real`: the criterion scores and the synthetic-trained
- * image network's softmax, half and half, the rate classes by their criterion alone; thresholds fitted on
+ * image network's softmax, half and half, the rate classes and ectopy by their criterion alone; thresholds fitted on
  * real records. Chosen by leave-one-source-out validation over the four source groups of ../shared/data
  * and the synthetic records, where it beat every learned head tried (docs/real-records.md).
  */
-export const RECIPE: Recipe = { name: 'criteria + image network, ½ each; rate classes by criteria', criteriaWeight: 0.5, criteriaClasses: RATE_CLASSES };
+export const RECIPE: Recipe = { name: 'criteria + image network, ½ each; rate and ectopy by criteria', criteriaWeight: 0.5, criteriaClasses: TIMING_CLASSES };
 
 /**
  * The recipe for adapting the findings to one hospital's own labelled records (the demo's Adapt page):
@@ -93,14 +95,14 @@ export const RECIPE: Recipe = { name: 'criteria + image network, ½ each; rate c
  * measurements and the image network's logits, for every class the records show at least
  * LOCAL_MIN_POSITIVES times (and as often not): the rate classes included, since a hospital's own
  * conventions (PTB-XL's 50-59 bpm "sinus rhythm") are what it is adapted to. A class seen fewer times
- * keeps the bundled answer (its criterion alone for the rate classes): a head fitted on six positives
+ * keeps the bundled answer (its criterion alone for the rate classes and ectopy): a head fitted on six positives
  * ranks them worse than the bundled findings. Across hospitals such a head loses to the criteria
  * (docs/real-records.md); within one it wins (`adaptWithinSource`, the same table).
  */
 export const LOCAL_MIN_POSITIVES = 10;
 export const LOCAL_RECIPE: Recipe = {
   name: 'adapted: ½ criteria + ½ head on criterion scores, measurements and image network, fitted on the hospital\'s own records',
-  criteriaWeight: 0.5, criteriaClasses: RATE_CLASSES, head: { inputs: CRITERIA_MEASUREMENTS_CNN }, headMinPositives: LOCAL_MIN_POSITIVES,
+  criteriaWeight: 0.5, criteriaClasses: TIMING_CLASSES, head: { inputs: CRITERIA_MEASUREMENTS_CNN }, headMinPositives: LOCAL_MIN_POSITIVES,
 };
 
 /** A fitted recipe: the model file's findings and the head's tensors (none without a head). */
