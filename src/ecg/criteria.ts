@@ -86,33 +86,39 @@ function primaryST(f: ArrayLike<number>, wide: number): number[] {
   });
 }
 
-/** The quantities the criteria share, from a feature vector in FEATURE_NAMES order (undefined where not measured). */
+/** The quantities the criteria share, from a feature vector in FEATURE_NAMES order: each group only where
+ * its part of the record was measured. */
 export interface CriteriaParts {
-  /** Sinus origin: a repeating P wave no taller than a P wave can be (the module comment's P), in [0, 1]. */
-  sinus?: number;
-  /** No sinus arrhythmia, in [0, 1]. */
-  regular?: number;
-  /** Measured heart rate (bpm). */
-  rate?: number;
-  /** Wide QRS, in [0, 1]. */
-  wide?: number;
-  /** The 2nd highest and 2nd lowest primary ST deviation (mV) of every lead but aVR. */
-  stSecondHighest?: number;
-  stSecondLowest?: number;
+  rhythm?: {
+    /** Sinus origin: a repeating P wave no taller than a P wave can be (the module comment's P), in [0, 1]. */
+    sinus: number;
+    /** No sinus arrhythmia, in [0, 1]. */
+    regular: number;
+    /** Measured heart rate (bpm). */
+    rate: number;
+  };
+  qrs?: {
+    /** Wide QRS, in [0, 1]. */
+    wide: number;
+    /** The 2nd highest and 2nd lowest primary ST deviation (mV) of every lead but aVR. */
+    stSecondHighest: number;
+    stSecondLowest: number;
+  };
 }
 
 export function criteriaParts(f: ArrayLike<number>): CriteriaParts {
   const parts: CriteriaParts = {};
   if (f[I.rhythm]) {
-    parts.rate = f[I.rate];
-    parts.sinus = σ((Math.max(f[I.pCorrII], f[I.pCorrV1]) - 0.5) / 0.1) * σ((0.4 - f[I.pAmpII]) / 0.08);
-    parts.regular = σ((SINUS_ARRHYTHMIA_S - f[I.rrRange]) / 0.04);
+    parts.rhythm = {
+      sinus: σ((Math.max(f[I.pCorrII], f[I.pCorrV1]) - 0.5) / 0.1) * σ((0.4 - f[I.pAmpII]) / 0.08),
+      regular: σ((SINUS_ARRHYTHMIA_S - f[I.rrRange]) / 0.04),
+      rate: f[I.rate],
+    };
   }
   if (f[I.qrsMeasured]) {
-    parts.wide = σ((f[I.qrs] - WIDE_QRS_MEASURED_MS) / 10);
-    const st = primaryST(f, parts.wide).sort((a, b) => a - b);
-    parts.stSecondHighest = st[st.length - 2];
-    parts.stSecondLowest = st[1];
+    const wide = σ((f[I.qrs] - WIDE_QRS_MEASURED_MS) / 10);
+    const st = primaryST(f, wide).sort((a, b) => a - b);
+    parts.qrs = { wide, stSecondHighest: st[st.length - 2], stSecondLowest: st[1] };
   }
   return parts;
 }
@@ -120,14 +126,16 @@ export function criteriaParts(f: ArrayLike<number>): CriteriaParts {
 /** The criterion score of each class, in CLASS_NAMES order, from a feature vector in FEATURE_NAMES order. */
 export function criteriaScores(f: ArrayLike<number>): Float64Array {
   const out = new Float64Array(CLASS_NAMES.length);
-  const { sinus: p, regular, rate, wide, stSecondHighest, stSecondLowest } = criteriaParts(f);
-  if (p !== undefined && regular !== undefined && rate !== undefined) {
+  const { rhythm, qrs } = criteriaParts(f);
+  if (rhythm) {
+    const { sinus: p, regular, rate } = rhythm;
     out[0] = p * regular * σ((rate - BRADYCARDIA_BPM) / 3) * σ((TACHYCARDIA_BPM - rate) / 3);
     out[1] = p * σ((rate - TACHYCARDIA_BPM) / 3);
     out[2] = p * σ((BRADYCARDIA_BPM - rate) / 3);
     out[9] = p * Math.max(σ((ECTOPIC_RR_RATIO - f[I.mostPremature]) / 0.05), σ((f[I.longestPause] - UNSEEN_BEAT_PAUSE_RATIO) / 0.1));
   }
-  if (wide !== undefined && stSecondHighest !== undefined && stSecondLowest !== undefined) {
+  if (qrs) {
+    const { wide, stSecondHighest, stSecondLowest } = qrs;
     out[3] = wide * σ(-f[I.terminalV1] / 0.1);
     const lateR = σ((f[I.rPeakV1] - 55) / 8);
     out[4] = (1 - (1 - wide) * (1 - lateR)) * σ(f[I.terminalV1] / 0.1);

@@ -52,13 +52,17 @@ export function rhythmStats(beats: readonly number[], fs: number): RhythmStats |
   if (!(median > 0)) return undefined;
   const diffs = rr.slice(1).map((r, i) => r - rr[i]);
   const rmssd = Math.sqrt(diffs.reduce((s, d) => s + d * d, 0) / diffs.length);
+  // Each interval against the median of its neighbourhood; interval i ends at beat i + 1.
+  const ratio = rr.map((r, i) => r / medianOf(rr.slice(Math.max(0, i - LOCAL_HALF_SPAN), i + LOCAL_HALF_SPAN + 1)));
+  const followedByLonger = (i: number) => i + 1 < rr.length && rr[i + 1] > rr[i];
   const premature: number[] = [];
   let mostPrematureRatio = 1, longestPauseRatio = 1;
-  const locals = rr.map((_, i) => medianOf(rr.slice(Math.max(0, i - LOCAL_HALF_SPAN), i + LOCAL_HALF_SPAN + 1)));
   for (let i = 0; i < rr.length; i++) {
-    if (i + 1 < rr.length && rr[i + 1] > rr[i]) mostPrematureRatio = Math.min(mostPrematureRatio, rr[i] / locals[i]);
-    if (i + 1 < rr.length && rr[i] < PREMATURE_RATIO * locals[i] && rr[i + 1] > rr[i]) premature.push(i + 1);
-    if (!(i > 0 && rr[i - 1] < PREMATURE_RATIO * locals[i - 1])) longestPauseRatio = Math.max(longestPauseRatio, rr[i] / locals[i]);
+    if (followedByLonger(i)) {
+      mostPrematureRatio = Math.min(mostPrematureRatio, ratio[i]);
+      if (ratio[i] < PREMATURE_RATIO) premature.push(i + 1);
+    }
+    if (!(i > 0 && ratio[i - 1] < PREMATURE_RATIO)) longestPauseRatio = Math.max(longestPauseRatio, ratio[i]);
   }
   const isPremature = new Set(premature);
   const underlying = rr.filter((_, i) => !isPremature.has(i + 1) && !isPremature.has(i));

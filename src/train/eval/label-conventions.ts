@@ -5,7 +5,7 @@
  * sources disagree, no single score can rank both sources' positives first. `npm run label-conventions`
  * prints the table for ../shared/data (docs/real-records.md quotes it).
  */
-import { BRADYCARDIA_BPM, criteriaParts, criteriaScores, TACHYCARDIA_BPM } from '../../ecg/criteria.js';
+import { BRADYCARDIA_BPM, criteriaParts, criteriaScores, TACHYCARDIA_BPM, type CriteriaParts } from '../../ecg/criteria.js';
 import { CLASS_NAMES } from '../../ecg/types.js';
 
 export interface ConventionRecord {
@@ -34,75 +34,80 @@ const LBBB = cls('LBBB'), RBBB = cls('RBBB');
 /** A criterion score at or above this reads as present; below 1 − this as absent. */
 const CLEAR = 0.9;
 
+/** A record with what the criteria read on it, computed once for every question. */
+interface Read {
+  r: ConventionRecord;
+  scores: Float64Array;
+  rhythm: CriteriaParts['rhythm'];
+}
+
 interface Question {
   measured: string;
   labelled: string;
   /** Whether the record is counted, and whether it carries the label. */
-  among: (r: ConventionRecord) => boolean;
-  has: (r: ConventionRecord) => boolean;
+  among: (x: Read) => boolean;
+  has: (x: Read) => boolean;
 }
 
-const has = (r: ConventionRecord, c: number) => r.classes.includes(c);
-const sinusAt = (r: ConventionRecord, lo: number, hi: number) => {
-  const { sinus, rate } = criteriaParts(r.features);
-  return sinus !== undefined && rate !== undefined && sinus >= 0.5 && rate >= lo && rate < hi;
-};
+const has = (x: Read, c: number) => x.r.classes.includes(c);
+const sinusAt = ({ rhythm }: Read, lo: number, hi: number) => !!rhythm && rhythm.sinus >= 0.5 && rhythm.rate >= lo && rhythm.rate < hi;
 
 const QUESTIONS: readonly Question[] = [
   {
     measured: `sinus at ${BRADYCARDIA_BPM - 10}-${BRADYCARDIA_BPM - 1} bpm, labelled sinus rhythm or bradycardia`,
     labelled: 'normal sinus rhythm (not bradycardia)',
-    among: (r) => sinusAt(r, BRADYCARDIA_BPM - 10, BRADYCARDIA_BPM) && (has(r, SR) || has(r, BRADY)),
-    has: (r) => has(r, SR) && !has(r, BRADY),
+    among: (x) => sinusAt(x, BRADYCARDIA_BPM - 10, BRADYCARDIA_BPM) && (has(x, SR) || has(x, BRADY)),
+    has: (x) => has(x, SR) && !has(x, BRADY),
   },
   {
     measured: `sinus at ${TACHYCARDIA_BPM - 10}-${TACHYCARDIA_BPM - 1} bpm, labelled sinus rhythm or tachycardia`,
     labelled: 'sinus tachycardia',
-    among: (r) => sinusAt(r, TACHYCARDIA_BPM - 10, TACHYCARDIA_BPM) && (has(r, SR) || has(r, TACHY)),
-    has: (r) => has(r, TACHY),
+    among: (x) => sinusAt(x, TACHYCARDIA_BPM - 10, TACHYCARDIA_BPM) && (has(x, SR) || has(x, TACHY)),
+    has: (x) => has(x, TACHY),
   },
   {
     measured: 'labelled sinus tachycardia or bradycardia',
     labelled: 'normal sinus rhythm as well',
-    among: (r) => has(r, TACHY) || has(r, BRADY),
-    has: (r) => has(r, SR),
+    among: (x) => has(x, TACHY) || has(x, BRADY),
+    has: (x) => has(x, SR),
   },
   {
     measured: 'normal sinus rhythm by the criterion (≥ 0.5)',
     labelled: 'normal sinus rhythm',
-    among: (r) => criteriaScores(r.features)[SR] >= 0.5,
-    has: (r) => has(r, SR),
+    among: (x) => x.scores[SR] >= 0.5,
+    has: (x) => has(x, SR),
   },
   {
     measured: 'normal sinus rhythm by the criterion (≥ 0.5), with another of the ten classes labelled',
     labelled: 'normal sinus rhythm as well',
-    among: (r) => criteriaScores(r.features)[SR] >= 0.5 && r.classes.some((c) => c !== SR && c !== TACHY && c !== BRADY),
-    has: (r) => has(r, SR),
+    among: (x) => x.scores[SR] >= 0.5 && x.r.classes.some((c) => c !== SR && c !== TACHY && c !== BRADY),
+    has: (x) => has(x, SR),
   },
   {
     measured: 'a bundle branch block pattern (LBBB or RBBB criterion ≥ 0.9)',
     labelled: 'that bundle branch block',
-    among: (r) => { const s = criteriaScores(r.features); return s[LBBB] >= CLEAR || s[RBBB] >= CLEAR; },
-    has: (r) => { const s = criteriaScores(r.features); return (s[LBBB] >= CLEAR && has(r, LBBB)) || (s[RBBB] >= CLEAR && has(r, RBBB)); },
+    among: (x) => x.scores[LBBB] >= CLEAR || x.scores[RBBB] >= CLEAR,
+    has: (x) => (x.scores[LBBB] >= CLEAR && has(x, LBBB)) || (x.scores[RBBB] >= CLEAR && has(x, RBBB)),
   },
   {
     measured: 'every record',
     labelled: 'leads normalised per lead (voltages unreadable)',
     among: () => true,
-    has: (r) => r.leadsNormalised,
+    has: (x) => x.r.leadsNormalised,
   },
 ];
 
 /** One row per question: per source, how many of the records it picks carry the label. */
 export function labelConventions(records: readonly ConventionRecord[]): ConventionRow[] {
+  const read: Read[] = records.map((r) => ({ r, scores: criteriaScores(r.features), rhythm: criteriaParts(r.features).rhythm }));
   return QUESTIONS.map((q) => {
     const bySource = new Map<string, ConventionCount>();
-    for (const r of records) {
-      if (!q.among(r)) continue;
-      const c = bySource.get(r.source) ?? { labelled: 0, of: 0 };
+    for (const x of read) {
+      if (!q.among(x)) continue;
+      const c = bySource.get(x.r.source) ?? { labelled: 0, of: 0 };
       c.of++;
-      if (q.has(r)) c.labelled++;
-      bySource.set(r.source, c);
+      if (q.has(x)) c.labelled++;
+      bySource.set(x.r.source, c);
     }
     return { measured: q.measured, labelled: q.labelled, bySource };
   });
